@@ -1,0 +1,67 @@
+"""A folder of class sub-folders (ImageNet / Food-101 style): ``root/<class>/<image>``.
+
+Unreadable files are skipped and counted, never fatal; grayscale, RGB and RGBA are
+normalised to one channel count (gray only if every image is gray).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from workbench.data.base import DataInfo, Dataset, split
+from workbench.data.images import IMAGE_SUFFIXES, fit_image, read_image
+from workbench.data.registry import DatasetSpec, register
+from workbench.errors import WorkbenchError
+
+register(DatasetSpec(
+    "folder", "image", "classification",
+    "Your own images: a folder with one sub-folder per class (jpg, png, bmp).",
+    "workbench.data.folders:load_folder", needs_path=True,
+))
+
+DEFAULT_SIZE = 64
+
+
+def load_folder(options: dict, seed: int, val_fraction: float) -> Dataset:
+    root = options["path"]
+    size = int(options.get("image_size") or DEFAULT_SIZE)
+    if size < 4 or size > 1024:
+        raise WorkbenchError(f"image_size={size} must be between 4 and 1024")
+    files, labels, classes = _list_files(root)
+    images, kept, skipped = [], [], []
+    for path, label in zip(files, labels):
+        try:
+            images.append(read_image(path))
+            kept.append(label)
+        except WorkbenchError as error:
+            skipped.append(str(error))
+    if not images:
+        raise WorkbenchError(f"no readable images in {root} ({len(skipped)} file(s) skipped)")
+    channels = 1 if all(im.shape[2] == 1 for im in images) else 3
+    shape = (size, size, channels)
+    x = np.stack([fit_image(im, shape) for im in images]).astype(np.float32)
+    y = np.asarray(kept, np.int64)
+    info = DataInfo(os.path.basename(os.path.normpath(root)), "image", "classification",
+                    shape, tuple(classes))
+    return Dataset(info, *split(x, y, val_fraction, seed), skipped=skipped)
+
+
+def _list_files(root: str) -> tuple[list[str], list[int], list[str]]:
+    if not os.path.isdir(root):
+        raise WorkbenchError(f"folder not found: {root}")
+    classes = sorted(d for d in os.listdir(root)
+                     if os.path.isdir(os.path.join(root, d)) and not d.startswith("."))
+    if not classes:
+        raise WorkbenchError(f"{root} has no class sub-folders (expected {root}/<class>/<image>)")
+    files, labels = [], []
+    for index, name in enumerate(classes):
+        folder = os.path.join(root, name)
+        for file in sorted(os.listdir(folder)):
+            if file.lower().endswith(IMAGE_SUFFIXES):
+                files.append(os.path.join(folder, file))
+                labels.append(index)
+    if not files:
+        raise WorkbenchError(f"{root} has class folders but no .jpg/.png/.bmp files in them")
+    return files, labels, classes
