@@ -1,0 +1,42 @@
+"""Loading saved models, with every workbench custom layer known to Keras."""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from workbench.errors import WorkbenchError
+
+MODEL_SUFFIXES = (".keras", ".h5")
+
+
+def register_custom_objects() -> None:
+    """Import every module that may define a serializable layer or model class."""
+    import workbench.layers
+    from workbench import catalog
+
+    workbench.layers.import_all()
+    for entry in catalog.all_entries():
+        importlib.import_module(entry.builder.partition(":")[0])
+
+
+def load_model(path: str):
+    """Load a ``.keras`` (or legacy ``.h5``) file, or a run directory's ``model.keras``."""
+    import keras
+
+    if os.path.isdir(path) and os.path.isfile(os.path.join(path, "model.keras")):
+        path = os.path.join(path, "model.keras")
+    if not os.path.isfile(path):
+        raise WorkbenchError(f"model file not found: {path}")
+    if not path.lower().endswith(MODEL_SUFFIXES):
+        raise WorkbenchError(f"{path} is not a Keras model file (expected .keras or .h5)")
+    register_custom_objects()
+    try:
+        return keras.saving.load_model(path, compile=True, safe_mode=True)
+    except Exception as error:  # zip, h5, JSON and deserialisation errors all mean "unusable file"
+        raise WorkbenchError(f"cannot load model {path}: {type(error).__name__}: {_first_line(error)}") from None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:300] if text else "no details"

@@ -1,0 +1,98 @@
+"""The Keras callbacks that connect ``fit`` to the workbench: validation that a Stop
+can skip, events, pause/stop flags, and the resume checkpoint."""
+
+from __future__ import annotations
+
+import time
+
+import keras
+
+from workbench.runs.atomic import atomic_path
+from workbench.training import events
+
+
+class EpochValidation(keras.callbacks.Callback):
+    """Validation at the end of each *complete* epoch.
+
+    ``fit(validation_data=...)`` would still run a full validation pass after a Stop;
+    doing it here lets a Stop end the run within one batch. It must come first in the
+    callback list so that later callbacks (events, early stopping) see ``val_*``.
+    """
+
+    def __init__(self, x_val, y_val, batch_size: int, progress: "EventReporter"):
+        super().__init__()
+        self.x_val, self.y_val, self.batch_size = x_val, y_val, batch_size
+        self.progress = progress
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is None or not self.progress.epoch_complete:
+            return
+        results = self.model.evaluate(self.x_val, self.y_val, batch_size=self.batch_size,
+                                      verbose=0, return_dict=True)
+        logs.update({f"val_{name}": float(value) for name, value in results.items()})
+
+
+class EventReporter(keras.callbacks.Callback):
+    """Turns batch and epoch ends into events, and honours Stop and Pause between batches."""
+
+    def __init__(self, emit, control, steps: int, epochs: int, initial_epoch: int):
+        super().__init__()
+        self.emit, self.control = emit, control
+        self.steps, self.epochs = steps, epochs
+        self.epoch = initial_epoch
+        self.step = 0
+        self.stopped = False
+        self._epoch_start = 0.0
+        self._epoch_seconds: list[float] = []
+
+    @property
+    def epoch_complete(self) -> bool:
+        return self.step >= self.steps
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch, self.step = epoch, 0
+        self._epoch_start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.step += 1
+        self.emit(events.BatchEnd(self.epoch, self.step, self.steps, dict(logs or {})))
+        if self.control.paused and not self.control.stop_requested:
+            self.emit(events.Status("paused"))
+            self.control.wait_while_paused()
+            self.emit(events.Status("resumed"))
+        if self.control.stop_requested:
+            self.stopped = True
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self.epoch_complete:
+            return
+        seconds = time.perf_counter() - self._epoch_start
+        self._epoch_seconds.append(seconds)
+        mean = sum(self._epoch_seconds) / len(self._epoch_seconds)
+        eta = mean * (self.epochs - epoch - 1)
+        self.emit(events.EpochEnd(epoch, {k: float(v) for k, v in (logs or {}).items()}, seconds, eta))
+
+
+class ResumeCheckpoint(keras.callbacks.Callback):
+    """After each complete epoch: the model (with optimizer state) and the history so far."""
+
+    def __init__(self, run_dir, progress: EventReporter, history: dict):
+        super().__init__()
+        self.run_dir, self.progress, self.history = run_dir, progress, history
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self.progress.epoch_complete:
+            return
+        record_epoch(self.history, epoch, logs or {})
+        path = self.run_dir.checkpoint_path(epoch + 1)
+        with atomic_path(path) as tmp:
+            self.model.save(tmp)
+        self.run_dir.mark_checkpoint(epoch + 1, self.history)
+        self.run_dir.write_history(self.history)
+
+
+def record_epoch(history: dict, epoch: int, logs: dict) -> None:
+    history.setdefault("epoch", []).append(epoch + 1)
+    for key, value in logs.items():
+        history.setdefault(key, []).append(float(value))

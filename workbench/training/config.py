@@ -1,0 +1,44 @@
+"""A run's configuration: everything needed to repeat it, stored as ``config.json``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from workbench.errors import WorkbenchError
+
+
+@dataclass
+class TrainConfig:
+    model: str
+    data: str = "digits"
+    epochs: int = 5
+    batch_size: int = 32
+    seed: int = 0
+    hparams: dict[str, Any] = field(default_factory=dict)
+    data_options: dict[str, Any] = field(default_factory=dict)
+    val_split: float = 0.2
+    device: str = ""  # "" = TensorFlow's default; otherwise "CPU:0", "GPU:1", ...
+    mixed_precision: bool = False
+    out: str = ""
+    #: Stop each epoch after this many batches (0 = all): quick looks and tests.
+    steps_per_epoch: int = 0
+
+    def validate(self) -> "TrainConfig":
+        if not 1 <= self.epochs <= 100000:
+            raise WorkbenchError(f"epochs={self.epochs} must be between 1 and 100000")
+        if not 1 <= self.batch_size <= 65536:
+            raise WorkbenchError(f"batch size {self.batch_size} must be between 1 and 65536")
+        if not 0.0 <= self.val_split < 1.0:
+            raise WorkbenchError(f"validation split {self.val_split} must be in [0, 1)")
+        if self.steps_per_epoch < 0:
+            raise WorkbenchError(f"steps per epoch {self.steps_per_epoch} must be 0 or more")
+        return self
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
