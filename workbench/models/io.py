@@ -10,14 +10,24 @@ from workbench.errors import WorkbenchError
 MODEL_SUFFIXES = (".keras", ".h5")
 
 
-def register_custom_objects() -> None:
-    """Import every module that may define a serializable layer or model class."""
+def register_custom_objects() -> list[str]:
+    """Import every module that may define a serializable layer or model class.
+
+    Returns the modules that failed to import: a model that does not need them still
+    loads, and one that does reports them in its error message.
+    """
     import workbench.layers
     from workbench import catalog
 
     workbench.layers.import_all()
-    for entry in catalog.all_entries():
-        importlib.import_module(entry.builder.partition(":")[0])
+    failed = []
+    modules = {entry.builder.partition(":")[0] for entry in catalog.all_entries()}
+    for module in sorted(modules):
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            failed.append(f"{module} ({error})")
+    return failed
 
 
 def load_model(path: str):
@@ -30,11 +40,13 @@ def load_model(path: str):
         raise WorkbenchError(f"model file not found: {path}")
     if not path.lower().endswith(MODEL_SUFFIXES):
         raise WorkbenchError(f"{path} is not a Keras model file (expected .keras or .h5)")
-    register_custom_objects()
+    failed = register_custom_objects()
     try:
         return keras.saving.load_model(path, compile=True, safe_mode=True)
     except Exception as error:  # zip, h5, JSON and deserialisation errors all mean "unusable file"
-        raise WorkbenchError(f"cannot load model {path}: {type(error).__name__}: {_first_line(error)}") from None
+        missing = f" (modules that failed to import: {'; '.join(failed)})" if failed else ""
+        raise WorkbenchError(
+            f"cannot load model {path}: {type(error).__name__}: {_first_line(error)}{missing}") from None
 
 
 def _first_line(error: Exception) -> str:

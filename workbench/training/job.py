@@ -40,8 +40,8 @@ def run_training(config: TrainConfig, emit: events.Emit = events.ignore,
     run_dir = RunDir(config.out or _default_run_dir(config)).create()
     dataset = dataset or load_dataset(config)
     write_json(run_dir.config, {**config.to_dict(), "out": run_dir.path, "hparams": hp})
-    write_json(run_dir.info, {**dataset.info.as_dict(), "scaler": dataset.scaler,
-                              "model": entry.name, "task": dataset.info.task})
+    write_json(run_dir.info, {**dataset.info.as_dict(), "scaler": getattr(dataset, "scaler", None),
+                              "model": entry.name})
     context = TrainingContext(config, entry, hp, dataset, run_dir, emit, control)
     if entry.trainer:
         return catalog.registry.load_symbol(entry.trainer)(context)
@@ -115,34 +115,58 @@ class TrainingContext:
 
 
 def fit_with_keras(ctx: TrainingContext) -> TrainResult:
+    """Plain supervised training: the entry's model on the dataset's arrays."""
+    import tensorflow as tf
+
+    from workbench.training import devices
+
+    data = ctx.dataset
+    with tf.device(f"/{devices.resolve(ctx.config.device)}"):
+        model = _load_or_build(ctx)
+    return fit_arrays(ctx, model, data.x_train, data.y_train, data.x_val, data.y_val)
+
+
+def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
+               extra_callbacks=()) -> TrainResult:
+    """``model.fit`` with the workbench's events, Stop/Pause, validation and resume checkpoints.
+
+    Entries with their own trainer (detectors, generative models) call this with
+    their own targets; ``y`` may be any structure ``fit`` accepts. ``extra_callbacks``
+    run after validation, so they can add metrics (``val_mAP``) to the epoch logs.
+    """
     import keras
+    import tensorflow as tf
 
     from workbench.training import callbacks as cb
     from workbench.training import devices
 
-    config, data = ctx.config, ctx.dataset
+    config = ctx.config
     device = devices.resolve(config.device)
     keras.utils.set_random_seed(config.seed + ctx.initial_epoch)
-    steps = _steps_per_epoch(config, len(data.x_train))
-    import tensorflow as tf
-
-    with tf.device(f"/{device}"):
-        model = _load_or_build(ctx)
-        ctx.emit(events.RunStarted(ctx.run_dir.path, config.to_dict(), devices.describe(device),
-                                   config.epochs, ctx.initial_epoch, steps, int(model.count_params())))
-        reporter = cb.EventReporter(ctx.emit, ctx.control, steps, config.epochs, ctx.initial_epoch)
-        callbacks = []
-        if len(data.x_val):
-            callbacks.append(cb.EpochValidation(data.x_val, data.y_val, config.batch_size, reporter))
-        callbacks += [reporter, cb.ResumeCheckpoint(ctx.run_dir, reporter, ctx.history)]
-        early = _early_stopping(ctx.hp, has_validation=len(data.x_val) > 0)
-        callbacks += [early] if early else []
-        if ctx.initial_epoch < config.epochs:
-            model.fit(data.x_train, data.y_train, batch_size=config.batch_size, epochs=config.epochs,
+    steps = _steps_per_epoch(config, _length(x))
+    has_val = x_val is not None and _length(x_val) > 0
+    ctx.emit(events.RunStarted(ctx.run_dir.path, config.to_dict(), devices.describe(device),
+                               config.epochs, ctx.initial_epoch, steps, int(model.count_params())))
+    reporter = cb.EventReporter(ctx.emit, ctx.control, steps, config.epochs, ctx.initial_epoch)
+    callbacks = [cb.EpochValidation(x_val, y_val, config.batch_size, reporter)] if has_val else []
+    callbacks += [*extra_callbacks, reporter, cb.ResumeCheckpoint(ctx.run_dir, reporter, ctx.history)]
+    early = _early_stopping(ctx.hp, has_validation=has_val)
+    callbacks += [early] if early else []
+    if ctx.initial_epoch < config.epochs:
+        with tf.device(f"/{device}"):
+            model.fit(x, y, batch_size=config.batch_size, epochs=config.epochs,
                       initial_epoch=ctx.initial_epoch, verbose=0, callbacks=callbacks,
                       steps_per_epoch=steps if config.steps_per_epoch else None)
     early_stopped = bool(early and early.stopped_epoch > 0)
     return ctx.finish(model, stopped=reporter.stopped, early_stopped=early_stopped)
+
+
+def _length(x) -> int:
+    if isinstance(x, dict):
+        x = next(iter(x.values()))
+    elif isinstance(x, (list, tuple)):
+        x = x[0]
+    return len(x)
 
 
 def _load_or_build(ctx: TrainingContext):

@@ -1,0 +1,60 @@
+"""``keras-workbench explain``: a heatmap of what the model looked at, over the image."""
+
+from __future__ import annotations
+
+import os
+
+from workbench.errors import WorkbenchError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("explain", help="Grad-CAM and the other explanation methods on an image")
+    p.add_argument("model_file", help=".keras file or run directory")
+    p.add_argument("--image", required=True)
+    p.add_argument("--method", default="gradcam", help="gradcam, cam, gradcam++, scorecam, saliency, ...")
+    p.add_argument("--compare", help="several methods side by side, e.g. gradcam,saliency,lime")
+    p.add_argument("--layer", help="conv layer (default: the last one)")
+    p.add_argument("--class-index", type=int, help="class to explain (default: the predicted one)")
+    p.add_argument("--alpha", type=float, default=0.5, help="heatmap opacity, 0-1")
+    p.add_argument("--colormap", default="jet")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", required=True, help="overlay (or comparison sheet) PNG to write")
+    p.add_argument("--heatmap", help="also save the raw heatmap as .npy")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import numpy as np
+
+    from workbench import xai
+    from workbench.commands.predict import load_for_image
+    from workbench.data.images import to_uint8_rgb, write_png
+    from workbench.runs.atomic import atomic_path
+
+    if not 0.0 <= args.alpha <= 1.0:
+        raise WorkbenchError(f"--alpha {args.alpha} must be between 0 and 1")
+    if not args.out.lower().endswith(".png"):
+        raise WorkbenchError(f"--out {args.out} must be a .png file")
+    methods = [m.strip() for m in args.compare.split(",") if m.strip()] if args.compare else [args.method]
+    for method in methods:
+        xai.method_info(method)  # unknown names fail before the model loads
+    model, names, image = load_for_image(args.model_file, args.image)
+    if args.compare:
+        sheet = xai.compare_sheet(model, image, methods, layer=args.layer, class_index=args.class_index,
+                                  alpha=args.alpha, colormap=args.colormap)
+        write_png(args.out, sheet)
+        print(f"wrote {args.out} ({', '.join(methods)})")
+        return 0
+    result = xai.explain(model, image, args.method, layer=args.layer, class_index=args.class_index,
+                         seed=args.seed)
+    write_png(args.out, xai.overlay(to_uint8_rgb(image), result.heatmap, args.alpha, args.colormap))
+    if args.heatmap:
+        with atomic_path(args.heatmap) as tmp:
+            np.save(tmp, result.heatmap)
+            if os.path.exists(tmp + ".npy"):  # np.save appends .npy to names without it
+                os.replace(tmp + ".npy", tmp)
+    p = float(result.probabilities[result.class_index])
+    where = f" at layer {result.layer}" if result.layer else ""
+    print(f"{xai.METHODS[args.method].title}{where} for class {names[result.class_index]} "
+          f"(p={p:.3f}) in {result.elapsed_s:.2f}s -> {args.out}")
+    return 0

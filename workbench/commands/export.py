@@ -1,0 +1,32 @@
+"""``keras-workbench export``: write a trained model in another format, and check it."""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    from workbench.export import FORMATS
+
+    p = sub.add_parser("export", help="export a trained model (.keras, SavedModel)")
+    p.add_argument("model_file", help=".keras file or run directory")
+    p.add_argument("--format", required=True, choices=FORMATS)
+    p.add_argument("--out", required=True)
+    p.add_argument("--no-verify", action="store_true", help="skip reloading the export")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import numpy as np
+
+    from workbench.export import export_model, verify_export
+    from workbench.models.io import load_model
+    from workbench.quiet import import_tensorflow
+
+    import_tensorflow()
+    model = load_model(args.model_file)
+    export_model(model, args.format, args.out)
+    print(f"wrote {args.out}")
+    if not args.no_verify:
+        shape = (4, *model.inputs[0].shape[1:])
+        x = np.random.default_rng(0).random(shape, dtype=np.float32)
+        print(f"reloaded and compared on 4 inputs: max |difference| = {verify_export(model, args.format, args.out, x):.2e}")
+    return 0

@@ -1,0 +1,109 @@
+"""``keras-workbench train``: a run from the command line, with a progress bar."""
+
+from __future__ import annotations
+
+import sys
+
+from workbench.errors import WorkbenchError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("train", help="train a model; writes model.keras, history.json, config.json")
+    p.add_argument("model", nargs="?", help="catalog name (see `keras-workbench catalog`)")
+    p.add_argument("--data", default=None, help="dataset name, class-folder path or .csv path")
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="assign",
+                   help="a hyperparameter (repeatable); see `catalog --json` for the keys")
+    p.add_argument("--val-split", type=float, default=0.2, help="validation fraction (default 0.2)")
+    p.add_argument("--target", help="CSV: the target column (default: the last one)")
+    p.add_argument("--image-size", type=int, help="class folders: resize images to this side")
+    p.add_argument("--data-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="a data-source option (repeatable), e.g. limit=5000 or count=200")
+    p.add_argument("--device", default="", help="CPU:0, GPU:0, ... (default: the first GPU, else CPU)")
+    p.add_argument("--mixed-precision", action="store_true", help="float16 compute (GPUs)")
+    p.add_argument("--steps-per-epoch", type=int, default=0, help="cap batches per epoch (0 = all)")
+    p.add_argument("--out", help="run directory to create")
+    p.add_argument("--resume", metavar="RUN_DIR", help="continue a stopped or killed run")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from workbench.catalog.registry import parse_assignments
+    from workbench.quiet import import_tensorflow
+    from workbench.training import TrainConfig, job
+
+    if args.resume:
+        import_tensorflow()
+        result = job.resume_training(args.resume, emit=ProgressPrinter(args.quiet))
+        return _summary(result)
+    if not args.model or not args.data or not args.out:
+        raise WorkbenchError("train needs MODEL, --data and --out (or --resume RUN_DIR)")
+    from workbench import catalog
+
+    entry = catalog.get(args.model)
+    hparams = parse_assignments(args.assign)
+    entry.resolve(hparams)  # reject bad values before TensorFlow loads
+    options = parse_assignments(args.data_option)
+    if args.target:
+        options["target"] = args.target
+    if args.image_size:
+        options["image_size"] = args.image_size
+    config = TrainConfig(args.model, args.data, args.epochs, args.batch_size, args.seed, hparams,
+                         options, args.val_split, args.device, args.mixed_precision, args.out,
+                         args.steps_per_epoch).validate()
+    import_tensorflow()
+    result = job.run_training(config, emit=ProgressPrinter(args.quiet))
+    return _summary(result)
+
+
+def _summary(result) -> int:
+    last = {k: v[-1] for k, v in result.history.items() if v and k != "epoch"}
+    metrics = "  ".join(f"{k}={v:.4f}" for k, v in sorted(last.items()))
+    state = "stopped" if result.stopped else "done"
+    print(f"{state}: {len(result.history.get('epoch', []))} epoch(s)  {metrics}")
+    print(f"run directory: {result.run_dir}")
+    return 0
+
+
+class ProgressPrinter:
+    """Run events -> a tqdm progress bar over all batches, and one line per epoch."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.bar = None
+
+    def __call__(self, event) -> None:
+        from workbench.training import events
+
+        if isinstance(event, events.RunStarted):
+            self._start(event)
+        elif isinstance(event, events.BatchEnd) and self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix({k: f"{v:.4f}" for k, v in list(event.logs.items())[:3]}, refresh=False)
+        elif isinstance(event, events.EpochEnd):
+            line = "  ".join(f"{k}={v:.4f}" for k, v in sorted(event.logs.items()))
+            self._write(f"epoch {event.epoch + 1}: {line}  ({event.seconds:.1f}s)")
+        elif isinstance(event, (events.Status, events.Text)):
+            self._write(event.text if isinstance(event, events.Status) else f"{event.title}: {event.text}")
+        elif isinstance(event, events.Finished) and self.bar is not None:
+            self.bar.close()
+
+    def _start(self, event) -> None:
+        from tqdm import tqdm
+
+        self._write(f"training on {event.device}: {event.params:,} parameters, "
+                    f"epochs {event.initial_epoch + 1}-{event.epochs}, run dir {event.run_dir}")
+        if not self.quiet:
+            total = (event.epochs - event.initial_epoch) * event.steps_per_epoch
+            self.bar = tqdm(total=total, unit="batch", file=sys.stderr, dynamic_ncols=True, mininterval=0.2)
+
+    def _write(self, text: str) -> None:
+        if self.quiet:
+            return
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr)
+        else:
+            print(text, file=sys.stderr)

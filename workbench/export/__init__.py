@@ -1,0 +1,3 @@
+"""Exporting a trained model, and checking the export by reloading it."""
+
+from workbench.export.formats import FORMATS, export_model, verify_export  # noqa: F401
