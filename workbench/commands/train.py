@@ -24,6 +24,8 @@ def register(sub) -> None:
     p.add_argument("--device", default="", help="CPU:0, GPU:0, ... (default: the first GPU, else CPU)")
     p.add_argument("--mixed-precision", action="store_true", help="float16 compute (GPUs)")
     p.add_argument("--steps-per-epoch", type=int, default=0, help="cap batches per epoch (0 = all)")
+    p.add_argument("--eager", action="store_true",
+                   help="no graph tracing: slower batches, instant start (debugging, quick looks)")
     p.add_argument("--out", help="run directory to create")
     p.add_argument("--resume", metavar="RUN_DIR", help="continue a stopped or killed run")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -53,7 +55,7 @@ def run(args) -> int:
         options["image_size"] = args.image_size
     config = TrainConfig(args.model, args.data, args.epochs, args.batch_size, args.seed, hparams,
                          options, args.val_split, args.device, args.mixed_precision, args.out,
-                         args.steps_per_epoch).validate()
+                         args.steps_per_epoch, args.eager).validate()
     import_tensorflow()
     result = job.run_training(config, emit=ProgressPrinter(args.quiet))
     return _summary(result)

@@ -63,9 +63,19 @@ def get(name: str) -> DatasetSpec:
 
 
 def resolve(source: str) -> tuple[DatasetSpec, dict]:
-    """A dataset name or a path -> its spec and the options implied by the path."""
+    """A dataset name or a path -> its spec and the options implied by the path.
+
+    A folder with ``Annotations/`` is Pascal VOC, another folder holds class
+    sub-folders, a ``.json`` file is COCO and a ``.csv`` file a table.
+    """
     if os.path.isdir(source):
+        if os.path.isdir(os.path.join(source, "Annotations")):  # Pascal VOC layout
+            return get("voc"), {"path": source}
         return get("folder"), {"path": source}
+    if source.lower().endswith(".json"):
+        if not os.path.exists(source):
+            raise WorkbenchError(f"COCO annotation file not found: {source}")
+        return get("coco"), {"path": source}
     if source.lower().endswith(".csv"):
         if not os.path.exists(source):
             raise WorkbenchError(f"CSV file not found: {source}")

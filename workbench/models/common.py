@@ -59,7 +59,7 @@ def pool(x, kind: str, name: str, size: int = 2):
 
 def classifier_head(x, info, dropout: float = 0.0, flatten: bool = False):
     """Global-average-pool (or flatten), optional dropout, softmax over the classes."""
-    if x.shape.rank == 4:
+    if len(x.shape) == 4:
         x = layers.Flatten(name="flatten")(x) if flatten else layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if dropout:
         x = layers.Dropout(dropout, name="head_dropout")(x)

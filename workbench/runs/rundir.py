@@ -4,7 +4,8 @@
     RUN_DIR/history.json       per-epoch metrics, {"epoch": [...], "loss": [...], ...}
     RUN_DIR/model.keras        the trained model (also after Stop)
     RUN_DIR/info.json          the data's metadata (classes, input shape, scaler) for prediction
-    RUN_DIR/checkpoint/        the resume point: state.json names the last complete epoch's model
+    RUN_DIR/checkpoint/        the resume point: state.json names the last complete epoch's
+                               variables (model and optimizer), see training/checkpoints.py
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class RunDir:
         write_json(self.history, history)
 
     def checkpoint_path(self, epochs_done: int) -> str:
-        return os.path.join(self.checkpoint_dir, f"epoch-{epochs_done:05d}.keras")
+        return os.path.join(self.checkpoint_dir, f"epoch-{epochs_done:05d}.npz")
 
     def mark_checkpoint(self, epochs_done: int, history: dict) -> None:
         """Point the resume state at a checkpoint written before, then drop older ones.
@@ -63,5 +64,5 @@ class RunDir:
         write_json(self.state, {"epochs_done": epochs_done, "checkpoint": os.path.basename(current),
                                 "history": history})
         for name in os.listdir(self.checkpoint_dir):
-            if name.endswith(".keras") and name != os.path.basename(current):
+            if name.endswith(".npz") and name != os.path.basename(current):
                 os.unlink(os.path.join(self.checkpoint_dir, name))

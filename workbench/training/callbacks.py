@@ -7,7 +7,7 @@ import time
 
 import keras
 
-from workbench.runs.atomic import atomic_path
+from workbench.training.checkpoints import snapshot
 from workbench.training import events
 
 
@@ -21,14 +21,16 @@ class EpochValidation(keras.callbacks.Callback):
 
     def __init__(self, x_val, y_val, batch_size: int, progress: "EventReporter"):
         super().__init__()
-        self.x_val, self.y_val, self.batch_size = x_val, y_val, batch_size
+        import tensorflow as tf
+
+        # Batched once, as fit does for its own validation data, not converted every epoch.
+        self.data = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size).cache()
         self.progress = progress
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is None or not self.progress.epoch_complete:
             return
-        results = self.model.evaluate(self.x_val, self.y_val, batch_size=self.batch_size,
-                                      verbose=0, return_dict=True)
+        results = self.model.evaluate(self.data, verbose=0, return_dict=True)
         logs.update({f"val_{name}": float(value) for name, value in results.items()})
 
 
@@ -75,21 +77,18 @@ class EventReporter(keras.callbacks.Callback):
 
 
 class ResumeCheckpoint(keras.callbacks.Callback):
-    """After each complete epoch: the model (with optimizer state) and the history so far."""
+    """After each complete epoch: the variables (model and optimizer) and the history so far,
+    copied here and written to disk on a background thread."""
 
-    def __init__(self, run_dir, progress: EventReporter, history: dict):
+    def __init__(self, writer, progress: EventReporter, history: dict):
         super().__init__()
-        self.run_dir, self.progress, self.history = run_dir, progress, history
+        self.writer, self.progress, self.history = writer, progress, history
 
     def on_epoch_end(self, epoch, logs=None):
         if not self.progress.epoch_complete:
             return
         record_epoch(self.history, epoch, logs or {})
-        path = self.run_dir.checkpoint_path(epoch + 1)
-        with atomic_path(path) as tmp:
-            self.model.save(tmp)
-        self.run_dir.mark_checkpoint(epoch + 1, self.history)
-        self.run_dir.write_history(self.history)
+        self.writer.submit(epoch + 1, snapshot(self.model), self.history)
 
 
 def record_epoch(history: dict, epoch: int, logs: dict) -> None:

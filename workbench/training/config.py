@@ -23,6 +23,9 @@ class TrainConfig:
     out: str = ""
     #: Stop each epoch after this many batches (0 = all): quick looks and tests.
     steps_per_epoch: int = 0
+    #: Run ``train_step`` eagerly, without tracing a graph: slower per batch, but
+    #: starts at once and lets a debugger step into the model (quick looks, tests).
+    eager: bool = False
 
     def validate(self) -> "TrainConfig":
         if not 1 <= self.epochs <= 100000:

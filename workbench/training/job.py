@@ -18,6 +18,7 @@ from workbench.runs.atomic import atomic_path, write_json
 from workbench.runs.rundir import RunDir
 from workbench.training import events
 from workbench.training.config import TrainConfig
+from workbench.training.checkpoints import CheckpointWriter, restore
 from workbench.training.control import RunControl
 
 
@@ -59,7 +60,7 @@ def resume_training(run_path: str, emit: events.Emit = events.ignore,
         return run_training(config, emit, control)
     control = control or RunControl()
     entry = catalog.get(config.model)
-    if entry.trainer:
+    if not entry.resumable:
         raise WorkbenchError(f"{entry.name} uses its own training loop, which cannot be resumed")
     hp = entry.resolve(config.hparams)
     dataset = load_dataset(config)
@@ -67,6 +68,8 @@ def resume_training(run_path: str, emit: events.Emit = events.ignore,
     context.history = state["history"]
     context.initial_epoch = int(state["epochs_done"])
     context.resume_from = os.path.join(run_dir.checkpoint_dir, state["checkpoint"])
+    if entry.trainer:
+        return catalog.registry.load_symbol(entry.trainer)(context)
     return fit_with_keras(context)
 
 
@@ -122,7 +125,7 @@ def fit_with_keras(ctx: TrainingContext) -> TrainResult:
 
     data = ctx.dataset
     with tf.device(f"/{devices.resolve(ctx.config.device)}"):
-        model = _load_or_build(ctx)
+        model = build_compiled(ctx.entry, ctx.hp, data.info, ctx.config.mixed_precision)
     return fit_arrays(ctx, model, data.x_train, data.y_train, data.x_val, data.y_val)
 
 
@@ -131,7 +134,9 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
     """``model.fit`` with the workbench's events, Stop/Pause, validation and resume checkpoints.
 
     Entries with their own trainer (detectors, generative models) call this with
-    their own targets; ``y`` may be any structure ``fit`` accepts. ``extra_callbacks``
+    their own targets; ``y`` may be any structure ``fit`` accepts. When the run is
+    being resumed, the model (built and compiled as at the start) gets the
+    checkpoint's variables here, so such trainers resume too (``resumable_trainer``). ``extra_callbacks``
     run after validation, so they can add metrics (``val_mAP``) to the epoch logs.
     """
     import keras
@@ -142,6 +147,9 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
 
     config = ctx.config
     device = devices.resolve(config.device)
+    if ctx.resume_from:
+        ctx.emit(events.Status(f"resuming after epoch {ctx.initial_epoch}"))
+        restore(model, ctx.resume_from)
     keras.utils.set_random_seed(config.seed + ctx.initial_epoch)
     steps = _steps_per_epoch(config, _length(x))
     has_val = x_val is not None and _length(x_val) > 0
@@ -149,14 +157,19 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
                                config.epochs, ctx.initial_epoch, steps, int(model.count_params())))
     reporter = cb.EventReporter(ctx.emit, ctx.control, steps, config.epochs, ctx.initial_epoch)
     callbacks = [cb.EpochValidation(x_val, y_val, config.batch_size, reporter)] if has_val else []
-    callbacks += [*extra_callbacks, reporter, cb.ResumeCheckpoint(ctx.run_dir, reporter, ctx.history)]
+    writer = CheckpointWriter(ctx.run_dir)
+    callbacks += [*extra_callbacks, reporter, cb.ResumeCheckpoint(writer, reporter, ctx.history)]
     early = _early_stopping(ctx.hp, has_validation=has_val)
     callbacks += [early] if early else []
-    if ctx.initial_epoch < config.epochs:
-        with tf.device(f"/{device}"):
-            model.fit(x, y, batch_size=config.batch_size, epochs=config.epochs,
-                      initial_epoch=ctx.initial_epoch, verbose=0, callbacks=callbacks,
-                      steps_per_epoch=steps if config.steps_per_epoch else None)
+    model.run_eagerly = config.eager
+    try:
+        if ctx.initial_epoch < config.epochs:
+            with tf.device(f"/{device}"):
+                model.fit(x, y, batch_size=config.batch_size, epochs=config.epochs,
+                          initial_epoch=ctx.initial_epoch, verbose=0, callbacks=callbacks,
+                          steps_per_epoch=steps if config.steps_per_epoch else None)
+    finally:
+        writer.close()  # the resume point is on disk before anyone is told the run ended
     early_stopped = bool(early and early.stopped_epoch > 0)
     return ctx.finish(model, stopped=reporter.stopped, early_stopped=early_stopped)
 
@@ -167,15 +180,6 @@ def _length(x) -> int:
     elif isinstance(x, (list, tuple)):
         x = x[0]
     return len(x)
-
-
-def _load_or_build(ctx: TrainingContext):
-    from workbench.models.io import load_model
-
-    if ctx.resume_from:
-        ctx.emit(events.Status(f"resuming after epoch {ctx.initial_epoch}"))
-        return load_model(ctx.resume_from)
-    return build_compiled(ctx.entry, ctx.hp, ctx.dataset.info, ctx.config.mixed_precision)
 
 
 def build_compiled(entry, hp: dict, info, mixed_precision: bool = False):

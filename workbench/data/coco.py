@@ -1,0 +1,157 @@
+"""COCO JSON annotations: one ``instances.json`` file and a folder of images.
+
+The file lists ``images`` (id, file_name, width, height), ``categories`` (id, name) and
+``annotations`` (image_id, category_id, bbox ``[x, y, w, h]`` in pixels, optional
+``segmentation`` as polygons or RLE, ``iscrowd``) (Lin et al., "Microsoft COCO", 2014).
+Categories become classes in order of their ids; crowd regions are kept and flagged in
+``difficult`` so evaluation ignores them, as COCOeval does.
+
+An entry that lacks a field or points at an unknown image or category, an image file
+that is missing or unreadable, a box reaching outside its image (clipped) or one with no
+area (dropped) each give one problem line naming the file and the entry; the rest loads.
+Only a file that is not COCO JSON at all, or one from which nothing loads, is an error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+
+import numpy as np
+
+from workbench.data.registry import DatasetSpec, register
+from workbench.data.shapes import DetectionData, assemble, clean_box, read_rgb
+from workbench.detection.cocoeval_json import read_json, segmentation_to_mask
+from workbench.errors import WorkbenchError
+
+register(DatasetSpec(
+    "coco", "image", "detection",
+    "COCO JSON annotations of your own images (options: path = the .json file, "
+    "image_dir, image_size).",
+    "workbench.data.coco:load_coco_dataset", needs_path=True,
+))
+
+
+def _image_path(json_path: str, file_name: str, image_dir: str | None) -> str:
+    """``image_dir`` (default: the JSON's folder) joined with the entry's file name."""
+    folder = image_dir or os.path.dirname(os.path.abspath(json_path))
+    candidates = [os.path.join(folder, file_name),
+                  os.path.join(folder, os.path.basename(file_name)),
+                  os.path.join(folder, "images", os.path.basename(file_name))]
+    return next((c for c in candidates if os.path.isfile(c)), candidates[0])
+
+
+def _categories(json_path: str, payload: dict, problems: list) -> dict[int, int]:
+    """COCO category id -> class index, in order of ids."""
+    valid = {}
+    for index, cat in enumerate(payload.get("categories") or []):
+        if not isinstance(cat, dict) or "id" not in cat or "name" not in cat:
+            problems.append(f"{json_path}: category {index + 1} lacks 'id' or 'name'; skipped")
+        else:
+            valid[cat["id"]] = str(cat["name"])
+    return valid
+
+
+def _annotation_box(ann) -> list[float]:
+    x, y, w, h = (float(v) for v in ann["bbox"])
+    return [x, y, x + w, y + h]
+
+
+def load_coco(json_path: str, image_dir: str | None = None,
+              image_size=None) -> tuple[DetectionData, list[str]]:
+    """Load a COCO annotation file and its images -> ``(DetectionData, problems)``.
+
+    Masks are decoded from polygons or RLE when any annotation has a segmentation (an
+    annotation without one gets its filled box); otherwise ``masks`` is ``None``.
+    ``image_size`` resizes every image on load. Image ids are kept; category ids become
+    class indices ``0..K-1`` in order of id.
+    """
+    payload = read_json(json_path, "COCO annotation")
+    if not isinstance(payload, dict) or not isinstance(payload.get("images"), list) \
+            or not isinstance(payload.get("annotations", []), list):
+        raise WorkbenchError(f"{json_path} is not a COCO annotation file (needs an 'images' "
+                             "list and an 'annotations' list)")
+    problems: list[str] = []
+    categories = _categories(json_path, payload, problems)
+    cat_ids = sorted(categories)
+    class_names = tuple(categories[c] for c in cat_ids)
+    images, by_image = {}, defaultdict(list)
+    for index, img in enumerate(payload["images"]):
+        if not isinstance(img, dict) or "id" not in img or "file_name" not in img:
+            problems.append(f"{json_path}: image entry {index + 1} lacks 'id' or 'file_name'; "
+                            "skipped")
+        else:
+            images[img["id"]] = img
+    for index, ann in enumerate(payload.get("annotations", [])):
+        number = ann.get("id", index + 1) if isinstance(ann, dict) else index + 1
+        where = f"{json_path}: annotation {number}"
+        if not isinstance(ann, dict) or "image_id" not in ann or "category_id" not in ann:
+            problems.append(f"{where} lacks 'image_id' or 'category_id'; dropped")
+        elif ann["image_id"] not in images:
+            problems.append(f"{where} refers to unknown image id {ann['image_id']}; dropped")
+        elif ann["category_id"] not in categories:
+            problems.append(f"{where} has unknown category id {ann['category_id']}; dropped")
+        else:
+            by_image[ann["image_id"]].append((where, ann))
+    with_masks = any("segmentation" in ann and ann["segmentation"]
+                     for anns in by_image.values() for _, ann in anns)
+    records = []
+    for image_id, img in images.items():
+        path = _image_path(json_path, str(img["file_name"]), image_dir)
+        try:
+            image = read_rgb(path)
+        except WorkbenchError as exc:
+            problems.append(f"{json_path}: image {image_id}: {exc}; skipped")
+            continue
+        records.append(_record(image_id, path, image, by_image[image_id], cat_ids, problems,
+                               with_masks))
+    data = assemble("coco", records, class_names, problems, image_size, with_masks)
+    return data, problems
+
+
+def _record(image_id, path: str, image: np.ndarray, annotations, cat_ids, problems,
+            with_masks: bool) -> dict:
+    """One image's usable annotations."""
+    height, width = image.shape[:2]
+    boxes, labels, difficult, masks = [], [], [], []
+    for where, ann in annotations:
+        try:
+            raw = _annotation_box(ann)
+        except (KeyError, TypeError, ValueError):
+            problems.append(f"{where}: 'bbox' must be [x, y, width, height]; dropped")
+            continue
+        box = clean_box(raw, height, width, where, problems)
+        if box is None:
+            continue
+        mask = None
+        if with_masks:
+            try:
+                mask = _mask(ann, box, height, width)
+            except (WorkbenchError, TypeError, ValueError) as exc:
+                problems.append(f"{where}: unreadable segmentation ({exc}); dropped")
+                continue
+        boxes.append(box)
+        labels.append(cat_ids.index(ann["category_id"]))
+        difficult.append(bool(ann.get("iscrowd", 0)))
+        if mask is not None:
+            masks.append(mask)
+    return {"image": image, "boxes": boxes, "labels": labels, "difficult": difficult,
+            "masks": np.asarray(masks, bool).reshape(-1, height, width), "id": image_id,
+            "file": os.path.basename(path)}
+
+
+def _mask(ann: dict, box: np.ndarray, height: int, width: int) -> np.ndarray:
+    """The annotation's mask, or its filled box when it has no segmentation."""
+    if ann.get("segmentation"):
+        return segmentation_to_mask(ann["segmentation"], height, width)
+    mask = np.zeros((height, width), bool)
+    x1, y1, x2, y2 = np.round(box).astype(int)
+    mask[y1:y2, x1:x2] = True
+    return mask
+
+
+def load_coco_dataset(options: dict, seed: int, val_fraction: float) -> DetectionData:
+    """Registry loader: options ``path``, ``image_dir``, ``image_size``."""
+    data, _ = load_coco(options["path"], options.get("image_dir"), options.get("image_size"))
+    data.val_fraction, data.split_seed = float(val_fraction), int(seed)
+    return data

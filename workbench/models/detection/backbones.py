@@ -1,0 +1,115 @@
+"""Small convolutional backbones and the feature pyramid for the one-stage detectors.
+
+The backbone is a plain stack of stride-2 stages (two 3x3 convolutions each), so stage
+``k`` (1-based) has stride ``2**k``: on the 64x64 shapes images C3 is 8x8, C4 4x4 and
+C5 2x2. Its widths are a table (``widths``), as in ``keras.applications``. The FPN is
+Lin et al., "Feature Pyramid Networks for Object Detection" (CVPR 2017): 1x1 lateral
+convolutions, a nearest-neighbour top-down path added level by level, then a 3x3
+convolution per level to smooth the sums.
+"""
+
+from __future__ import annotations
+
+from keras import layers
+
+from workbench.errors import WorkbenchError
+from workbench.models.common import normalization
+
+#: Stage widths (filters) for strides 2, 4, 8, 16, 32, 64, 128.
+DEFAULT_WIDTHS = (16, 32, 48, 64, 96, 128, 128)
+
+
+def conv_bn(x, filters: int, name: str, strides: int = 1, kernel: int = 3, norm: str = "batch"):
+    """3x3 convolution, normalization, ReLU: the unit every stage is made of."""
+    x = layers.Conv2D(filters, kernel, strides=strides, padding="same",
+                      use_bias=norm == "none", name=f"{name}_conv")(x)
+    if norm == "batch":  # a short momentum: the short runs here must end with usable statistics
+        x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
+    else:
+        x = normalization(x, norm, name)
+    return layers.Activation("relu", name=f"{name}_relu")(x)
+
+
+def stage_widths(width: int, levels: int) -> list[int]:
+    """The widths of ``levels`` stages, scaled by ``width / 16``."""
+    if levels > len(DEFAULT_WIDTHS):
+        raise WorkbenchError(f"backbone has at most {len(DEFAULT_WIDTHS)} stages, asked for {levels}")
+    if width < 1:
+        raise WorkbenchError(f"backbone width {width} must be at least 1")
+    return [max(4, round(w * width / 16)) for w in DEFAULT_WIDTHS[:levels]]
+
+
+def conv_backbone(x, levels: int, width: int = 16, norm: str = "batch", name: str = "backbone"):
+    """``levels`` stride-2 stages; returns ``{level: feature}`` with level ``k`` at stride ``2**k``."""
+    features = {}
+    for level, filters in enumerate(stage_widths(width, levels), start=1):
+        x = conv_bn(x, filters, f"{name}_stage{level}_1", strides=2, norm=norm)
+        x = conv_bn(x, filters, f"{name}_stage{level}_2", norm=norm)
+        features[level] = x
+    return features
+
+
+def check_levels(min_level: int, max_level: int, image_size) -> None:
+    """A pyramid needs ``1 <= min_level <= max_level`` and a top level at least 1x1."""
+    if not 1 <= min_level <= max_level:
+        raise WorkbenchError(f"pyramid levels min_level={min_level}, max_level={max_level} "
+                             "must satisfy 1 <= min_level <= max_level")
+    if min(image_size) < 2 ** max_level:
+        raise WorkbenchError(f"max_level={max_level} (stride {2 ** max_level}) is coarser than "
+                             f"the {image_size[0]}x{image_size[1]} image")
+
+
+def feature_pyramid(features: dict, min_level: int, max_level: int, filters: int,
+                    name: str = "fpn") -> dict:
+    """FPN outputs ``{level: P_level}`` for ``min_level..max_level``, all with ``filters`` channels."""
+    laterals = {level: layers.Conv2D(filters, 1, name=f"{name}_p{level}_lateral")(features[level])
+                for level in range(min_level, max_level + 1)}
+    merged = {max_level: laterals[max_level]}
+    for level in range(max_level - 1, min_level - 1, -1):
+        up = layers.UpSampling2D(2, interpolation="nearest",
+                                 name=f"{name}_p{level + 1}_upsample")(merged[level + 1])
+        merged[level] = layers.Add(name=f"{name}_p{level}_add")([laterals[level], up])
+    return {level: layers.Conv2D(filters, 3, padding="same", name=f"{name}_p{level}_output")(
+        merged[level]) for level in merged}
+
+
+def concat_levels(tensors: list, name: str):
+    """Concatenate per-level predictions along the box axis (one level: passed through)."""
+    if len(tensors) == 1:
+        return layers.Identity(name=name)(tensors[0])
+    return layers.Concatenate(axis=1, name=name)(tensors)
+
+
+def shared_tower(features: dict, filters: int, depth: int, name: str, norm_groups: int = 0) -> dict:
+    """``depth`` 3x3 conv (+ GroupNorm) + ReLU applied with the *same* weights to every level.
+
+    RetinaNet's and FCOS's heads are shared across pyramid levels: one set of layer
+    objects called once per level. ``norm_groups`` > 0 adds GroupNorm (FCOS).
+    """
+    convs = [layers.Conv2D(filters, 3, padding="same", use_bias=not norm_groups,
+                           name=f"{name}_conv{k + 1}") for k in range(depth)]
+    norms = [layers.GroupNormalization(_groups(filters, norm_groups), name=f"{name}_gn{k + 1}")
+             for k in range(depth)] if norm_groups else [None] * depth
+    relus = [layers.Activation("relu", name=f"{name}_relu{k + 1}") for k in range(depth)]
+    out = {}
+    for level, x in features.items():
+        for conv, norm, relu in zip(convs, norms, relus):
+            x = conv(x)
+            x = norm(x) if norm is not None else x
+            x = relu(x)
+        out[level] = x
+    return out
+
+
+def shared_output(features: dict, channels_per_position: int, outputs_per_box: int, name: str,
+                  bias_initializer="zeros"):
+    """One 3x3 prediction conv shared by the levels, flattened to ``(N, sum H*W*A, outputs)``."""
+    conv = layers.Conv2D(channels_per_position, 3, padding="same",
+                         bias_initializer=bias_initializer, name=f"{name}_output")
+    flat = [layers.Reshape((-1, outputs_per_box), name=f"{name}_p{level}_flat")(conv(x))
+            for level, x in features.items()]
+    return concat_levels(flat, f"{name}_all_levels")
+
+
+def _groups(channels: int, groups: int) -> int:
+    return max(d for d in range(1, min(channels, groups) + 1) if channels % d == 0)
