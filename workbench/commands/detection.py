@@ -1,0 +1,106 @@
+"""``detect``, ``segment`` and ``evaluate-detections``: detection on the command line."""
+
+from __future__ import annotations
+
+from workbench.errors import WorkbenchError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("detect", help="boxes, classes, scores (and masks) on an image")
+    p.add_argument("model_file", help="trained detector: .keras file or run directory")
+    p.add_argument("--image", required=True)
+    p.add_argument("--score-threshold", type=float, default=0.3)
+    p.add_argument("--iou-threshold", type=float, default=0.5, help="NMS IoU threshold")
+    p.add_argument("--out", required=True, help="overlay PNG to write")
+    p.add_argument("--json", dest="json_out", help="also write the detections as COCO results")
+    p.add_argument("--image-id", type=int, default=1, help="image_id in the COCO results")
+    p.set_defaults(run=run_detect)
+
+    p = sub.add_parser("segment", help="per-pixel classes of an image (semantic segmentation)")
+    p.add_argument("model_file", help="trained segmenter: .keras file or run directory")
+    p.add_argument("--image", required=True)
+    p.add_argument("--alpha", type=float, default=0.5, help="mask opacity, 0-1")
+    p.add_argument("--out", required=True, help="overlay PNG to write")
+    p.add_argument("--mask", help="also write the class map (0 = background) as a PNG")
+    p.set_defaults(run=run_segment)
+
+    p = sub.add_parser("evaluate-detections", help="COCO mAP/AP50/AP75/AR and VOC AP of a results file")
+    p.add_argument("--gt", required=True, help="COCO ground-truth JSON")
+    p.add_argument("--dt", required=True, help="COCO results JSON (list of detections)")
+    p.add_argument("--iou-type", choices=("bbox", "segm"), default="bbox")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=run_evaluate)
+
+
+def _load(model_file: str, image_path: str):
+    from workbench.data.images import read_image
+    from workbench.inference import model_metadata
+    from workbench.models.io import load_model
+    from workbench.quiet import import_tensorflow
+
+    image = read_image(image_path)
+    import_tensorflow()
+    model = load_model(model_file)
+    names = tuple(getattr(model, "class_names", ()) or model_metadata(model_file).get("class_names", ()))
+    return model, names, image
+
+
+def _check_unit(name: str, value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise WorkbenchError(f"{name} {value} must be between 0 and 1")
+
+
+def run_detect(args) -> int:
+    from workbench.data.images import to_uint8_rgb, write_png
+    from workbench.detection import inference
+    from workbench.runs.atomic import write_json
+
+    _check_unit("--score-threshold", args.score_threshold)
+    _check_unit("--iou-threshold", args.iou_threshold)
+    model, names, image = _load(args.model_file, args.image)
+    if not hasattr(model, "predict_candidates"):
+        raise WorkbenchError(f"{args.model_file} is not a detector (use predict or segment)")
+    selected, ms = inference.detect(model, image, args.score_threshold, args.iou_threshold)
+    write_png(args.out, inference.draw_detections(to_uint8_rgb(image), selected, names))
+    if args.json_out:
+        write_json(args.json_out, inference.to_coco_results(selected, args.image_id))
+    for box, score, label in zip(selected["boxes"], selected["scores"], selected["labels"]):
+        name = names[label] if label < len(names) else str(int(label))
+        print(f"{name:<12} {float(score):.3f}  [{', '.join(f'{v:.1f}' for v in box)}]")
+    print(f"{len(selected['scores'])} object(s) in {ms:.1f} ms ({1000.0 / max(ms, 1e-6):.1f} FPS) -> {args.out}")
+    return 0
+
+
+def run_segment(args) -> int:
+    import numpy as np
+
+    from workbench.data.images import to_uint8_rgb, write_png
+    from workbench.detection import inference
+
+    _check_unit("--alpha", args.alpha)
+    model, names, image = _load(args.model_file, args.image)
+    class_map = inference.segment(model, image)
+    write_png(args.out, inference.draw_segmentation(to_uint8_rgb(image), class_map, names, args.alpha))
+    if args.mask:
+        write_png(args.mask, np.repeat(class_map.astype(np.uint8)[..., None], 3, axis=2))
+    counts = np.bincount(class_map.reshape(-1), minlength=len(names) + 1) / class_map.size
+    labels = ("background", *names)
+    print("  ".join(f"{labels[i] if i < len(labels) else i}={share:.1%}" for i, share in enumerate(counts) if share))
+    return 0
+
+
+def run_evaluate(args) -> int:
+    from workbench.cli import emit_json
+    from workbench.detection.metrics import evaluate_detection_files
+
+    scores = evaluate_detection_files(args.gt, args.dt, args.iou_type)
+    if args.json:
+        emit_json(scores)
+        return 0
+    for key in ("AP", "AP50", "AP75", "APs", "APm", "APl", "AR1", "AR10", "AR100"):
+        print(f"{key:<6} {scores[key]:.4f}")
+    print(f"VOC AP50 (all-point) {scores['VOC_AP']:.4f}")
+    for name, ap in scores.get("per_class", {}).items():
+        print(f"  {name:<16} AP {ap:.4f}")
+    return 0
+
