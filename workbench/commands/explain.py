@@ -18,6 +18,8 @@ def register(sub) -> None:
     p.add_argument("--alpha", type=float, default=0.5, help="heatmap opacity, 0-1")
     p.add_argument("--colormap", default="jet")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                   help="a method option (repeatable), e.g. steps=64, num_samples=500, max_evals=300")
     p.add_argument("--out", required=True, help="overlay (or comparison sheet) PNG to write")
     p.add_argument("--heatmap", help="also save the raw heatmap as .npy")
     p.set_defaults(run=run)
@@ -29,6 +31,7 @@ def run(args) -> int:
     from workbench import xai
     from workbench.commands.predict import load_for_image
     from workbench.data.images import to_uint8_rgb, write_png
+    from workbench.catalog.registry import parse_assignments
     from workbench.runs.atomic import atomic_path
 
     if not 0.0 <= args.alpha <= 1.0:
@@ -38,15 +41,16 @@ def run(args) -> int:
     methods = [m.strip() for m in args.compare.split(",") if m.strip()] if args.compare else [args.method]
     for method in methods:
         xai.method_info(method)  # unknown names fail before the model loads
+    options = {key: _number(value) for key, value in parse_assignments(args.option).items()}
     model, names, image = load_for_image(args.model_file, args.image)
     if args.compare:
         sheet = xai.compare_sheet(model, image, methods, layer=args.layer, class_index=args.class_index,
-                                  alpha=args.alpha, colormap=args.colormap)
+                                  alpha=args.alpha, colormap=args.colormap, seed=args.seed)
         write_png(args.out, sheet)
         print(f"wrote {args.out} ({', '.join(methods)})")
         return 0
     result = xai.explain(model, image, args.method, layer=args.layer, class_index=args.class_index,
-                         seed=args.seed)
+                         seed=args.seed, **options)
     write_png(args.out, xai.overlay(to_uint8_rgb(image), result.heatmap, args.alpha, args.colormap))
     if args.heatmap:
         with atomic_path(args.heatmap) as tmp:
@@ -58,3 +62,13 @@ def run(args) -> int:
     print(f"{xai.METHODS[args.method].title}{where} for class {names[result.class_index]} "
           f"(p={p:.3f}) in {result.elapsed_s:.2f}s -> {args.out}")
     return 0
+
+
+def _number(text: str):
+    """``"64"`` -> 64, ``"0.2"`` -> 0.2, anything else stays text (``baseline=blur``)."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text

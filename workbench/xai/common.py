@@ -97,11 +97,17 @@ def conv_layers(model) -> list[str]:
 
 
 def default_layer(model) -> str:
-    """The last layer with a 4-D output: the usual Grad-CAM choice (Selvaraju et al. 2017)."""
+    """The last 4-D layer that is not a pooling or dropout layer: the last convolutional
+    feature map, the usual Grad-CAM choice (Selvaraju et al. 2017; tf-keras-vis's default).
+    A trailing pooling layer only halves the map's resolution without adding evidence."""
     names = conv_layers(model)
     if not names:
         raise WorkbenchError(f"model {model.name!r} has no layer with a 4-D (image-like) output, "
                              "so there is no feature map to explain")
+    for name in reversed(names):
+        kind = type(model.get_layer(name)).__name__
+        if "Pooling" not in kind and "Dropout" not in kind:
+            return name
     return names[-1]
 
 
