@@ -145,3 +145,32 @@ def test_bad_config_is_rejected_before_training(tmp_path):
         job.run_training(TrainConfig("lenet5", out=str(tmp_path / "x")))
     with pytest.raises(WorkbenchError, match="device 'GPU:7' is not available"):
         job.run_training(TrainConfig("lenet", device="GPU:7", out=str(tmp_path / "x"), epochs=1))
+
+
+def test_capped_epochs_keep_going_past_the_end_of_the_data(tmp_path):
+    """steps_per_epoch x epochs may exceed the batches in the data: the stream repeats."""
+    iris = data.load("iris")  # 120 training rows = 4 batches of 32
+    config = TrainConfig("mlp", "iris", epochs=6, batch_size=32, steps_per_epoch=3,
+                         out=str(tmp_path / "capped"))
+    result = job.run_training(config, dataset=iris)
+    assert result.history["epoch"] == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("model,data_name,options", [
+    ("polynomial_regression", "polynomial", {"samples": 200}),
+    ("yolo_v1", "shapes", {"count": 24, "image_size": 64}),
+])
+def test_trainers_built_on_fit_arrays_resume_too(tmp_path, model, data_name, options):
+    control = RunControl()
+
+    def stop_in_second_epoch(event):
+        if isinstance(event, events.BatchEnd) and event.epoch == 1:
+            control.stop()
+
+    config = TrainConfig(model, data_name, epochs=3, batch_size=8, steps_per_epoch=2,
+                         data_options=options, out=str(tmp_path / model))
+    first = job.run_training(config, emit=stop_in_second_epoch, control=control)
+    assert first.stopped and first.history["epoch"] == [1]
+    resumed = job.resume_training(str(tmp_path / model))
+    assert resumed.history["epoch"] == [1, 2, 3]
+    assert resumed.history["loss"][0] == first.history["loss"][0]

@@ -20,8 +20,9 @@ MAX_CANDIDATES = HParam("max_candidates", int, 300,
                         "threshold and NMS", low=10, high=100000)
 INPUT_SIZE = HParam("input_size", int, 0, "Resize the images to this side length before training "
                     "(0 = keep the data's size)", low=0, high=1024)
-SEARCH = HParam("search", str, "quality", "Selective Search diversification: one strategy (single), "
-                "two (fast) or four colour-space/threshold combinations (quality)",
+SEARCH = HParam("search", str, "fast", "Selective Search diversification: one strategy (single), "
+                "two (fast) or four colour-space/threshold combinations (quality); on the shapes "
+                "fast trains Fast R-CNN better (mAP 0.75 vs 0.64) with fewer near-duplicate boxes",
                 choices=("single", "fast", "quality"))
 SS_PROPOSALS = HParam("proposals", int, 100, "Selective Search proposals kept per image (about 2000 "
                       "in the papers, for larger images)", low=1, high=5000)

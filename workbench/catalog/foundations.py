@@ -53,7 +53,6 @@ register(Entry(
     data_kinds=("tabular",),
     default_data="linear",
     trainer="workbench.models.linear_regression:train_and_report_equation",
-    resumable_trainer=True,
 ))
 
 register(Entry(
@@ -77,7 +76,6 @@ register(Entry(
     data_kinds=("tabular",),
     default_data="polynomial",
     trainer="workbench.models.linear_regression:train_and_report_equation",
-    resumable_trainer=True,
 ))
 
 register(Entry(

@@ -135,8 +135,6 @@ class Entry:
     trainer: str | None = None
     smoke: Mapping[str, Any] = field(default_factory=dict)
     display_name: str = ""
-    #: A trainer that goes through ``fit_arrays`` can resume like plain ``fit``; say so here.
-    resumable_trainer: bool = False
 
     def __post_init__(self):
         if self.task not in TASKS:
@@ -149,10 +147,6 @@ class Entry:
         for key in self.smoke:
             if key not in own and key not in TRAINING_HPARAM_NAMES:
                 raise ValueError(f"entry {self.name!r}: smoke sets unknown key {key!r}")
-
-    @property
-    def resumable(self) -> bool:
-        return self.trainer is None or self.resumable_trainer
 
     @property
     def title(self) -> str:

@@ -48,6 +48,9 @@ def train_detector(ctx):
     return fit_arrays(ctx, model, train.images, y, x_val, y_val, extra_callbacks=callbacks)
 
 
+train_detector.resumable = True  # it trains through fit_arrays, which restores checkpoints
+
+
 def prepare_data(data, hp: dict, model_name: str = "this detector", task: str = "detection"):
     """The run's ``DetectionData``, checked, with images of one size (``input_size`` if set)."""
     if not hasattr(data, "boxes") or not hasattr(data, "labels"):

@@ -14,6 +14,7 @@ and PyTorch divide it by n first. GoogLeNet uses the same layer after its stem.
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import layers, ops
 
 
@@ -33,15 +34,12 @@ class LocalResponseNormalization(layers.Layer):
 
     def call(self, inputs):
         channels = inputs.shape[-1]
-        r = self.depth_radius
-        squared = ops.square(inputs)
-        # Zero-pad the channel axis so the border channels see a truncated window.
-        pad = [[0, 0]] * (len(inputs.shape) - 1) + [[r, r]]
-        padded = ops.pad(squared, pad)
-        window = padded[..., 0:channels]
-        for offset in range(1, 2 * r + 1):
-            window = window + padded[..., offset:offset + channels]
-        return inputs / ops.power(self.bias + self.alpha * window, self.beta)
+        # The window sums of all channels at once: squared activations times a banded
+        # 0/1 matrix (one matmul; much faster on CPU than padding and adding 2r+1 slices).
+        offsets = np.arange(channels)
+        band = (np.abs(offsets[:, None] - offsets[None, :]) <= self.depth_radius).astype("float32")
+        window = ops.matmul(ops.square(inputs), ops.cast(band, inputs.dtype))
+        return inputs * ops.power(self.bias + self.alpha * window, -self.beta)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -36,7 +36,10 @@ def normalization(x, kind: str, name: str, groups: int = 8):
     """
     channels = x.shape[-1]
     if kind == "batch":
-        return layers.BatchNormalization(name=f"{name}_bn")(x)
+        # momentum 0.9 (PyTorch's default) rather than Keras' 0.99: the moving statistics
+        # must settle within the few hundred steps a workbench run often has, or inference
+        # (validation) sees statistics from the untrained network.
+        return layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
     if kind == "layer":
         return layers.LayerNormalization(axis=(1, 2, 3), name=f"{name}_ln")(x)
     if kind == "instance":

@@ -85,6 +85,9 @@ def train_and_report_equation(ctx):
     return fit_arrays(ctx, model, data.x_train, data.y_train, data.x_val, data.y_val, extra_callbacks=[report])
 
 
+train_and_report_equation.resumable = True  # it trains through fit_arrays
+
+
 class _EquationReport(keras.callbacks.Callback):
     """Emits the fitted equation when training ends (also after Stop or early stopping)."""
 

@@ -60,7 +60,8 @@ def resume_training(run_path: str, emit: events.Emit = events.ignore,
         return run_training(config, emit, control)
     control = control or RunControl()
     entry = catalog.get(config.model)
-    if not entry.resumable:
+    trainer = catalog.registry.load_symbol(entry.trainer) if entry.trainer else None
+    if trainer and not getattr(trainer, "resumable", False):
         raise WorkbenchError(f"{entry.name} uses its own training loop, which cannot be resumed")
     hp = entry.resolve(config.hparams)
     dataset = load_dataset(config)
@@ -68,9 +69,7 @@ def resume_training(run_path: str, emit: events.Emit = events.ignore,
     context.history = state["history"]
     context.initial_epoch = int(state["epochs_done"])
     context.resume_from = os.path.join(run_dir.checkpoint_dir, state["checkpoint"])
-    if entry.trainer:
-        return catalog.registry.load_symbol(entry.trainer)(context)
-    return fit_with_keras(context)
+    return trainer(context) if trainer else fit_with_keras(context)
 
 
 def load_dataset(config: TrainConfig):
@@ -136,7 +135,8 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
     Entries with their own trainer (detectors, generative models) call this with
     their own targets; ``y`` may be any structure ``fit`` accepts. When the run is
     being resumed, the model (built and compiled as at the start) gets the
-    checkpoint's variables here, so such trainers resume too (``resumable_trainer``). ``extra_callbacks``
+    checkpoint's variables here, so such trainers resume too: a trainer says so with
+    ``trainer.resumable = True``. ``extra_callbacks``
     run after validation, so they can add metrics (``val_mAP``) to the epoch logs.
     """
     import keras
@@ -165,13 +165,26 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
     try:
         if ctx.initial_epoch < config.epochs:
             with tf.device(f"/{device}"):
-                model.fit(x, y, batch_size=config.batch_size, epochs=config.epochs,
-                          initial_epoch=ctx.initial_epoch, verbose=0, callbacks=callbacks,
-                          steps_per_epoch=steps if config.steps_per_epoch else None)
+                if config.steps_per_epoch:
+                    # Keras does not rewind arrays between capped epochs: feed a repeating stream.
+                    model.fit(_repeating(x, y, config.batch_size, config.seed), epochs=config.epochs,
+                              initial_epoch=ctx.initial_epoch, verbose=0, callbacks=callbacks,
+                              steps_per_epoch=steps)
+                else:
+                    model.fit(x, y, batch_size=config.batch_size, epochs=config.epochs,
+                              initial_epoch=ctx.initial_epoch, verbose=0, callbacks=callbacks)
     finally:
         writer.close()  # the resume point is on disk before anyone is told the run ended
     early_stopped = bool(early and early.stopped_epoch > 0)
     return ctx.finish(model, stopped=reporter.stopped, early_stopped=early_stopped)
+
+
+def _repeating(x, y, batch_size: int, seed: int):
+    import tensorflow as tf
+
+    stream = tf.data.Dataset.from_tensor_slices((x, y))
+    stream = stream.shuffle(_length(x), seed=seed, reshuffle_each_iteration=True)
+    return stream.batch(batch_size).repeat().prefetch(tf.data.AUTOTUNE)
 
 
 def _length(x) -> int:

@@ -235,7 +235,10 @@ def focal_loss(logits, targets, alpha: float = 0.25, gamma: float = 2.0):
     cross_entropy = ops.binary_crossentropy(targets, logits, from_logits=True)
     p_t = targets * probabilities + (1.0 - targets) * (1.0 - probabilities)
     alpha_t = targets * alpha + (1.0 - targets) * (1.0 - alpha)
-    return alpha_t * ops.power(1.0 - p_t, gamma) * cross_entropy
+    if not gamma:  # d/dx x^0 at x = 0 is 0 * inf = nan in float arithmetic
+        return alpha_t * cross_entropy
+    # A floor on 1 - p_t keeps the gradient of x^gamma finite when p_t rounds to 1.
+    return alpha_t * ops.power(ops.maximum(1.0 - p_t, 1e-6), gamma) * cross_entropy
 
 
 def prior_bias(probability: float = 0.01):

@@ -69,7 +69,7 @@ def build_fast_rcnn(hp: dict, info) -> FastRCNN:
     """Fast R-CNN for ``info``'s images and classes (catalog entry ``fast_rcnn``)."""
     image_size, class_names = check_detection_info(info, "Fast R-CNN")
     settings = head_settings({"roi_op": "roi_pool", **hp}, image_size)
-    search = hp.get("search", "quality")
+    search = hp.get("search", "fast")
     if search not in PRESETS:
         raise WorkbenchError(f"search={search!r} is not one of {', '.join(PRESETS)}")
     proposals = int(hp.get("proposals", 100))

@@ -122,6 +122,7 @@ class FasterRCNN(TwoStageDetector):
                                                       outputs["rpn_scores"])
         targets = box_ops.encode_tf(tf.gather(gt_boxes, index, batch_dims=1), anchors,
                                     RPN_VARIANCES)
+        targets = tf.where(positive[..., None], targets, 0.0)  # keep NaN out of the gradients
         box = tf.where(positive, smooth_l1(outputs["rpn_deltas"] - targets, 1.0 / 9.0), 0.0)
         return {"rpn_obj": tf.reduce_sum(bce * sampled) / count,
                 "rpn_box": tf.reduce_sum(box) / count}

@@ -188,7 +188,7 @@ def build_rcnn(hp: dict, info) -> RCNN:
         raise WorkbenchError(f"warp_size={warp} must be at least 8 pixels")
     if not 0 <= 2 * context < warp:
         raise WorkbenchError(f"context={context} must be between 0 and half of warp_size={warp}")
-    search = hp.get("search", "quality")
+    search = hp.get("search", "fast")
     if search not in PRESETS:
         raise WorkbenchError(f"search={search!r} is not one of {', '.join(PRESETS)}")
     settings = {"image_size": list(image_size), "warp_size": warp, "context": context,

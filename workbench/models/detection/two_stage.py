@@ -10,7 +10,7 @@ foreground: IoU >= 0.5 with a ground-truth box) and minimises the multi-task los
 class). The subclasses differ only in where proposals come from (Selective Search or
 a region proposal network) and whether a mask head is added.
 
-``TwoStageDetector`` is an H6a ``Detector`` whose ``network`` maps an image to its
+``TwoStageDetector`` is a ``Detector`` (``base.py``) whose ``network`` maps an image to its
 backbone features (plus the RPN outputs for Faster/Mask R-CNN), with the box ``head``
 (and the ``mask_head``) as separate functional models applied to the pooled RoIs.
 """
@@ -157,7 +157,9 @@ def sample_rois(proposals, proposal_valid, gt_boxes, gt_labels, count: int,
     ``targets (B, S, 4)`` (the matched box coded on the RoI).
     """
     candidates = tf.concat([proposals, gt_boxes], axis=1)
-    valid = tf.concat([proposal_valid, gt_labels >= 0], axis=1)
+    # Proposals clipped to the image edge can collapse to zero width: never sample those.
+    size = candidates[..., 2:] - candidates[..., :2]
+    valid = tf.concat([proposal_valid, gt_labels >= 0], axis=1) & tf.reduce_all(size > 0.5, axis=-1)
     _, best, index = match_boxes(candidates, gt_boxes, gt_labels)
     foreground, background = balanced_sample(valid & (best >= fg_iou), valid & (best < fg_iou),
                                              count, fg_fraction)
@@ -192,8 +194,10 @@ def head_losses(class_logits, box_deltas, sample: dict) -> dict:
     cls = tf.reduce_sum(ce * valid) / count
     fg = labels > 0
     own = tf.gather(box_deltas, tf.maximum(labels - 1, 0), batch_dims=2)  # (B, S, 4)
-    # where, not a product: padded RoIs have zero width and non-finite targets.
-    box = tf.reduce_sum(tf.where(fg, smooth_l1(own - sample["targets"]), 0.0)) / count
+    # Only foreground targets are read: a background or padded RoI may have zero width and
+    # non-finite targets, whose NaN would leak into the gradients even through a mask.
+    targets = tf.where(fg[..., None], sample["targets"], 0.0)
+    box = tf.reduce_sum(tf.where(fg, smooth_l1(own - targets), 0.0)) / count
     return {"cls": cls, "box": box}
 
 
@@ -257,8 +261,9 @@ class TwoStageDetector(Detector):
         s = self.settings
         self.roi_op = roi_layer(s["roi_op"], s["pooled_size"], s["feature_stride"],
                                 s.get("sampling_ratio", 2), name="roi")
+        self._mask_function = None  # traced on first use by predict_masks
         if mask_head is not None:
-            # The mask branch always uses RoIAlign unless RoIPool is chosen to compare.
+            # The mask branch pools with the box head's op: RoIAlign, or RoIPool to compare.
             self.mask_roi_op = roi_layer(s["roi_op"], s["mask_pooled_size"], s["feature_stride"],
                                          s.get("sampling_ratio", 2), name="mask_roi")
 
@@ -392,9 +397,15 @@ class TwoStageDetector(Detector):
         boxes = candidates["boxes"]
         if len(boxes) == 0:
             return np.zeros((0, *self.image_size), np.float32)
-        logits = self.mask_logits(tf.constant(features), tf.constant(boxes[None]))[0]
-        own = _class_channel(logits[None], tf.constant(candidates["labels"][None], tf.int32))[0]
-        return paste_masks(tf.sigmoid(own).numpy(), boxes, self.image_size)
+        if self._mask_function is None:
+            self._mask_function = tf.function(self._class_masks, reduce_retracing=True)
+        masks = self._mask_function(tf.constant(features), tf.constant(boxes[None]),
+                                    tf.constant(candidates["labels"][None], tf.int32))
+        return paste_masks(masks.numpy()[0], boxes, self.image_size)
+
+    def _class_masks(self, features, boxes, labels):
+        """Mask probabilities ``(1, K, m, m)`` of each box's own class."""
+        return tf.sigmoid(_class_channel(self.mask_logits(features, boxes), labels))
 
 
 def _class_channel(maps, index):

@@ -70,7 +70,8 @@ class GoogLeNet(keras.Model):
         self.training_model = keras.Model(self.input, [main, *aux], name=f"{self.name}_with_aux")
 
     def call(self, inputs, training=None, mask=None):
-        # Only a training step needs the auxiliary outputs; everything else gets one tensor.
+        # Only training needs the auxiliary outputs: model(x, training=True) returns
+        # [main, aux1, aux2]; inference, predict and evaluate get the main softmax alone.
         if training:
             return self.training_model(inputs, training=True)
         return super().call(inputs, training=training, mask=mask)
@@ -83,6 +84,7 @@ class GoogLeNet(keras.Model):
         loss = super().compute_loss(x, y, main, sample_weight, training)
         if self._compile_loss is None:  # compiled without a loss: nothing to weight
             return loss
+        # Keras' compiled loss object: the same loss, reduction and sample weights as the main head.
         for aux_pred in aux:
             loss = loss + self.aux_weight * self._compile_loss(y, aux_pred, sample_weight)
         return loss

@@ -1,0 +1,174 @@
+"""The Runs tab: the run history table, overlaid curves, opening, resuming and a live
+comparison run, driven through the panel with a real Session."""
+
+import json
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from ui.panels.runs_panel import RunsPanel, scan_runs
+from ui.session import Session
+from workbench.data.base import DataInfo
+from workbench.training import RunControl, TrainConfig, events
+from workbench.training.job import run_training
+
+TIMEOUT_MS = 120_000
+TINY = dict(epochs=2, steps_per_epoch=3, batch_size=32)
+
+
+@pytest.fixture(scope="module")
+def runs_root(tmp_path_factory):
+    """Two finished LeNet runs (SGD and Adam) and one stopped after its first epoch."""
+    root = tmp_path_factory.mktemp("runs")
+    for name, optimizer in (("a-sgd", "sgd"), ("b-adam", "adam")):
+        run_training(TrainConfig("lenet", "digits", out=str(root / name),
+                                 hparams={"optimizer": optimizer}, **TINY))
+    control = RunControl()
+
+    def stop_after_first_epoch(event):
+        if isinstance(event, events.EpochEnd):
+            control.stop()
+
+    run_training(TrainConfig("lenet", "digits", out=str(root / "c-stopped"), epochs=3, steps_per_epoch=2),
+                 stop_after_first_epoch, control)
+    return root
+
+
+@pytest.fixture
+def panel(qtbot, runs_root):
+    session = Session()
+    session.runs_root = str(runs_root)
+    widget = RunsPanel(session)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.refresh()
+    qtbot.waitUntil(lambda: len(widget.runs) >= 3, timeout=TIMEOUT_MS)
+    return widget
+
+
+def history(root, name):
+    return json.loads((root / name / "history.json").read_text())
+
+
+def row_of(panel, name):
+    for row in range(panel.table.rowCount()):
+        if panel.table.item(row, 0).text().endswith(name):
+            return {panel.table.horizontalHeaderItem(c).text(): panel.table.item(row, c).text()
+                    for c in range(panel.table.columnCount())}
+    raise AssertionError(f"{name} is not in the table")
+
+
+def test_table_lists_the_runs_with_their_final_metrics(panel, runs_root):
+    assert panel.table.rowCount() == 3
+    for name, optimizer in (("a-sgd", "sgd"), ("b-adam", "adam")):
+        row = row_of(panel, name)
+        final = history(runs_root, name)
+        assert row["val_accuracy"] == f"{final['val_accuracy'][-1]:.4f}"
+        assert row["loss"] == f"{final['loss'][-1]:.4f}"
+        assert row["Epochs"] == "2/2" and row["Model"] == "lenet" and row["Data"] == "digits"
+        assert f"optimizer={optimizer}" in row["Differs"]
+    record = next(r for r in panel.runs if r.name == "a-sgd")
+    assert record.final["val_accuracy"] == history(runs_root, "a-sgd")["val_accuracy"][-1]
+    assert row_of(panel, "c-stopped")["Epochs"] == "1/3"
+
+
+def test_overlay_draws_one_curve_per_selected_run_with_the_history_values(panel, runs_root, qtbot):
+    panel.select_paths([runs_root / "a-sgd", runs_root / "b-adam"])
+    curves = panel.curve_data()
+    assert set(curves) == {"optimizer=sgd", "optimizer=adam"}
+    for label, name in (("optimizer=sgd", "a-sgd"), ("optimizer=adam", "b-adam")):
+        assert curves[label][0] == [1, 2]
+        assert curves[label][1] == pytest.approx(history(runs_root, name)["loss"])
+    panel.metric.setCurrentText("val_accuracy")
+    curves = panel.curve_data()
+    assert curves["optimizer=adam"][1] == pytest.approx(history(runs_root, "b-adam")["val_accuracy"])
+    assert panel.resume_button.isEnabled() is False  # two runs selected
+    panel.select_paths([runs_root / "a-sgd"])
+    assert list(panel.curve_data()) == ["optimizer=sgd"]  # curves of unselected runs are removed
+
+
+def test_scan_finds_runs_inside_a_sweep_folder(runs_root, tmp_path):
+    import shutil
+
+    shutil.copytree(runs_root / "a-sgd", tmp_path / "sweep-x" / "optimizer-sgd")
+    found = scan_runs([str(tmp_path)])
+    assert [(r.sweep, r.name) for r in found] == [("sweep-x", "optimizer-sgd")]
+    assert scan_runs([str(tmp_path / "missing")]) == []
+
+
+def test_open_model_makes_it_the_session_model(panel, runs_root, qtbot):
+    panel.session.set_tf_ready("CPU:0", [{"id": "CPU:0", "name": "CPU"}])
+    panel.select_paths([runs_root / "b-adam"])
+    assert panel.open_button.isEnabled()
+    with qtbot.waitSignal(panel.session.model_changed, timeout=TIMEOUT_MS):
+        panel.open_selected()
+    session = panel.session
+    assert session.run_dir == str(runs_root / "b-adam")
+    assert session.class_names == tuple(str(i) for i in range(10))
+    assert session.model.get_layer("predictions").units == 10
+
+
+def test_resume_continues_the_stopped_run_and_updates_the_table(panel, runs_root, qtbot):
+    panel.session.set_tf_ready("CPU:0", [{"id": "CPU:0", "name": "CPU"}])
+    panel.select_paths([runs_root / "c-stopped"])
+    assert panel.resume_button.isEnabled()
+    with qtbot.waitSignal(panel.bridge.result, timeout=TIMEOUT_MS):
+        panel.resume_selected()
+    qtbot.waitUntil(lambda: row_of(panel, "c-stopped")["Epochs"] == "3/3", timeout=TIMEOUT_MS)
+    final = history(runs_root, "c-stopped")
+    assert final["epoch"] == [1, 2, 3]
+    assert panel.session.run_dir == str(runs_root / "c-stopped")
+    # after the run the stopped run stays selected and its whole curve is drawn
+    (xs, ys), = panel.curve_data().values()
+    assert xs == [1, 2, 3] and ys == pytest.approx(final["loss"])
+
+
+def test_comparison_run_overlays_each_value_live(panel, qtbot, tmp_path):
+    from workbench import catalog, data
+
+    session = panel.session
+    session.runs_root = str(tmp_path)
+    session.set_tf_ready("CPU:0", [{"id": "CPU:0", "name": "CPU"}])
+    session.set_dataset(data.load("digits", {}, seed=0, val_fraction=0.2), "digits", {}, 0.2)
+    session.set_entry(catalog.get("lenet"))
+    panel.set_sweep("optimizer", ["sgd", "momentum", "adam"])
+    assert panel.chosen_values() == ["sgd", "momentum", "adam"]
+    panel.sweep_epochs.setValue(2)
+    panel.sweep_steps.setValue(2)
+    seen = []  # curves drawn right after each epoch event reached the panel
+    panel.bridge.epoch_end.connect(lambda e: seen.append({k: len(v[1]) for k, v in panel.curve_data().items()}))
+    with qtbot.waitSignal(panel.bridge.result, timeout=TIMEOUT_MS) as blocker:
+        panel.start_sweep()
+    results = blocker.args[0]
+    assert len(results) == 3
+    assert seen[0] == {"optimizer=sgd": 1} and seen[1] == {"optimizer=sgd": 2}
+    assert seen[-1] == {"optimizer=sgd": 2, "optimizer=momentum": 2, "optimizer=adam": 2}
+    # once the runs are in the table they are selected and drawn from their history.json
+    qtbot.waitUntil(lambda: len(panel.selected_runs()) == 3, timeout=TIMEOUT_MS)
+    curves = panel.curve_data()
+    assert set(curves) == {"optimizer=sgd", "optimizer=momentum", "optimizer=adam"}
+    for result in results:
+        saved = json.loads(open(os.path.join(result.run_dir, "history.json")).read())
+        label = f"optimizer={json.loads(open(os.path.join(result.run_dir, 'config.json')).read())['hparams']['optimizer']}"
+        assert curves[label][1] == pytest.approx(saved[panel.metric.currentText()])
+    assert "Comparison finished (3 runs)" in panel.state.text()
+
+
+def test_comparison_needs_two_values_and_data(panel, qtbot):
+    from workbench import catalog
+
+    session = panel.session
+    session.set_tf_ready("CPU:0", [{"id": "CPU:0", "name": "CPU"}])
+    session.set_entry(catalog.get("lenet"))
+    panel.start_sweep()
+    assert session.last_error.startswith("No data loaded")
+    session.dataset = SimpleNamespace(info=DataInfo("digits", "image", "classification", (8, 8, 1)))
+    panel.set_sweep("normalization", ["batch"])
+    panel.start_sweep()
+    assert session.last_error == "Tick at least two values of normalization to compare."
+    assert not panel.bridge.running
+    session.dataset = SimpleNamespace(info=DataInfo("iris", "tabular", "classification", (4,)))
+    panel.set_sweep("normalization", ["batch", "layer"])
+    panel.start_sweep()
+    assert "takes image data, but 'iris' is tabular data" in session.last_error

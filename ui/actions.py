@@ -1,0 +1,31 @@
+"""Application-level actions that belong to no single panel (opening a saved model)."""
+
+from __future__ import annotations
+
+import os
+
+from ui.bridge import run_in_background
+
+
+def read_model(path: str):
+    """Worker thread: the model, its class names (from the run's info.json when present)."""
+    from workbench.inference import class_names_for, model_metadata
+    from workbench.models.io import load_model
+
+    model = load_model(path)
+    return model, class_names_for(model, model_metadata(path))
+
+
+def open_model(session, path: str) -> None:
+    """Load a ``.keras`` file (or a run directory) on a worker thread and make it current."""
+    if not session.tf_loaded:
+        session.fail("TensorFlow is still loading; open the model again when the status bar says Ready.")
+        return
+    session.report(f"Loading {os.path.basename(path)}…")
+
+    def loaded(result) -> None:
+        model, names = result
+        session.set_model(model, path, names, source="file")
+        session.report(f"Opened model {path}: {model.count_params():,} parameters")
+
+    run_in_background(lambda: read_model(path), loaded, session.fail, key="open-model", lane="tf")

@@ -1,0 +1,126 @@
+"""Start-up: the window first, TensorFlow in the background.
+
+``main()`` shows the window with the embedded default (digits + LeNet) before
+TensorFlow is imported; the import runs on a worker thread and the status bar goes
+from "Loading TensorFlow…" to "Ready — device CPU:0". Panels that need TensorFlow
+enable themselves on ``Session.tf_ready``.
+
+``KERAS_WORKBENCH_STARTUP_PROBE=1`` prints ``startup-probe shown_at=<unix time>`` when
+the window is first exposed, then quits (``benchmarks/startup_time.py`` reads it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from ui.bridge import run_in_background
+from ui.main_window import MainWindow
+
+PROBE_ENV = "KERAS_WORKBENCH_STARTUP_PROBE"
+ICON = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                    "resources", "icons", "keras-workbench.svg")
+
+
+def load_tensorflow() -> tuple[str, list[dict]]:
+    """Worker thread: import TensorFlow and Keras, list the devices."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # a GUI: no C++ log lines in the terminal
+    import keras  # noqa: F401
+    import tensorflow  # noqa: F401
+
+    from workbench.training import devices
+
+    found = devices.list_devices()
+    ids = [d["id"] for d in found]
+    return ("GPU:0" if "GPU:0" in ids else "CPU:0"), found
+
+
+def start_tensorflow(session) -> None:
+    """Import TensorFlow on a worker thread; ``session.tf_ready`` fires when it is usable."""
+    session.report("Loading TensorFlow…")
+    run_in_background(load_tensorflow, lambda result: session.set_tf_ready(*result),
+                      lambda message: session.fail(f"TensorFlow could not be loaded: {message}"),
+                      key="tensorflow")
+
+
+def create_window() -> MainWindow:
+    """The window with its defaults selected and TensorFlow loading (tests use this too)."""
+    window = MainWindow()
+    window.select_defaults()
+    start_tensorflow(window.session)
+    return window
+
+
+class FirstExpose(QObject):
+    """Calls ``callback`` once, when the window is first exposed (painted on screen)."""
+
+    def __init__(self, callback):
+        super().__init__()
+        self.callback = callback
+        self.fired = False
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.Expose, QEvent.Type.Paint):
+            self.fire()
+        return False
+
+    def fire(self) -> None:
+        if not self.fired:
+            self.fired = True
+            self.callback()
+
+    def watch(self, window: MainWindow) -> None:
+        window.installEventFilter(self)
+        window.windowHandle().installEventFilter(self)
+        QTimer.singleShot(1500, self.fire)  # platforms that send no expose event
+
+
+def report_startup_and_quit(app: QApplication) -> None:
+    print(f"startup-probe shown_at={time.time():.6f} "
+          f"tensorflow_imported={'tensorflow' in sys.modules}", flush=True)
+    QTimer.singleShot(0, app.quit)
+
+
+def open_when_ready(window: MainWindow, paths: list[str]) -> None:
+    """Files named on the command line (or by the desktop launcher's %F), once TensorFlow is there."""
+    if not paths:
+        return
+
+    def open_all(_device: str) -> None:
+        window.session.tf_ready.disconnect(open_all)
+        for path in paths:
+            window.open_path(path)
+
+    window.session.tf_ready.connect(open_all)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(argv if argv is not None else sys.argv)
+    app = QApplication.instance() or QApplication(argv[:1] or ["keras-workbench"])
+    app.setApplicationName("Keras Workbench")
+    app.setOrganizationName("keras-workbench")
+    if os.path.isfile(ICON):
+        app.setWindowIcon(QIcon(ICON))
+    window = MainWindow()
+    if os.environ.get(PROBE_ENV) == "1":
+        first_expose = FirstExpose(lambda: report_startup_and_quit(app))
+    else:
+        def after_first_paint() -> None:
+            # the defaults (pyqtgraph, data loading) and TensorFlow come once the window is up
+            QTimer.singleShot(0, window.select_defaults)
+            QTimer.singleShot(0, lambda: start_tensorflow(window.session))
+
+        first_expose = FirstExpose(after_first_paint)
+    window.show()
+    first_expose.watch(window)
+    open_when_ready(window, [path for path in argv[1:] if os.path.exists(path)])
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,313 @@
+"""Worker threads for the GUI, and core events turned into throttled Qt signals.
+
+Two tools, both built on plain ``threading.Thread``s (the core functions are ordinary
+Python functions; a ``QThread`` adds nothing):
+
+- ``run_in_background(fn, on_done, on_error, key=)`` runs any slow call (loading data,
+  building a model, an explanation, an export) and calls back on the GUI thread.
+  Like Orange's ``concurrent`` helpers, a newer task with the same ``key`` supersedes
+  the older one: the older result is dropped instead of overwriting the newer one.
+- ``RunBridge`` runs a training job. The job's ``emit`` only puts events on a queue;
+  a ~30 Hz ``QTimer`` drains it and re-emits them, so a thousand batches a second
+  still cost the GUI thirty signals (``batches`` carries the list since the last tick).
+
+Exceptions never reach the user as tracebacks: a ``WorkbenchError`` gives its own
+sentence, anything else one line naming the exception (the traceback goes to the log).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+import time
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from workbench.errors import WorkbenchError
+from workbench.training import events
+
+log = logging.getLogger(__name__)
+
+#: Milliseconds between two deliveries of queued run events (about 30 per second).
+FLUSH_INTERVAL_MS = 33
+
+
+def error_message(error: BaseException) -> str:
+    """The sentence a person sees for ``error``."""
+    if isinstance(error, WorkbenchError):
+        return str(error)
+    lines = str(error).strip().splitlines()
+    detail = lines[0][:300] if lines else "no details"
+    return f"Unexpected error ({type(error).__name__}): {detail}"
+
+
+#: Nice increment of worker threads: the GUI thread wins the CPU when both want it.
+WORKER_NICENESS = 5
+
+
+def lower_thread_priority() -> None:
+    """Make the calling worker thread (and the threads it starts, such as TensorFlow's
+    pools when it is imported here) yield the CPU to the GUI thread. Linux nice values
+    are per thread; elsewhere this does nothing."""
+    if hasattr(os, "setpriority") and hasattr(threading, "get_native_id"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        except OSError:
+            pass
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread; a signal emitted from a worker is queued to it."""
+
+    deliver = Signal(object, object)
+
+    def __init__(self):
+        super().__init__()
+        self.deliver.connect(self._call)
+
+    @staticmethod
+    def _call(callback, value):
+        callback(value)
+
+
+class Task:
+    """A handle on one background call: ``done`` tells whether it has returned."""
+
+    def __init__(self, key: str | None):
+        self.key = key
+        self.done = False
+        self.dropped = False  # superseded before it started (lanes only)
+        self.thread: threading.Thread | None = None
+
+
+class _Lane:
+    """One worker thread that runs its tasks in order.
+
+    Explanations, exports and model builds share the "tf" lane so that one Keras model
+    is never called from two threads at once (a model's first calls set up state that
+    is not thread-safe). A queued task is dropped when a newer one with its key arrives.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self._pending: list[tuple[Task, Callable[[], None]]] = []
+        self._ready = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._busy = False
+
+    def submit(self, task: Task, work: Callable[[], None]) -> None:
+        with self._ready:
+            if task.key is not None:
+                for old, _ in self._pending:
+                    if old.key == task.key:
+                        old.dropped = True
+                self._pending = [(t, w) for t, w in self._pending if not t.dropped]
+            self._pending.append((task, work))
+            self._ready.notify()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name=f"workbench-lane-{self.name}",
+                                                daemon=True)
+                self._thread.start()
+            task.thread = self._thread
+
+    def idle(self) -> bool:
+        with self._ready:
+            return not self._pending and not self._busy
+
+    def _loop(self) -> None:
+        lower_thread_priority()
+        while True:
+            with self._ready:
+                while not self._pending:
+                    self._ready.wait()
+                _task, work = self._pending.pop(0)
+                self._busy = True
+            try:
+                work()
+            finally:
+                with self._ready:
+                    self._busy = False
+
+
+_relay: _Relay | None = None
+_latest: dict[str, Task] = {}
+_lanes: dict[str, _Lane] = {}
+
+
+def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+                      on_error: Callable[[str], None] | None = None, key: str | None = None,
+                      lane: str | None = None) -> Task:
+    """Call ``fn()`` on a worker thread; ``on_done(result)`` / ``on_error(message)`` run on the GUI thread.
+
+    ``key``: a newer task with the same key supersedes this one (its result is dropped).
+    ``lane``: run on that lane's single worker thread, after the lane's earlier tasks,
+    instead of on a thread of its own. Must be called from the GUI thread.
+    """
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    relay = _relay
+    task = Task(key)
+    if key is not None:
+        _latest[key] = task
+
+    def current() -> bool:
+        return key is None or _latest.get(key) is task
+
+    def finish(callback, value):
+        task.done = True
+        if callback is not None and current():
+            callback(value)
+
+    def work():
+        if not current():  # superseded while waiting: skip the work altogether
+            task.done = True
+            return
+        if lane is None:
+            lower_thread_priority()
+        try:
+            result = fn()
+        except BaseException as error:  # noqa: BLE001 - every failure must reach the user as a sentence
+            if not isinstance(error, WorkbenchError):
+                log.exception("background task failed")
+            relay.deliver.emit(lambda message: finish(on_error, message), error_message(error))
+            return
+        relay.deliver.emit(lambda value: finish(on_done, value), result)
+
+    if lane is not None:
+        _lanes.setdefault(lane, _Lane(lane)).submit(task, work)
+        return task
+    task.thread = threading.Thread(target=work, name=f"workbench-{key or 'task'}", daemon=True)
+    task.thread.start()
+    return task
+
+
+def wait_for_lanes(timeout: float) -> bool:
+    """Let queued model work finish before the process exits (True when all lanes are idle).
+
+    Exiting while a worker is inside TensorFlow aborts the process untidily.
+    """
+    deadline = time.monotonic() + timeout
+    while not all(lane.idle() for lane in _lanes.values()):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+class RunBridge(QObject):
+    """Runs one training job at a time and re-emits its events as Qt signals."""
+
+    started = Signal(object)  # events.RunStarted
+    batches = Signal(list)  # [events.BatchEnd, ...] since the previous tick
+    epoch_end = Signal(object)  # events.EpochEnd
+    status = Signal(str)
+    image = Signal(object)  # events.Image
+    text = Signal(object)  # events.Text
+    figure = Signal(object)  # events.Figure
+    artifact = Signal(object)  # events.Artifact
+    finished = Signal(object)  # events.Finished
+    result = Signal(object)  # what the job function returned (a TrainResult)
+    failed = Signal(str)
+    running_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._timer = QTimer(self)
+        self._timer.setInterval(FLUSH_INTERVAL_MS)
+        self._timer.timeout.connect(self._flush)
+        self._thread: threading.Thread | None = None
+        self.control = None  # the RunControl of the current run
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    def start(self, job: Callable[[Callable, Any], Any]) -> None:
+        """``job(emit, control)`` runs on a worker thread (e.g. ``run_training`` with its config bound)."""
+        from workbench.training.control import RunControl
+
+        if self.running:
+            raise WorkbenchError("a run is already in progress; stop it first")
+        self.control = RunControl()
+        control, put = self.control, self._queue.put
+
+        def work():
+            lower_thread_priority()
+            try:
+                put(("result", job(put, control)))
+            except BaseException as error:  # noqa: BLE001
+                if not isinstance(error, WorkbenchError):
+                    log.exception("run failed")
+                put(events.Failed(error_message(error)))
+            finally:
+                put(("end", None))
+
+        self._thread = threading.Thread(target=work, name="workbench-run", daemon=True)
+        self._timer.start()
+        self._thread.start()
+        self.running_changed.emit(True)
+
+    def stop(self) -> None:
+        if self.control is not None:
+            self.control.stop()
+
+    def pause(self) -> None:
+        if self.control is not None:
+            self.control.pause()
+
+    def resume(self) -> None:
+        if self.control is not None:
+            self.control.resume()
+
+    def wait(self, timeout: float) -> bool:
+        """Stop and join the worker (used when the window closes); True when it ended."""
+        thread = self._thread
+        self.stop()
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def _flush(self) -> None:
+        pending: list = []
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(item, events.BatchEnd):
+                pending.append(item)
+                continue
+            if pending:  # keep order: batches before the epoch end that follows them
+                self.batches.emit(pending)
+                pending = []
+            self._dispatch(item)
+        if pending:
+            self.batches.emit(pending)
+
+    def _dispatch(self, item) -> None:
+        if isinstance(item, tuple):
+            kind, value = item
+            if kind == "result":
+                self.result.emit(value)
+            else:  # "end": the worker has returned
+                self._timer.stop()
+                self._thread = None
+                self.running_changed.emit(False)
+            return
+        signal = {
+            events.RunStarted: self.started, events.EpochEnd: self.epoch_end,
+            events.Image: self.image, events.Text: self.text, events.Figure: self.figure,
+            events.Artifact: self.artifact, events.Finished: self.finished,
+        }.get(type(item))
+        if signal is not None:
+            signal.emit(item)
+        elif isinstance(item, events.Status):
+            self.status.emit(item.text)
+        elif isinstance(item, events.Failed):
+            self.failed.emit(item.message)

@@ -1,0 +1,300 @@
+"""The Data tab: pick a data set from the registry or open your own, see what is in it."""
+
+from __future__ import annotations
+
+import csv
+import os
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter,
+                               QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ui.panels.base import Panel, hint_label
+from ui.widgets.image_view import SampleGrid
+from workbench.errors import WorkbenchError
+
+#: Samples shown in the grid and rows shown in the table.
+GRID_SAMPLES = 40
+TABLE_ROWS = 60
+
+
+def sample_indices(labels: np.ndarray, count: int) -> np.ndarray:
+    """Up to ``count`` indices taken round-robin over the classes, so every class shows."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        return np.arange(min(count, len(labels)))
+    per_class = [np.flatnonzero(labels == c) for c in np.unique(labels)]
+    chosen, depth = [], 0
+    while len(chosen) < count and any(depth < len(m) for m in per_class):
+        chosen.extend(m[depth] for m in per_class if depth < len(m))
+        depth += 1
+    return np.asarray(chosen[:count], int)
+
+
+def read_csv_header(path: str) -> list[str]:
+    """The column names of a CSV file (first line only; cheap enough for the GUI thread)."""
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise WorkbenchError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
+    if len(header) < 2:
+        raise WorkbenchError(f"{path} needs a header line with at least two columns")
+    return header
+
+
+class DataPanel(Panel):
+    title = "Data"
+    order = 10
+    help = "Choose the data to train on and look at it"
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(session, parent)
+        from workbench.data import registry
+
+        self.specs = {s.name: s for s in registry.all_datasets()}
+        self.source, self.options = "", {}
+        self._build()
+        self.session.dataset_changed.connect(self._show_dataset)
+
+    # -- layout -----------------------------------------------------------------
+    def _build(self) -> None:
+        self.combo = QComboBox()
+        for spec in self.specs.values():
+            if spec.needs_path:
+                continue  # folders and CSV files come from the Open buttons
+            where = "embedded" if spec.offline else "download"
+            self.combo.addItem(f"{spec.name}  ({spec.kind}, {where})", spec.name)
+        self.combo.activated.connect(lambda _i: self.choose(self.combo.currentData()))
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        open_folder = QPushButton("Open image folder…")
+        open_folder.setToolTip("A folder with one sub-folder per class: root/<class>/<image>.png")
+        open_folder.clicked.connect(self.open_folder_dialog)
+        open_csv = QPushButton("Open CSV…")
+        open_csv.setToolTip("A table with a header line; choose the target column below")
+        open_csv.clicked.connect(self.open_csv_dialog)
+
+        self.path_label = QLabel()
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.image_size = QSpinBox()
+        self.image_size.setRange(4, 1024)
+        self.image_size.setValue(64)
+        self.image_size.setSuffix(" px")
+        self.image_size.setToolTip("Folder images are resized to this square size")
+        self.target = QComboBox()
+        self.target.setToolTip("The column to predict; every other column must hold numbers")
+        self.val_split = QDoubleSpinBox()
+        self.val_split.setRange(0.0, 0.9)
+        self.val_split.setSingleStep(0.05)
+        self.val_split.setValue(0.2)
+        self.val_split.setToolTip("Fraction of the samples held out for validation (stratified)")
+        for narrow in (self.image_size, self.val_split, self.target):
+            narrow.setMaximumWidth(220)
+        self.load_button = QPushButton("Load")
+        self.load_button.setDefault(True)
+        self.load_button.setMaximumWidth(320)
+        self.load_button.clicked.connect(self.load)
+
+        form = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.combo, 1)
+        row.addWidget(open_folder)
+        row.addWidget(open_csv)
+        form.addRow("Data set", row)
+        form.addRow("", self.summary)
+        form.addRow("Path", self.path_label)
+        form.addRow("Image size", self.image_size)
+        form.addRow("Target column", self.target)
+        form.addRow("Validation split", self.val_split)
+        form.addRow("", self.load_button)
+        self._form = form
+        source = QGroupBox("Source")
+        source.setLayout(form)
+
+        self.info = QLabel("Nothing loaded yet.")
+        self.info.setWordWrap(True)
+        self.grid = SampleGrid()
+        self.grid.placeholder = "Loading…"
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.views = QStackedWidget()
+        self.views.addWidget(self.grid)
+        self.views.addWidget(self.table)
+        self._chart = None  # built with the first data set: pyqtgraph's import stays out of start-up
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self._boxed("Samples", self.views))
+        self.chart_hint = hint_label("The class counts appear here once the data is loaded.")
+        classes = self._boxed("Classes", self.chart_hint)
+        self._classes_layout = classes.layout()
+        split.addWidget(classes)
+        split.setSizes([640, 360])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(source)
+        layout.addWidget(self.info)
+        layout.addWidget(split, 1)
+        self._show_source_fields()
+
+    @property
+    def chart(self):
+        """The class-count ``BarChart`` (created the first time it is needed)."""
+        if self._chart is None:
+            from ui.widgets.bar_chart import BarChart
+
+            self._chart = BarChart("Samples per class (train + validation)")
+            self._classes_layout.insertWidget(0, self._chart, 1)
+        return self._chart
+
+    @staticmethod
+    def _boxed(title: str, widget: QWidget) -> QGroupBox:
+        box = QGroupBox(title)
+        inner = QVBoxLayout(box)
+        inner.addWidget(widget)
+        return box
+
+    def _show_source_fields(self) -> None:
+        kind = self.specs.get(self.source).name if self.source in self.specs else (
+            "csv" if self.source.lower().endswith(".csv") else "folder" if self.source else "")
+        for widget, visible in ((self.path_label, kind in ("csv", "folder")),
+                                (self.image_size, kind == "folder"),
+                                (self.target, kind == "csv")):
+            self._form.setRowVisible(widget, visible)
+        spec = self.specs.get(kind)
+        self.summary.setText(spec.summary if spec else "")
+        self.path_label.setText(self.source if kind in ("csv", "folder") else "")
+        if spec is not None and not spec.offline:
+            self.load_button.setText("Load (downloads once, then cached)")
+        else:
+            self.load_button.setText("Load")
+
+    # -- choosing a source --------------------------------------------------------
+    def choose(self, name: str, load: bool | None = None) -> None:
+        """Select a registered data set; embedded ones load at once, downloads wait for Load."""
+        self.source, self.options = name, {}
+        index = self.combo.findData(name)
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+        self._show_source_fields()
+        spec = self.specs.get(name)
+        if load if load is not None else (spec is not None and spec.offline):
+            self.load()
+
+    def open_folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open a folder of class sub-folders")
+        if path:
+            self.open_folder(path)
+
+    def open_folder(self, path: str) -> None:
+        self.source, self.options = path, {}
+        self._show_source_fields()
+        self.load()
+
+    def open_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a CSV table", "",
+                                              "CSV tables (*.csv);;All files (*)")
+        if path:
+            self.open_csv(path)
+
+    def open_csv(self, path: str, target: str | None = None) -> None:
+        try:
+            header = read_csv_header(path)
+        except WorkbenchError as error:
+            self.session.fail(str(error))
+            return
+        self.source, self.options = path, {}
+        self.target.blockSignals(True)
+        self.target.clear()
+        self.target.addItems(header)
+        self.target.setCurrentText(target if target in header else header[-1])
+        self.target.blockSignals(False)
+        self._show_source_fields()
+        self.load()
+
+    # -- loading --------------------------------------------------------------------
+    def current_options(self) -> dict:
+        if self.source.lower().endswith(".csv"):
+            return {"path": self.source, "target": self.target.currentText()}
+        if os.path.isdir(self.source) and self.source not in self.specs:
+            return {"path": self.source, "image_size": self.image_size.value()}
+        return {}
+
+    def load(self) -> None:
+        from workbench import data
+
+        if not self.source:
+            self.session.fail("Choose a data set, an image folder or a CSV file first.")
+            return
+        source, options, val = self.source, self.current_options(), round(self.val_split.value(), 4)
+        self.load_button.setEnabled(False)
+        self.grid.placeholder = "Loading…"
+        self.background(lambda: data.load(source, options, seed=0, val_fraction=val),
+                        lambda dataset: self._loaded(dataset, source, options, val),
+                        key="data", busy=f"Loading {os.path.basename(source) or source}…")
+
+    def _loaded(self, dataset, source: str, options: dict, val: float) -> None:
+        self.load_button.setEnabled(True)
+        self.session.set_dataset(dataset, source, options, val)
+
+    def on_background_failed(self, key, message) -> None:
+        self.load_button.setEnabled(True)
+        self.grid.placeholder = "Could not load: see the message in the status bar."
+        self.grid.update()
+
+    # -- showing a loaded data set ----------------------------------------------------
+    def _show_dataset(self, dataset) -> None:
+        info = dataset.info
+        shape = "×".join(str(s) for s in info.input_shape)
+        parts = [f"<b>{info.name}</b>: {len(dataset.x_train):,} training / {len(dataset.x_val):,} "
+                 f"validation samples", f"{info.task}"]
+        if info.class_names:
+            parts.append(f"{len(info.class_names)} classes")
+        parts.append(f"input {shape}")
+        skipped = len(dataset.skipped)
+        parts.append(f"{skipped} file(s) skipped" if skipped else "nothing skipped")
+        self.info.setText(" · ".join(parts))
+        self.info.setToolTip("\n".join(dataset.skipped[:30]))
+        self.session.report(f"Loaded {info.name}: {len(dataset.x_train) + len(dataset.x_val):,} samples"
+                            + (f"; {skipped} unreadable file(s) skipped (hover the summary to see them)"
+                               if skipped else ""))
+        counts = dataset.class_counts()
+        self.chart.set_counts(counts)
+        self.chart.setVisible(bool(counts))
+        self.chart_hint.setText("" if counts else "No classes: this data set's task is "
+                                f"{info.task}.")
+        self.chart_hint.setVisible(not counts)
+        if info.kind == "image" and isinstance(dataset.x_train, np.ndarray) and dataset.x_train.ndim == 4:
+            self._show_images(dataset)
+        else:
+            self._show_table(dataset)
+
+    def _label(self, dataset, y) -> str:
+        names = dataset.info.class_names
+        if np.ndim(y) == 0 and names and float(y) == int(y) and 0 <= int(y) < len(names):
+            return str(names[int(y)])
+        return f"{float(y):.3g}" if np.ndim(y) == 0 else ""
+
+    def _show_images(self, dataset) -> None:
+        from workbench.data.images import to_uint8_rgb
+
+        index = sample_indices(dataset.y_train, GRID_SAMPLES)
+        images = [to_uint8_rgb(dataset.x_train[i]) for i in index]
+        labels = [self._label(dataset, dataset.y_train[i]) for i in index]
+        self.grid.set_samples(images, labels)
+        self.views.setCurrentWidget(self.grid)
+
+    def _show_table(self, dataset) -> None:
+        x = np.asarray(dataset.x_train)
+        rows = min(TABLE_ROWS, len(x))
+        columns = list(dataset.info.feature_names) or [f"x{i}" for i in range(x.shape[1])]
+        self.table.setRowCount(rows)
+        self.table.setColumnCount(len(columns) + 1)
+        self.table.setHorizontalHeaderLabels(["target"] + [f"{c} (standardised)" for c in columns])
+        for r in range(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(self._label(dataset, dataset.y_train[r])))
+            for c in range(len(columns)):
+                self.table.setItem(r, c + 1, QTableWidgetItem(f"{x[r, c]:.3f}"))
+        self.table.resizeColumnsToContents()
+        self.views.setCurrentWidget(self.table)

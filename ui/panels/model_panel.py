@@ -1,0 +1,225 @@
+"""The Model tab: the catalog as a tree, the chosen entry's paper, form and layers.
+
+Everything here is generated from the catalog: a new ``register(Entry(...))`` appears
+in the tree with its form without touching this file.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QScrollArea, QSplitter,
+                               QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from ui.panels.base import Panel, hint_label
+from ui.widgets.hparam_form import HParamForm
+
+#: Milliseconds of quiet after the last edit before the layer table is rebuilt.
+REBUILD_DELAY_MS = 400
+
+
+def layer_rows(model) -> list[tuple[str, str, str, int]]:
+    """``(name, type, output shape, parameters)`` per layer, as ``model.summary()`` lists them."""
+    rows = []
+    for layer in model.layers:
+        try:
+            shape = str(tuple(layer.output.shape))
+        except (AttributeError, ValueError):
+            shape = "?"
+        rows.append((layer.name, type(layer).__name__, shape, int(layer.count_params())))
+    return rows
+
+
+def build_summary(entry, raw_hparams: dict, info) -> tuple[list, int]:
+    """Build ``entry`` for ``info`` (worker thread) and summarise its layers."""
+    hp = entry.resolve(raw_hparams)
+    model = entry.build(hp, info)
+    return layer_rows(model), int(model.count_params())
+
+
+class ModelPanel(Panel):
+    title = "Model"
+    order = 20
+    help = "Choose an architecture and its hyperparameters"
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(session, parent)
+        from workbench import catalog
+
+        self.entries = {e.name: e for e in catalog.all_entries()}
+        self.families = catalog.by_family()
+        self._build()
+        self._rebuild_timer = QTimer(self)
+        self._rebuild_timer.setSingleShot(True)
+        self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
+        self._rebuild_timer.timeout.connect(self.refresh_layers)
+        self.session.dataset_changed.connect(lambda _d: self._data_or_model_changed())
+
+    def _build(self) -> None:
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Catalog"])
+        for family, entries in self.families.items():
+            parent = QTreeWidgetItem(self.tree, [family])
+            parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            for entry in entries:
+                item = QTreeWidgetItem(parent, [entry.title])
+                item.setData(0, Qt.ItemDataRole.UserRole, entry.name)
+                item.setToolTip(0, f"{entry.name} · {entry.task} · data: {', '.join(entry.data_kinds)}")
+            parent.setExpanded(True)
+        self.tree.currentItemChanged.connect(self._tree_changed)
+        self.tree.setMinimumWidth(230)
+
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b03000;")
+        self.form = HParamForm()
+        self.form.changed.connect(self._form_changed)
+        scroll = QScrollArea()
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(300)
+        form_box = QGroupBox("Hyperparameters")
+        QVBoxLayout(form_box).addWidget(scroll)
+
+        self.layers = QTableWidget(0, 4)
+        self.layers.setHorizontalHeaderLabels(["Layer", "Type", "Output shape", "Params"])
+        self.layers.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.layers.verticalHeader().setVisible(False)
+        header = self.layers.horizontalHeader()
+        for column in range(1, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.layers_state = hint_label("The layer table appears once TensorFlow has loaded.")
+        layers_box = QGroupBox("Layers (built for the loaded data)")
+        inner = QVBoxLayout(layers_box)
+        inner.addWidget(self.layers_state)
+        inner.addWidget(self.layers, 1)
+
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(form_box)
+        bottom.addWidget(layers_box)
+        bottom.setSizes([380, 520])
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.heading)
+        column.addWidget(self.summary)
+        column.addWidget(self.warning)
+        column.addWidget(bottom, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.tree)
+        split.addWidget(right)
+        split.setSizes([250, 900])
+        layout = QHBoxLayout(self)
+        layout.addWidget(split)
+
+    # -- choosing ---------------------------------------------------------------------
+    def choose(self, name: str) -> None:
+        """Select a catalog entry by name (menus, tests, start-up default)."""
+        if name not in self.entries:
+            self.session.fail(f"unknown model {name!r}")
+            return
+        for index in range(self.tree.topLevelItemCount()):
+            family = self.tree.topLevelItem(index)
+            for child in range(family.childCount()):
+                item = family.child(child)
+                if item.data(0, Qt.ItemDataRole.UserRole) == name:
+                    self.tree.setCurrentItem(item)
+                    return
+
+    def _tree_changed(self, item, _previous) -> None:
+        name = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if name is None:
+            return
+        from workbench.catalog import TRAINING_HPARAMS
+
+        entry = self.entries[name]
+        self.heading.setText(f"<h2 style='margin:0'>{entry.title}</h2><span style='color:#606060'>"
+                             f"{entry.name} · {entry.family} · {entry.task}</span>")
+        self.summary.setText(f"{entry.summary}<br><i>Paper:</i> {entry.paper}")
+        own = {h.name for h in entry.hparams}
+        self.form.set_specs([(f"{entry.title}", entry.hparams),
+                             ("Training (shared by every model)",
+                              tuple(h for h in TRAINING_HPARAMS if h.name not in own))])
+        self.session.set_entry(entry)
+        self.session.set_hparams(self.form.raw_values())
+        self._data_or_model_changed()
+
+    def _form_changed(self) -> None:
+        self.session.set_hparams(self.form.raw_values())
+        self._rebuild_timer.start()
+
+    def _mark_compatible(self, kind: str) -> None:
+        """Grey out the entries that cannot train on data of ``kind``."""
+        grey = self.palette().placeholderText()
+        for index in range(self.tree.topLevelItemCount()):
+            family = self.tree.topLevelItem(index)
+            for child in range(family.childCount()):
+                item = family.child(child)
+                entry = self.entries[item.data(0, Qt.ItemDataRole.UserRole)]
+                fits = kind in entry.data_kinds
+                item.setForeground(0, self.palette().text() if fits else grey)
+                item.setToolTip(0, f"{entry.name} · {entry.task} · data: {', '.join(entry.data_kinds)}"
+                                + ("" if fits else f" (not {kind} data: load other data to train it)"))
+
+    def _data_or_model_changed(self) -> None:
+        entry, dataset = self.session.entry, self.session.dataset
+        if dataset is not None:
+            self._mark_compatible(dataset.info.kind)
+        if entry is not None and dataset is not None and dataset.info.kind not in entry.data_kinds:
+            self.warning.setText(f"{entry.title} takes {' or '.join(entry.data_kinds)} data, but the "
+                                 f"loaded data set {dataset.info.name!r} is {dataset.info.kind}: "
+                                 "choose another model or data set before training.")
+        else:
+            self.warning.setText("")
+        self.warning.setVisible(bool(self.warning.text()))
+        self._rebuild_timer.start()
+
+    def on_tf_ready(self) -> None:
+        self.refresh_layers()
+
+    # -- the layer table (built on a worker thread) -------------------------------------
+    def refresh_layers(self) -> None:
+        entry, dataset = self.session.entry, self.session.dataset
+        if not self.session.tf_loaded or entry is None:
+            return
+        if dataset is None:
+            self.layers_state.setText("Load a data set (Data tab) to see the layers built for it.")
+            self.layers_state.show()
+            return
+        if self.warning.text():
+            self.layers.setRowCount(0)
+            self.layers_state.setText("No layers: this model does not take the loaded kind of data.")
+            self.layers_state.show()
+            return
+        problems = self.form.errors()
+        if problems:
+            self.layers_state.setText("Fix the field marked in red: " + next(iter(problems.values())))
+            self.layers_state.show()
+            return
+        raw, info = self.form.raw_values(), dataset.info
+        self.layers_state.setText(f"Building {entry.title} for {info.name}…")
+        self.layers_state.show()
+        self.background(lambda: build_summary(entry, raw, info), self._show_layers, key="layers",
+                        quiet=True, lane=self.TF_LANE)
+
+    def _show_layers(self, summary) -> None:
+        rows, total = summary
+        self.layers.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                text = f"{value:,}" if isinstance(value, int) else value
+                item = QTableWidgetItem(text)
+                if c == 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.layers.setItem(r, c, item)
+        self.layers_state.setText(f"{len(rows)} layers · {total:,} parameters")
+
+    def on_background_failed(self, key, message) -> None:
+        if key == "layers":
+            self.layers_state.setText(f"Cannot build this model: {message}")

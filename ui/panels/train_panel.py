@@ -1,0 +1,296 @@
+"""The Train tab: run settings, Start / Pause / Stop / Resume, progress and live curves.
+
+The run itself is ``workbench.training.job.run_training`` on a worker thread (through
+``RunBridge``); Stop and Pause are flags it checks between batches, so the buttons
+answer within one batch and the window never waits for TensorFlow.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from ui.bridge import RunBridge
+from ui.panels.base import Panel
+from workbench.errors import WorkbenchError
+
+
+def format_seconds(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+class TrainPanel(Panel):
+    title = "Train"
+    order = 30
+    help = "Train the chosen model on the loaded data and watch the curves"
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(session, parent)
+        self.bridge = RunBridge(self)
+        self.run_dir = ""
+        self.last_finished = None
+        self._steps = 1
+        self._initial_epoch = 0
+        self._epochs = 1
+        self._t0 = 0.0
+        self._build()
+        self._connect_bridge()
+        self._set_running(False)
+        session.entry_changed.connect(self._entry_changed)
+
+    def _entry_changed(self, entry) -> None:
+        from workbench.training.job import loss_and_metrics
+
+        self.curves.prepare(["loss", *loss_and_metrics(entry.task).get("metrics", [])])
+
+    # -- layout -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 100000)
+        self.epochs.setValue(5)
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, 65536)
+        self.batch_size.setValue(32)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("Random seed for weights, shuffling and the validation split")
+        self.device = QComboBox()
+        self.device.addItem("loading TensorFlow…", "")
+        self.device.setEnabled(False)
+        self.start_button = QPushButton("Start")
+        self.start_button.setToolTip("Train the model chosen in the Model tab on the data of the Data tab")
+        self.start_button.clicked.connect(self.start)
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop after the current batch; the model and the last complete "
+                                    "epoch's resume point are kept")
+        self.stop_button.clicked.connect(self.stop)
+        self.resume_button = QPushButton("Resume run…")
+        self.resume_button.setToolTip("Continue a stopped or interrupted run from its run directory")
+        self.resume_button.clicked.connect(self.resume_dialog)
+
+        settings = QFormLayout()
+        settings.addRow("Epochs", self.epochs)
+        settings.addRow("Batch size", self.batch_size)
+        settings.addRow("Seed", self.seed)
+        settings.addRow("Device", self.device)
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.pause_button, self.stop_button, self.resume_button):
+            buttons.addWidget(button)
+        self.what = QLabel("Choose data and a model, then press Start.")
+        self.what.setWordWrap(True)
+        column = QVBoxLayout()
+        column.addLayout(settings)
+        column.addLayout(buttons)
+        column.addWidget(self.what)
+        column.addStretch(1)
+        box = QGroupBox("Run")
+        box.setLayout(column)
+        box.setMaximumWidth(380)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress_text = QLabel("")
+        self._curves = None  # built on first use: pyqtgraph's import stays out of start-up
+        right = QVBoxLayout()
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.progress_text)
+        right.addLayout(progress_row)
+        self._curves_slot = QVBoxLayout()
+        right.addLayout(self._curves_slot, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(box)
+        layout.addLayout(right, 1)
+
+    @property
+    def curves(self):
+        """The live ``CurvePlot`` (created the first time it is needed)."""
+        if self._curves is None:
+            from ui.widgets.curve_plot import CurvePlot
+
+            self._curves = CurvePlot()
+            self._curves_slot.addWidget(self._curves)
+        return self._curves
+
+    def _connect_bridge(self) -> None:
+        bridge = self.bridge
+        bridge.started.connect(self._started)
+        bridge.batches.connect(self._batches)
+        bridge.epoch_end.connect(self._epoch_end)
+        bridge.status.connect(lambda text: self.session.report(f"Training: {text}"))
+        bridge.finished.connect(self._finished)
+        bridge.result.connect(self._result)
+        bridge.failed.connect(self._failed)
+        bridge.running_changed.connect(self._set_running)
+
+    def _set_running(self, running: bool) -> None:
+        ready = self.session.tf_loaded
+        self.start_button.setEnabled(ready and not running)
+        self.resume_button.setEnabled(ready and not running)
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        self.pause_button.setText("Pause")
+        for widget in (self.epochs, self.batch_size, self.seed):
+            widget.setEnabled(not running)
+        self.device.setEnabled(ready and not running)
+
+    def on_tf_ready(self) -> None:
+        self.device.clear()
+        for device in self.session.devices:
+            label = device["id"] if device["name"] in ("CPU", "GPU") else f"{device['id']} — {device['name']}"
+            self.device.addItem(label, device["id"])
+        index = self.device.findData(self.session.device)
+        self.device.setCurrentIndex(max(index, 0))
+        self._set_running(self.bridge.running)
+
+    # -- starting ---------------------------------------------------------------------------
+    def make_config(self):
+        """The ``TrainConfig`` for the current choices; raises ``WorkbenchError`` with what is missing."""
+        from workbench.training import TrainConfig
+
+        session = self.session
+        if not session.tf_loaded:
+            raise WorkbenchError("TensorFlow is still loading; Start works as soon as the status bar "
+                                 "says Ready.")
+        if session.dataset is None:
+            raise WorkbenchError("No data loaded: choose a data set in the Data tab first.")
+        if session.entry is None:
+            raise WorkbenchError("No model chosen: pick one in the Model tab first.")
+        entry, info = session.entry, session.dataset.info
+        if info.kind not in entry.data_kinds:
+            raise WorkbenchError(f"{entry.title} takes {' or '.join(entry.data_kinds)} data, but "
+                                 f"{info.name!r} is {info.kind} data.")
+        hparams = entry.resolve(session.hparams)  # raises the bad field's own sentence
+        config = TrainConfig(model=entry.name, data=session.data_source, data_options=session.data_options,
+                             val_split=session.val_split, epochs=self.epochs.value(),
+                             batch_size=self.batch_size.value(), seed=self.seed.value(),
+                             hparams=hparams, device=self.device.currentData() or "",
+                             out=session.new_run_dir(entry.name))
+        return config.validate()
+
+    def start(self) -> None:
+        from workbench.training import job
+
+        try:
+            config = self.make_config()
+        except WorkbenchError as error:
+            self.session.fail(str(error))
+            return
+        # the data panel splits with seed 0; another seed means the run splits the data itself
+        dataset = self.session.dataset if config.seed == 0 else None
+        self.curves.clear()
+        self.what.setText(f"Starting {self.session.entry.title} on {self.session.dataset.info.name}…")
+        self.bridge.start(lambda emit, control: job.run_training(config, emit, control, dataset=dataset))
+
+    def resume_dialog(self) -> None:
+        root = self.session.runs_root or os.path.join(os.path.expanduser("~"), "keras-workbench", "runs")
+        path = QFileDialog.getExistingDirectory(self, "Resume a run: choose its run directory", root)
+        if path:
+            self.resume(path)
+
+    def resume(self, run_dir: str) -> None:
+        """Continue ``run_dir`` from its last complete epoch (earlier epochs are plotted first)."""
+        from workbench.runs.rundir import RunDir
+        from workbench.training import job
+
+        if not self.session.tf_loaded:
+            self.session.fail("TensorFlow is still loading; try again when the status bar says Ready.")
+            return
+        try:
+            RunDir(run_dir).read_config()
+            history = RunDir(run_dir).read_history()
+        except WorkbenchError as error:
+            self.session.fail(str(error))
+            return
+        self.curves.clear()
+        self.curves.load_history(history)
+        self.what.setText(f"Resuming {run_dir}…")
+        self.bridge.start(lambda emit, control: job.resume_training(run_dir, emit, control))
+
+    def toggle_pause(self) -> None:
+        control = self.bridge.control
+        if control is None:
+            return
+        if control.paused:
+            self.bridge.resume()
+            self.pause_button.setText("Pause")
+        else:
+            self.bridge.pause()
+            self.pause_button.setText("Continue")
+            self.session.report("Training: pausing after this batch…")
+
+    def stop(self) -> None:
+        self.bridge.stop()
+        self.session.report("Training: stopping after this batch…")
+
+    def shutdown(self) -> None:
+        self.bridge.wait(timeout=10.0)
+
+    # -- events from the run -------------------------------------------------------------------
+    def _started(self, event) -> None:
+        self.run_dir = event.run_dir
+        self._steps, self._epochs = max(event.steps_per_epoch, 1), event.epochs
+        self._initial_epoch = event.initial_epoch
+        self._t0 = time.perf_counter()
+        self.progress.setRange(0, self._epochs * self._steps)
+        self.progress.setValue(self._initial_epoch * self._steps)
+        config = event.config
+        self.what.setText(f"<b>{config['model']}</b> on <b>{os.path.basename(str(config['data']))}</b> "
+                          f"on {event.device} · {event.params:,} parameters<br>"
+                          f"<span style='color:#606060'>run directory: {event.run_dir}</span>")
+
+    def _batches(self, batches: list) -> None:
+        self.curves.add_batches(batches)
+        last = batches[-1]
+        done = last.epoch * self._steps + last.step
+        self.progress.setValue(done)
+        elapsed = time.perf_counter() - self._t0
+        run_done = done - self._initial_epoch * self._steps
+        remaining = self._epochs * self._steps - done
+        eta = format_seconds(elapsed / run_done * remaining) if run_done > 0 else "…"
+        loss = last.logs.get("loss")
+        loss_text = f" · loss {loss:.4f}" if loss is not None else ""
+        self.progress_text.setText(f"epoch {last.epoch + 1}/{self._epochs} · batch {last.step}/{last.steps}"
+                                   f"{loss_text} · ETA {eta}")
+
+    def _epoch_end(self, event) -> None:
+        self.curves.add_epoch(event.epoch, event.logs)
+        shown = " · ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
+        self.session.report(f"Epoch {event.epoch + 1}/{self._epochs}: {shown}")
+
+    def _finished(self, event) -> None:
+        self.last_finished = event
+        last = {k: v[-1] for k, v in event.history.items() if k != "epoch" and v}
+        metrics = ", ".join(f"{k} {v:.4f}" for k, v in last.items() if k.startswith("val_")) or \
+            ", ".join(f"{k} {v:.4f}" for k, v in last.items())
+        if event.stopped:
+            resume = ("the last complete epoch is kept as a resume point (Resume run…)"
+                      if event.epochs_done else "no epoch was complete, so Resume would start over")
+            text = f"Stopped after {event.epochs_done} epoch(s); model saved; {resume}."
+        elif event.early_stopped:
+            text = f"Early stopping after {event.epochs_done} epochs: {metrics}."
+        else:
+            text = f"Finished {event.epochs_done} epochs: {metrics}."
+            self.progress.setValue(self.progress.maximum())
+        self.session.report(text)
+        self.what.setText(f"{text}<br><span style='color:#606060'>model: {event.model_path}</span>")
+
+    def _result(self, result) -> None:
+        from workbench.runs.rundir import RunDir
+
+        info = result.dataset.info if result.dataset is not None else None
+        names = info.class_names if info is not None else ()
+        self.session.set_model(result.model, RunDir(result.run_dir).model, names, "trained", result.run_dir)
+
+    def _failed(self, message: str) -> None:
+        self.what.setText(f"<span style='color:#b03000'>Run failed: {message}</span>")
+        self.session.fail(message)

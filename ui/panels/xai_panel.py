@@ -1,0 +1,358 @@
+"""The Explain tab: why did the model answer what it answered?
+
+Any method of ``workbench.xai.METHODS`` on a data-set sample or on an image file
+(File ▸ Open image…, or dropped on the window). The explanation runs on a worker
+thread; opacity and colormap only re-blend the stored heatmap, instantly.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QRadioButton, QSlider,
+                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ui.panels.base import Panel, hint_label
+from ui.widgets.image_view import ImageView
+from workbench.errors import WorkbenchError
+
+TOP_K = 5
+PREDICTED = -1  # the class combo's "predicted class" entry
+#: Pictures smaller than this are enlarged (nearest neighbour) before the heatmap is
+#: blended in, so the heatmap is drawn smoothly over crisp pixels instead of 8x8 blocks.
+DISPLAY_MIN_SIDE = 256
+
+
+def display_picture(rgb: np.ndarray) -> np.ndarray:
+    """``rgb`` enlarged by a whole factor (pixel blocks) until its longer side nears ``DISPLAY_MIN_SIDE``."""
+    factor = max(1, DISPLAY_MIN_SIDE // max(rgb.shape[:2]))
+    if factor == 1:
+        return rgb
+    return np.repeat(np.repeat(rgb, factor, axis=0), factor, axis=1)
+
+
+def inspect_model(model) -> dict:
+    """What the controls need to know about a model (worker thread)."""
+    from workbench import xai
+    from workbench.inference import image_input_shape
+
+    shape = image_input_shape(model)  # raises for models that do not take images
+    cam_ok, cam_why = xai.cam_available(model)
+    return {"shape": shape, "layers": xai.conv_layers(model), "cam": cam_ok, "cam_why": cam_why}
+
+
+class XaiPanel(Panel):
+    title = "Explain"
+    order = 40
+    help = "Grad-CAM and other explanations of the model's prediction for one image"
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(session, parent)
+        self.model_facts: dict | None = None
+        self.file_path = ""
+        self.file_image: np.ndarray | None = None  # the file as read, full resolution
+        self.display_rgb: np.ndarray | None = None  # what the heatmap is drawn over
+        self.explanation = None
+        self._build()
+        session.model_changed.connect(self._model_changed)
+        session.dataset_changed.connect(lambda _d: self._dataset_changed())
+        session.image_requested.connect(self.open_image)
+        self._update_state()
+
+    # -- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        from workbench import xai
+
+        self.model_label = QLabel("none")
+        self.model_label.setWordWrap(True)
+        self.method = QComboBox()
+        for name, info in xai.METHODS.items():
+            self.method.addItem(info.title, name)
+            self.method.setItemData(self.method.count() - 1, info.help, Qt.ItemDataRole.ToolTipRole)
+        self.method.setCurrentIndex(self.method.findData("gradcam"))
+        self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
+        self.from_sample = QRadioButton("Validation sample")
+        self.from_file = QRadioButton("Image file")
+        self.from_sample.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.from_sample)
+        group.addButton(self.from_file)
+        self.from_sample.toggled.connect(lambda _c: self.explain())
+        self.index = QSpinBox()
+        self.index.setRange(0, 0)
+        self.index.setToolTip("Which validation sample to explain")
+        self.index.valueChanged.connect(lambda _v: self._sample_changed())
+        self.open_button = QPushButton("Open image…")
+        self.open_button.setToolTip("Or drop an image file anywhere on the window")
+        self.open_button.clicked.connect(self.open_image_dialog)
+        self.file_label = QLabel("")
+        self.file_label.setWordWrap(True)
+        self.layer = QComboBox()
+        self.layer.setToolTip("The feature map the method looks at (default: the last one)")
+        self.layer.activated.connect(lambda _i: self.explain())
+        self.klass = QComboBox()
+        self.klass.setToolTip("The class whose evidence is shown")
+        self.klass.activated.connect(lambda _i: self.explain())
+        self.explain_button = QPushButton("Explain")
+        self.explain_button.clicked.connect(self.explain)
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.setValue(50)
+        self.opacity.valueChanged.connect(lambda _v: self.reblend())
+        self.colormap = QComboBox()
+        self.colormap.addItems(list(xai.COLORMAPS))
+        self.colormap.currentTextChanged.connect(lambda _t: self.reblend())
+
+        sample_row = QHBoxLayout()
+        sample_row.addWidget(self.from_sample)
+        sample_row.addWidget(self.index)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.from_file)
+        file_row.addWidget(self.open_button)
+        form = QFormLayout()
+        form.addRow("Model", self.model_label)
+        form.addRow("Method", self.method)
+        form.addRow("Image", sample_row)
+        form.addRow("", file_row)
+        form.addRow("", self.file_label)
+        form.addRow("Layer", self.layer)
+        form.addRow("Class", self.klass)
+        form.addRow("", self.explain_button)
+        form.addRow("Opacity", self.opacity)
+        form.addRow("Colormap", self.colormap)
+        self.state = hint_label("")
+        controls = QGroupBox("Explain")
+        column = QVBoxLayout(controls)
+        column.addLayout(form)
+        column.addWidget(self.state)
+        column.addStretch(1)
+        controls.setMaximumWidth(400)
+
+        self.input_view = ImageView("The image to explain appears here.")
+        self.overlay_view = ImageView("The explanation appears here.")
+        self.prediction = QLabel("")
+        self.prediction.setWordWrap(True)
+        self.top = QTableWidget(0, 2)
+        self.top.setHorizontalHeaderLabels(["Class", "Probability"])
+        self.top.verticalHeader().setVisible(False)
+        self.top.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.top.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.top.setToolTip("Double-click a class to explain it instead")
+        self.top.cellDoubleClicked.connect(self._top_clicked)
+        self.top.setMaximumHeight(190)
+        images = QHBoxLayout()
+        images.addWidget(self.input_view, 1)
+        images.addWidget(self.overlay_view, 1)
+        right = QVBoxLayout()
+        right.addLayout(images, 1)
+        right.addWidget(self.prediction)
+        right.addWidget(QLabel(f"Top {TOP_K} classes"))
+        right.addWidget(self.top)
+        layout = QHBoxLayout(self)
+        layout.addWidget(controls)
+        layout.addLayout(right, 1)
+
+    # -- state ----------------------------------------------------------------------------
+    def method_name(self) -> str:
+        return self.method.currentData()
+
+    def _update_state(self) -> None:
+        session, facts = self.session, self.model_facts
+        ready = session.model is not None and facts is not None and "error" not in facts
+        for widget in (self.method, self.layer, self.klass, self.explain_button, self.index):
+            widget.setEnabled(ready)
+        if ready:
+            from workbench import xai
+
+            self.layer.setEnabled(xai.METHODS[self.method_name()].needs_layer and bool(facts["layers"]))
+        self.from_sample.setEnabled(session.dataset is not None and session.dataset.info.kind == "image")
+        if session.model is None:
+            self.state.setText("No model yet: train one in the Train tab, or open a .keras file "
+                               "(File ▸ Open model…). Then pick a sample, or drop an image on the window.")
+        elif facts is None:
+            self.state.setText("Inspecting the model…")
+        elif "error" in facts:
+            self.state.setText(f"This model cannot be explained here: {facts['error']}")
+        else:
+            self.state.setText("")
+        self.state.setVisible(bool(self.state.text()))
+
+    def _model_changed(self, model) -> None:
+        self.model_facts, self.explanation = None, None
+        self.overlay_view.set_image(None)
+        session = self.session
+        if model is None:
+            self.model_label.setText("none")
+            self._update_state()
+            return
+        where = os.path.basename(session.run_dir) if session.run_dir else session.model_path
+        origin = "trained" if session.model_source == "trained" else "file"
+        self.model_label.setText(f"{model.name} ({origin}: {where})")
+        self._update_state()
+        self.background(lambda: inspect_model(model), lambda facts: self._inspected(model, facts),
+                        key="xai-model", quiet=True, lane=self.TF_LANE)
+
+    def on_background_failed(self, key, message) -> None:
+        if key == "xai-model":
+            self.model_facts = {"error": message}
+            self._update_state()
+        elif key == "xai":
+            self.prediction.setText(f"<span style='color:#b03000'>{message}</span>")
+
+    def _inspected(self, model, facts: dict) -> None:
+        if model is not self.session.model:
+            return
+        self.model_facts = facts
+        self.layer.clear()
+        self.layer.addItems(facts["layers"])
+        if facts["layers"]:
+            self.layer.setCurrentIndex(len(facts["layers"]) - 1)
+        self.klass.clear()
+        self.klass.addItem("predicted class", PREDICTED)
+        for index, name in enumerate(self.class_names()):
+            self.klass.addItem(f"{index}: {name}", index)
+        cam_index = self.method.findData("cam")
+        if cam_index >= 0:
+            self.method.setItemData(cam_index, facts["cam_why"] or None, Qt.ItemDataRole.ToolTipRole)
+        self._update_state()
+        self.explain()
+
+    def class_names(self) -> tuple[str, ...]:
+        model = self.session.model
+        count = int(model.outputs[0].shape[-1])
+        names = self.session.class_names
+        return tuple(names) if len(names) == count else tuple(str(i) for i in range(count))
+
+    def _dataset_changed(self) -> None:
+        dataset = self.session.dataset
+        self.index.setRange(0, max(len(dataset.x_val) - 1, 0))
+        if dataset.info.kind != "image":
+            self.from_file.setChecked(True)
+        self._update_state()
+        self.explain()
+
+    def _sample_changed(self) -> None:
+        if not self.from_sample.isChecked():
+            self.from_sample.setChecked(True)  # toggling explains
+        else:
+            self.explain()
+
+    def _method_changed(self) -> None:
+        self._update_state()
+        self.explain()
+
+    # -- images ------------------------------------------------------------------------------
+    def open_image_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image to explain", "",
+                                              "Images (*.png *.jpg *.jpeg *.bmp);;All files (*)")
+        if path:
+            self.open_image(path)
+
+    def open_image(self, path: str) -> None:
+        """Read ``path`` on a worker thread, show it and explain it (menu and drops)."""
+        from workbench.data.images import read_image
+
+        self.background(lambda: read_image(path), lambda image: self._image_read(path, image),
+                        key="xai-file", busy=f"Reading {os.path.basename(path)}…")
+
+    def _image_read(self, path: str, image: np.ndarray) -> None:
+        from workbench.data.images import to_uint8_rgb
+
+        self.file_path, self.file_image = path, image
+        self.file_label.setText(f"{os.path.basename(path)} ({image.shape[1]}×{image.shape[0]})")
+        self.input_view.set_image(display_picture(to_uint8_rgb(image)), os.path.basename(path))
+        self.session.report(f"Opened {path}")
+        if self.from_file.isChecked():
+            self.explain()
+        else:
+            self.from_file.setChecked(True)  # toggling explains
+
+    def current_image(self) -> tuple[np.ndarray, np.ndarray, str] | None:
+        """``(model input, picture to draw on, caption)`` for the chosen source, or None."""
+        from workbench.data.images import fit_image, to_uint8_rgb
+
+        shape = self.model_facts["shape"]
+        dataset = self.session.dataset
+        if self.from_file.isChecked():
+            if self.file_image is None:
+                return None
+            return (fit_image(self.file_image, shape), display_picture(to_uint8_rgb(self.file_image)),
+                    os.path.basename(self.file_path))
+        if dataset is None or dataset.info.kind != "image" or not len(dataset.x_val):
+            return None
+        i = self.index.value()
+        x = dataset.x_val[i]
+        label = dataset.info.class_names[int(dataset.y_val[i])] if dataset.info.class_names else ""
+        return fit_image(x, shape), display_picture(to_uint8_rgb(x)), f"validation #{i} · true: {label}"
+
+    # -- explaining ------------------------------------------------------------------------------
+    def explain(self) -> None:
+        from workbench import xai
+
+        model, facts = self.session.model, self.model_facts
+        if model is None or facts is None or "error" in facts:
+            return
+        chosen = self.current_image()
+        if chosen is None:
+            return
+        image, rgb, caption = chosen
+        method = self.method_name()
+        layer = self.layer.currentText() if xai.METHODS[method].needs_layer and self.layer.count() else None
+        class_index = self.klass.currentData()
+        class_index = None if class_index in (None, PREDICTED) else int(class_index)
+        self.display_rgb = rgb
+        self.input_view.set_image(rgb, caption)
+        self.prediction.setText(f"Computing {xai.METHODS[method].title}…")
+        self.background(lambda: xai.explain(model, image, method=method, layer=layer,
+                                            class_index=class_index),
+                        lambda explanation: self._explained(model, rgb, explanation),
+                        key="xai", quiet=True, lane=self.TF_LANE)
+
+    def _explained(self, model, rgb: np.ndarray, explanation) -> None:
+        from workbench import xai
+
+        if model is not self.session.model:
+            return
+        self.explanation, self.display_rgb = explanation, rgb
+        names = self.class_names()
+        probabilities = np.asarray(explanation.probabilities, float)
+        order = np.argsort(probabilities)[::-1][:TOP_K]
+        self.top.setRowCount(len(order))
+        for row, index in enumerate(order):
+            marker = "  ◀ explained" if index == explanation.class_index else ""
+            self.top.setItem(row, 0, QTableWidgetItem(f"{names[index]}{marker}"))
+            item = QTableWidgetItem(f"{probabilities[index]:.1%}")
+            item.setData(Qt.ItemDataRole.UserRole, int(index))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.top.setItem(row, 1, item)
+        best = int(order[0])
+        where = f" at layer {explanation.layer}" if explanation.layer else ""
+        self.prediction.setText(
+            f"Predicted <b>{names[best]}</b> ({probabilities[best]:.1%}) · showing evidence for "
+            f"<b>{names[explanation.class_index]}</b> · {xai.METHODS[explanation.method].title}{where} "
+            f"in {explanation.elapsed_s:.2f} s")
+        self.reblend()
+
+    def _top_clicked(self, row: int, _column: int) -> None:
+        item = self.top.item(row, 1)
+        if item is not None:
+            self.klass.setCurrentIndex(self.klass.findData(item.data(Qt.ItemDataRole.UserRole)))
+            self.explain()
+
+    def reblend(self) -> None:
+        """Draw the stored heatmap with the current opacity and colormap (no recomputation)."""
+        from workbench import xai
+
+        if self.explanation is None or self.display_rgb is None:
+            return
+        try:
+            blended = xai.overlay(self.display_rgb, self.explanation.heatmap,
+                                  self.opacity.value() / 100.0, self.colormap.currentText())
+        except WorkbenchError as error:
+            self.session.fail(str(error))
+            return
+        self.overlay_view.set_image(blended, f"{xai.METHODS[self.explanation.method].title} · "
+                                             f"opacity {self.opacity.value()}%")

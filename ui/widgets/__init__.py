@@ -1,0 +1,1 @@
+"""Reusable widgets: images, live curves, bar charts and hyperparameter forms."""

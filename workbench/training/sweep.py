@@ -1,0 +1,108 @@
+"""A comparison run: the same model, data, seed and epochs, one run per value of one
+hyperparameter (the notes' "compare SGD, Momentum, AdaGrad, RMSProp and Adam on the
+same network": same initial weights, only the update rule changes).
+
+Runs go one after another into ``OUT/<key>-<value>/`` and share one loaded data set.
+Every event of a run is tagged before it reaches ``emit``: ``event.sweep`` is
+``(key, value)``, so a plot that receives the events of all runs can tell them apart
+while the event types stay the ones every sink already understands. ``OUT/sweep.json``
+names the runs and their final metrics once the sweep ends.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import time
+
+from workbench import catalog
+from workbench.errors import WorkbenchError
+from workbench.runs.atomic import write_json
+from workbench.training import events
+from workbench.training.config import TrainConfig
+from workbench.training.control import RunControl
+from workbench.training.job import TrainResult, load_dataset, run_training
+
+SUMMARY_FILE = "sweep.json"
+
+
+def sweep_values(config: TrainConfig, key: str, values) -> list:
+    """``values`` parsed by the hyperparameter ``key`` of ``config.model`` (range and choices checked)."""
+    entry = catalog.get(config.model)
+    spec = entry.hparam(key)  # unknown key -> a sentence that lists the known ones
+    parsed = [spec.parse(v.strip() if isinstance(v, str) else v) for v in values]
+    if len(parsed) < 1:
+        raise WorkbenchError(f"a sweep over {key} needs at least one value")
+    if len(set(map(str, parsed))) != len(parsed):
+        raise WorkbenchError(f"the values of {key} repeat: {', '.join(map(str, parsed))}")
+    return parsed
+
+
+def run_name(key: str, value) -> str:
+    """The sub-folder of one run: ``optimizer-adam``, ``learning_rate-0.01``."""
+    return re.sub(r"[^A-Za-z0-9_.+-]", "_", f"{key}-{value}")
+
+
+def tagged(emit: events.Emit, key: str, value) -> events.Emit:
+    """``emit`` that marks each event with ``sweep = (key, value)`` before passing it on."""
+    def emit_tagged(event) -> None:
+        try:
+            event.sweep = (key, value)
+        except AttributeError:  # an event type with __slots__: pass it on untagged
+            pass
+        emit(event)
+
+    return emit_tagged
+
+
+def sweep(config: TrainConfig, key: str, values, emit: events.Emit = events.ignore,
+          control: RunControl | None = None, dataset=None) -> list[TrainResult]:
+    """Train ``config`` once per value of hyperparameter ``key``; returns the runs' results.
+
+    Stop ends the current run (its model and resume point are kept, as in any run)
+    and skips the remaining values. ``dataset`` skips loading when already loaded.
+    """
+    config.validate()
+    parsed = sweep_values(config, key, values)
+    control = control or RunControl()
+    root = config.out or _default_root(config, key)
+    dataset = dataset or load_dataset(config)
+    results: list[TrainResult] = []
+    for index, value in enumerate(parsed, start=1):
+        if control.stop_requested:
+            break
+        run_config = dataclasses.replace(config, hparams={**config.hparams, key: value},
+                                         out=os.path.join(root, run_name(key, value)))
+        emit_run = tagged(emit, key, value)
+        emit_run(events.Status(f"sweep {index}/{len(parsed)}: {key}={value}"))
+        _seed_initial_weights(config.seed)
+        results.append(run_training(run_config, emit_run, control, dataset=dataset))
+    write_json(os.path.join(root, SUMMARY_FILE), summary(config, key, parsed, results))
+    return results
+
+
+def _seed_initial_weights(seed: int) -> None:
+    """Seed before the model is built: ``run_training`` seeds only ``fit`` (shuffling,
+    dropout), after building, so without this the runs of one process would start from
+    different weights and the comparison would measure the initialisation too."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+
+
+def summary(config: TrainConfig, key: str, values: list, results: list[TrainResult]) -> dict:
+    """What ``sweep.json`` holds: the swept key, and per value its run and final metrics."""
+    runs = []
+    for value, result in zip(values, results):
+        final = {k: v[-1] for k, v in result.history.items() if k != "epoch" and v}
+        runs.append({"value": value, "run_dir": result.run_dir, "stopped": result.stopped,
+                     "epochs_done": len(result.history.get("epoch", [])), "final": final})
+    return {"model": config.model, "data": config.data, "key": key, "values": values,
+            "seed": config.seed, "epochs": config.epochs, "runs": runs}
+
+
+def _default_root(config: TrainConfig, key: str) -> str:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    return os.path.join(os.path.expanduser("~"), "keras-workbench", "runs",
+                        f"{stamp}-{config.model}-sweep-{key}")
