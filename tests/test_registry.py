@@ -69,3 +69,19 @@ def test_entry_rejects_unknown_task_and_smoke_keys():
         Entry("x", "A. Foundations", "magic", "s", "p", "m:f")
     with pytest.raises(ValueError):
         Entry("x", "A. Foundations", "classification", "s", "p", "m:f", smoke={"nope": 1})
+
+
+def test_entries_say_which_data_they_accept():
+    from workbench.data.base import DataInfo
+
+    digits = DataInfo("digits", "image", "classification", (8, 8, 1), tuple("0123456789"))
+    iris = DataInfo("iris", "tabular", "classification", (4,), ("a", "b", "c"))
+    shapes = DataInfo("shapes", "image", "detection", (64, 64, 3), ("circle", "square", "triangle"))
+    assert catalog.get("lenet").accepts(digits) == (True, "")
+    ok, why = catalog.get("lenet").accepts(iris)
+    assert not ok and "takes image data" in why and "'iris' is tabular" in why
+    ok, why = catalog.get("lenet").accepts(shapes)
+    assert not ok and "'shapes' is detection data" in why
+    ok, why = catalog.get("yolo_v1").accepts(digits)
+    assert not ok and "annotated with boxes" in why
+    assert catalog.get("yolo_v1").accepts(shapes)[0] and catalog.get("unet").accepts(shapes)[0]

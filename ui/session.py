@@ -69,6 +69,14 @@ class Session(QObject):
         self.run_dir = run_dir
         self.model_changed.emit(model)
 
+    def validation_images(self):
+        """``(x_val, y_val)`` when the loaded data are labelled images, else ``None``
+        (tables, or images annotated with boxes rather than one label each)."""
+        data = self.dataset
+        if data is None or data.info.kind != "image" or not hasattr(data, "x_val") or not len(data.x_val):
+            return None
+        return data.x_val, data.y_val
+
     def report(self, text: str) -> None:
         self.message.emit(text)
 

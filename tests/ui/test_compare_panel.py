@@ -124,7 +124,7 @@ def test_three_methods_fill_three_cells_with_scores(digits_panel, qtbot, explain
         scores = panel.scores[method]
         assert 0.0 <= scores["deletion_auc"] <= 1.0 and 0.0 <= scores["insertion_auc"] <= 1.0
         assert len(scores["deletion_curve"]) == 21
-        assert f"deletion {scores['deletion_auc']:.3f}" in cell.detail.text()
+        assert f"del↓ {scores['deletion_auc']:.3f}" in cell.detail.text()
     assert panel.progress.value() == panel.progress.maximum() == 6
     # the table shows the same numbers; the plot shows the selected method's curves
     assert panel.table.rowCount() == 3

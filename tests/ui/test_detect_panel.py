@@ -144,9 +144,13 @@ def test_cancel_stops_the_evaluation(panel, detector, qtbot):
     assert panel.eval_progress.value() == 0
 
 
-def test_a_classifier_gets_the_explanatory_message(panel, qtbot):
+def test_a_classifier_gets_the_explanatory_message(panel, detector, qtbot):
     import keras
 
+    panel.session.set_model(detector, class_names=detector.class_names)
+    qtbot.waitUntil(lambda: panel.prediction is not None, timeout=TIMEOUT_MS)
+    panel.score.setValue(0)
+    assert panel.table.rowCount() > 0
     classifier = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(),
                                    keras.layers.Dense(3, activation="softmax")], name="tiny_classifier")
     panel.session.set_model(classifier, class_names=("a", "b", "c"))
@@ -155,7 +159,9 @@ def test_a_classifier_gets_the_explanatory_message(panel, qtbot):
     assert "open a .keras detector" in text and "tiny_classifier" in text
     assert not panel.state.isHidden()
     assert not panel.eval_button.isEnabled()
-    assert panel.prediction is None  # nothing was run
+    assert panel.prediction is None and panel.shown is None  # nothing was run
+    assert panel.table.rowCount() == 0  # the detector's boxes are gone
+    np.testing.assert_array_equal(panel.predicted_view.pixels, panel.display_rgb)
 
 
 def test_unreadable_image_gives_a_message(panel, tmp_path, qtbot):
@@ -237,9 +243,7 @@ def test_segmenter_class_map_opacity_and_mean_iou(panel, qtbot, monkeypatch):
     assert panel.prediction.class_map.shape == (64, 64)
     panel.opacity.setValue(0)  # opacity 0: the picture is the plain image
     plain = panel.predicted_view.pixels.copy()
-    np.testing.assert_array_equal(plain[..., :], panel.display_rgb) if not panel.prediction.class_map.any() \
-        else None
-    panel.opacity.setValue(100)
+    panel.opacity.setValue(100)  # opacity 100: the class colours replace the covered pixels
     covered = panel.predicted_view.pixels
     assert (np.any(covered != plain)) == bool(panel.prediction.class_map.any())
     assert len(calls) == runs  # re-blending ran nothing
@@ -251,6 +255,6 @@ def test_segmenter_class_map_opacity_and_mean_iou(panel, qtbot, monkeypatch):
     assert list(per_class) == ["background", *CLASSES]
     for name, value in zip(per_class, expected):
         cell = per_class[name][0]
-        assert (cell == "—") if np.isnan(value) else cell == pytest.approx(value, abs=1e-12)
+        assert np.isnan(cell) if np.isnan(value) else cell == pytest.approx(value, abs=1e-12)
     summary = panel.table_values(panel.summary)
     assert summary["mean IoU"][0] == pytest.approx(float(np.nanmean(expected)), abs=1e-12)

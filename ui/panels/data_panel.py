@@ -245,6 +245,9 @@ class DataPanel(Panel):
 
     # -- showing a loaded data set ----------------------------------------------------
     def _show_dataset(self, dataset) -> None:
+        if hasattr(dataset, "boxes"):  # images annotated with boxes and masks
+            self._show_annotated(dataset)
+            return
         info = dataset.info
         shape = "×".join(str(s) for s in info.input_shape)
         parts = [f"<b>{info.name}</b>: {len(dataset.x_train):,} training / {len(dataset.x_val):,} "
@@ -269,6 +272,34 @@ class DataPanel(Panel):
             self._show_images(dataset)
         else:
             self._show_table(dataset)
+
+    def _show_annotated(self, data) -> None:
+        """A detection data set: images with their ground-truth boxes and masks, objects per class."""
+        from workbench.data.images import to_uint8_rgb
+        from workbench.detection.inference import draw_detections
+
+        info = data.info
+        objects = np.bincount(np.concatenate([np.asarray(l, np.int64) for l in data.labels] or [[]]),
+                              minlength=len(data.class_names))
+        problems = len(data.problems)
+        self.info.setText(f"<b>{info.name}</b>: {len(data.images):,} images · {int(objects.sum()):,} "
+                          f"objects · {info.task} · {len(data.class_names)} classes · "
+                          + (f"{problems} annotation problem(s)" if problems else "no annotation problems"))
+        self.info.setToolTip("\n".join(data.problems[:30]))
+        self.session.report(f"Loaded {info.name}: {len(data.images):,} annotated images"
+                            + (f"; {problems} annotation problem(s) (hover the summary to see them)"
+                               if problems else ""))
+        self.chart.set_counts({name: int(n) for name, n in zip(data.class_names, objects)})
+        self.chart.setVisible(True)
+        self.chart_hint.setVisible(False)
+        shown = range(min(GRID_SAMPLES, len(data.images)))
+        images = [draw_detections(to_uint8_rgb(data.images[i]),
+                                  {"boxes": data.boxes[i], "labels": data.labels[i],
+                                   "scores": np.ones(len(data.labels[i]), np.float32),
+                                   "masks": None if data.masks is None else data.masks[i]},
+                                  data.class_names, show_scores=False) for i in shown]
+        self.grid.set_samples(images, [f"{len(data.labels[i])} object(s)" for i in shown])
+        self.views.setCurrentWidget(self.grid)
 
     def _label(self, dataset, y) -> str:
         names = dataset.info.class_names

@@ -18,7 +18,8 @@ FORMAT_TITLES = {"keras": "Keras model file (.keras)", "savedmodel": "TensorFlow
 def check_inputs(model, dataset) -> np.ndarray:
     """Validation samples when they fit the model's input, else seeded random inputs."""
     shape = tuple(model.inputs[0].shape[1:])
-    if dataset is not None and tuple(dataset.x_val.shape[1:]) == shape and len(dataset.x_val):
+    if getattr(dataset, "x_val", None) is not None and tuple(dataset.x_val.shape[1:]) == shape \
+            and len(dataset.x_val):
         return np.asarray(dataset.x_val[:CHECK_SAMPLES], np.float32)
     return np.random.default_rng(0).random((CHECK_SAMPLES, *shape), dtype=np.float32)
 

@@ -154,29 +154,25 @@ class ModelPanel(Panel):
         self.session.set_hparams(self.form.raw_values())
         self._rebuild_timer.start()
 
-    def _mark_compatible(self, kind: str) -> None:
-        """Grey out the entries that cannot train on data of ``kind``."""
+    def _mark_compatible(self, info) -> None:
+        """Grey out the entries that cannot train on the loaded data."""
         grey = self.palette().placeholderText()
         for index in range(self.tree.topLevelItemCount()):
             family = self.tree.topLevelItem(index)
             for child in range(family.childCount()):
                 item = family.child(child)
                 entry = self.entries[item.data(0, Qt.ItemDataRole.UserRole)]
-                fits = kind in entry.data_kinds
+                fits, why = entry.accepts(info)
                 item.setForeground(0, self.palette().text() if fits else grey)
                 item.setToolTip(0, f"{entry.name} · {entry.task} · data: {', '.join(entry.data_kinds)}"
-                                + ("" if fits else f" (not {kind} data: load other data to train it)"))
+                                + ("" if fits else f" ({why}: load other data to train it)"))
 
     def _data_or_model_changed(self) -> None:
         entry, dataset = self.session.entry, self.session.dataset
         if dataset is not None:
-            self._mark_compatible(dataset.info.kind)
-        if entry is not None and dataset is not None and dataset.info.kind not in entry.data_kinds:
-            self.warning.setText(f"{entry.title} takes {' or '.join(entry.data_kinds)} data, but the "
-                                 f"loaded data set {dataset.info.name!r} is {dataset.info.kind}: "
-                                 "choose another model or data set before training.")
-        else:
-            self.warning.setText("")
+            self._mark_compatible(dataset.info)
+        fits, why = entry.accepts(dataset.info) if entry is not None and dataset is not None else (True, "")
+        self.warning.setText("" if fits else f"{why}: choose another model or data set before training.")
         self.warning.setVisible(bool(self.warning.text()))
         self._rebuild_timer.start()
 

@@ -165,10 +165,10 @@ class TrainPanel(Panel):
             raise WorkbenchError("No data loaded: choose a data set in the Data tab first.")
         if session.entry is None:
             raise WorkbenchError("No model chosen: pick one in the Model tab first.")
-        entry, info = session.entry, session.dataset.info
-        if info.kind not in entry.data_kinds:
-            raise WorkbenchError(f"{entry.title} takes {' or '.join(entry.data_kinds)} data, but "
-                                 f"{info.name!r} is {info.kind} data.")
+        entry = session.entry
+        fits, why = entry.accepts(session.dataset.info)
+        if not fits:
+            raise WorkbenchError(f"{why}.")
         hparams = entry.resolve(session.hparams)  # raises the bad field's own sentence
         config = TrainConfig(model=entry.name, data=session.data_source, data_options=session.data_options,
                              val_split=session.val_split, epochs=self.epochs.value(),

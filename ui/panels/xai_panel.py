@@ -168,7 +168,7 @@ class XaiPanel(Panel):
             from workbench import xai
 
             self.layer.setEnabled(xai.METHODS[self.method_name()].needs_layer and bool(facts["layers"]))
-        self.from_sample.setEnabled(session.dataset is not None and session.dataset.info.kind == "image")
+        self.from_sample.setEnabled(session.validation_images() is not None)
         if session.model is None:
             self.state.setText("No model yet: train one in the Train tab, or open a .keras file "
                                "(File ▸ Open model…). Then pick a sample, or drop an image on the window.")
@@ -227,9 +227,9 @@ class XaiPanel(Panel):
         return tuple(names) if len(names) == count else tuple(str(i) for i in range(count))
 
     def _dataset_changed(self) -> None:
-        dataset = self.session.dataset
-        self.index.setRange(0, max(len(dataset.x_val) - 1, 0))
-        if dataset.info.kind != "image":
+        samples = self.session.validation_images()
+        self.index.setRange(0, max(len(samples[0]) - 1, 0) if samples else 0)
+        if samples is None:
             self.from_file.setChecked(True)
         self._update_state()
         self.explain()
@@ -281,11 +281,12 @@ class XaiPanel(Panel):
                 return None
             return (fit_image(self.file_image, shape), display_picture(to_uint8_rgb(self.file_image)),
                     os.path.basename(self.file_path))
-        if dataset is None or dataset.info.kind != "image" or not len(dataset.x_val):
+        samples = self.session.validation_images()
+        if samples is None:
             return None
         i = self.index.value()
-        x = dataset.x_val[i]
-        label = dataset.info.class_names[int(dataset.y_val[i])] if dataset.info.class_names else ""
+        x = samples[0][i]
+        label = dataset.info.class_names[int(samples[1][i])] if dataset.info.class_names else ""
         return fit_image(x, shape), display_picture(to_uint8_rgb(x)), f"validation #{i} · true: {label}"
 
     # -- explaining ------------------------------------------------------------------------------

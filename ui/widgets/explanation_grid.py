@@ -34,6 +34,8 @@ class ExplanationCell(QFrame):
         self.detail = QLabel("")
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.setWordWrap(True)
+        self.detail.setToolTip("time taken · class explained · deletion AUC (lower is better) · "
+                               "insertion AUC (higher is better)")
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
         column.setSpacing(2)

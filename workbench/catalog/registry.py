@@ -24,6 +24,9 @@ TASKS = (
     "generation", "rl", "embedding", "graph", "causal",
 )
 
+#: Tasks whose data are images with boxes / masks rather than one label per sample.
+_ANNOTATED_TASKS = ("detection", "segmentation")
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -157,6 +160,19 @@ class Entry:
         """The entry's own hyperparameters followed by the shared training ones it does not override."""
         own = {h.name for h in self.hparams}
         return self.hparams + tuple(h for h in TRAINING_HPARAMS if h.name not in own)
+
+    def accepts(self, info) -> tuple[bool, str]:
+        """Whether this entry can train on data described by ``info``, and if not, why."""
+        if info.kind not in self.data_kinds:
+            return False, (f"{self.title} takes {' or '.join(self.data_kinds)} data, but "
+                           f"{info.name!r} is {info.kind} data")
+        boxes_needed = self.task in _ANNOTATED_TASKS
+        has_boxes = info.task in _ANNOTATED_TASKS
+        if boxes_needed != has_boxes:
+            need = "images annotated with boxes or masks (shapes, VOC, COCO)" if boxes_needed \
+                else "labelled samples"
+            return False, f"{self.title} needs {need}, but {info.name!r} is {info.task} data"
+        return True, ""
 
     def hparam(self, name: str) -> HParam:
         for h in self.all_hparams:

@@ -138,8 +138,9 @@ def to_coco_results(selected: dict, image_id: int, class_offset: int = 1,
 
 
 def draw_detections(image_rgb_uint8, selected: dict, class_names, show_masks: bool = True,
-                    mask_alpha: float = 0.45, thickness: int = 0) -> np.ndarray:
-    """Boxes labelled ``"class 0.93"`` and translucent masks over a copy of the image."""
+                    mask_alpha: float = 0.45, thickness: int = 0, show_scores: bool = True) -> np.ndarray:
+    """Boxes labelled ``"class 0.93"`` (``"class"`` for ground truth, ``show_scores=False``)
+    and translucent masks over a copy of the image."""
     import cv2
 
     from workbench.xai.overlay import as_rgb_uint8
@@ -160,7 +161,7 @@ def draw_detections(image_rgb_uint8, selected: dict, class_names, show_masks: bo
         x1, y1, x2, y2 = (int(round(v)) for v in box)
         cv2.rectangle(canvas, (x1, y1), (x2 - 1, y2 - 1), colour, thickness)
         name = class_names[label] if 0 <= label < len(class_names) else str(int(label))
-        text = f"{name} {float(score):.2f}"
+        text = f"{name} {float(score):.2f}" if show_scores else str(name)
         (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
         top = max(0, y1 - th - base)
         cv2.rectangle(canvas, (x1, top), (x1 + tw, top + th + base), colour, -1)

@@ -38,8 +38,11 @@ def run_training(config: TrainConfig, emit: events.Emit = events.ignore,
     control = control or RunControl()
     entry = catalog.get(config.model)
     hp = entry.resolve(config.hparams)
-    run_dir = RunDir(config.out or _default_run_dir(config)).create()
     dataset = dataset or load_dataset(config)
+    fits, why = entry.accepts(dataset.info)
+    if not fits:
+        raise WorkbenchError(why)
+    run_dir = RunDir(config.out or _default_run_dir(config)).create()
     write_json(run_dir.config, {**config.to_dict(), "out": run_dir.path, "hparams": hp})
     write_json(run_dir.info, {**dataset.info.as_dict(), "scaler": getattr(dataset, "scaler", None),
                               "model": entry.name})

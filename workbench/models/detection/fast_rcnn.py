@@ -115,3 +115,6 @@ def train_fast_rcnn(ctx):
         y_val = model.encode_targets(val.boxes, val.labels)
         callbacks.append(MapCallback(val, ctx.control, batch_size=ctx.config.batch_size))
     return fit_arrays(ctx, model, x, y, x_val, y_val, extra_callbacks=callbacks)
+
+
+train_fast_rcnn.resumable = True  # it trains through fit_arrays, which restores checkpoints

@@ -1,0 +1,810 @@
+"""The Runs tab: the run history, curves of several runs overlaid, and comparison runs.
+
+Every run directory under the runs root (``config.json``, ``history.json``,
+``info.json``, ``model.keras``; see ``workbench/runs/rundir.py``) is one table row,
+read on a worker thread. Selecting rows overlays their curves for one metric in a
+single plot. "Open model" loads a run's model into the session, "Resume" continues a
+stopped run, and a comparison run (``workbench.training.sweep``) trains the current
+model once per value of one hyperparameter, drawing each value's curve as it arrives.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+                               QProgressBar, QPushButton, QSpinBox, QSplitter, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ui.bridge import RunBridge
+from ui.panels.base import Panel, hint_label
+from workbench.errors import WorkbenchError
+
+#: Seconds between two background re-reads of the run folders while the tab is visible.
+REFRESH_SECONDS = 10
+#: Top-level config fields that tell runs of one model apart besides the hyperparameters.
+RUN_SETTINGS = ("batch_size", "seed", "val_split", "data_options")
+#: Table columns: (header, final metric shown, or None for a descriptive column).
+COLUMNS = (("Run", None), ("Model", None), ("Data", None), ("Differs", None), ("Epochs", None),
+           ("loss", "loss"), ("val_loss", "val_loss"), ("accuracy", "accuracy"),
+           ("val_accuracy", "val_accuracy"), ("Date", None))
+METRIC_COLUMN = {metric: index for index, (_, metric) in enumerate(COLUMNS) if metric}
+#: Distinguishable curve colours (Tableau 10), reused in order.
+PALETTE = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+           (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
+
+
+def default_runs_root() -> str:
+    return os.path.join(os.path.expanduser("~"), "keras-workbench", "runs")
+
+
+# -- reading run directories (plain Python: runs on a worker thread, testable alone) ----------
+@dataclass
+class RunRecord:
+    """What the table and the plot need from one run directory."""
+
+    path: str
+    model: str
+    data: str
+    config: dict
+    history: dict
+    epochs_planned: int
+    modified: float
+    sweep: str = ""  # the sweep folder's name when the run is part of a comparison run
+    differs: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.history.get("epoch", []))
+
+    @property
+    def final(self) -> dict:
+        return {k: v[-1] for k, v in self.history.items() if k != "epoch" and v}
+
+    @property
+    def differs_text(self) -> str:
+        return ", ".join(f"{k}={_short(v)}" for k, v in self.differs.items())
+
+    def curve(self, metric: str) -> tuple[list, list]:
+        ys = self.history.get(metric) or []
+        xs = self.history.get("epoch") or list(range(1, len(ys) + 1))
+        return list(xs[:len(ys)]), list(ys)
+
+
+def read_run(path: str, sweep: str = "") -> RunRecord | None:
+    """The run in ``path``, or None when it is not a readable run directory."""
+    try:
+        with open(os.path.join(path, "config.json"), encoding="utf-8") as handle:
+            config = json.load(handle)
+        history_path = os.path.join(path, "history.json")
+        history = {}
+        if os.path.isfile(history_path):
+            with open(history_path, encoding="utf-8") as handle:
+                history = json.load(handle)
+        modified = max(os.path.getmtime(os.path.join(path, name))
+                       for name in ("config.json", "history.json") if os.path.exists(os.path.join(path, name)))
+    except (OSError, ValueError):
+        return None  # half-written or foreign folders are skipped, not fatal
+    if not isinstance(config, dict) or not isinstance(history, dict):
+        return None
+    return RunRecord(path=os.path.abspath(path), model=str(config.get("model", "?")),
+                     data=os.path.basename(str(config.get("data", "?"))), config=config,
+                     history=history, epochs_planned=int(config.get("epochs", 0) or 0),
+                     modified=modified, sweep=sweep)
+
+
+def scan_runs(roots) -> list[RunRecord]:
+    """Every run directly under each root, and the runs one level below (comparison runs
+    keep theirs in one folder per sweep), newest first, each listed once."""
+    found: dict[str, RunRecord] = {}
+    for root in roots:
+        if not os.path.isdir(root):
+            continue
+        for name in sorted(os.listdir(root)):
+            path = os.path.join(root, name)
+            if os.path.isfile(os.path.join(path, "config.json")):
+                record = read_run(path)
+                if record:
+                    found.setdefault(record.path, record)
+            elif os.path.isdir(path):
+                for child in sorted(os.listdir(path)):
+                    inner = os.path.join(path, child)
+                    if os.path.isfile(os.path.join(inner, "config.json")):
+                        record = read_run(inner, sweep=name)
+                        if record:
+                            found.setdefault(record.path, record)
+    runs = sorted(found.values(), key=lambda r: (r.modified, r.path), reverse=True)
+    mark_differences(runs)
+    return runs
+
+
+def mark_differences(runs: list[RunRecord]) -> None:
+    """Set each run's ``differs``: the settings that vary among the runs of its model,
+    plus the hyperparameters it sets away from the catalog's defaults."""
+    from workbench import catalog
+
+    by_model: dict[str, list[RunRecord]] = {}
+    for run in runs:
+        by_model.setdefault(run.model, []).append(run)
+    for model, group in by_model.items():
+        try:
+            defaults = catalog.get(model).resolve()
+        except WorkbenchError:
+            defaults = {}
+        settings = [_settings(run) for run in group]
+        varying = {key for key in set().union(*settings)
+                   if len({json.dumps(s.get(key), sort_keys=True) for s in settings}) > 1}
+        for run, values in zip(group, settings):
+            run.differs = {key: value for key, value in values.items()
+                           if key in varying or (key in defaults and defaults[key] != value)}
+
+
+def _settings(run: RunRecord) -> dict:
+    values = dict(run.config.get("hparams") or {})
+    values.update({key: run.config.get(key) for key in RUN_SETTINGS if key in run.config})
+    return values
+
+
+def _short(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True) if value else "{}"
+    return str(value)
+
+
+def _lower_is_better(metric: str) -> bool:
+    return any(word in metric for word in ("loss", "error", "mae", "mse"))
+
+
+def curve_labels(runs: list[RunRecord]) -> list[str]:
+    """Legend labels: what tells the runs apart (``optimizer=sgd``), else the folder name."""
+    models = {run.model for run in runs}
+    labels = []
+    for run in runs:
+        label = run.differs_text or run.name
+        labels.append(f"{run.model} · {label}" if len(models) > 1 else label)
+    counts = {label: labels.count(label) for label in labels}
+    return [f"{label} ({run.name})" if counts[label] > 1 else label for label, run in zip(labels, runs)]
+
+
+class SortItem(QTableWidgetItem):
+    """A cell that sorts by a hidden key (numbers as numbers, dates as time stamps)."""
+
+    def __init__(self, text: str, key):
+        super().__init__(text)
+        self.key = key
+
+    def __lt__(self, other):  # noqa: D105 - Qt's sorting hook
+        if isinstance(other, SortItem):
+            return (self.key is None, self.key) < (other.key is None, other.key)
+        return super().__lt__(other)
+
+
+class RunsPanel(Panel):
+    title = "Runs"
+    order = 35
+    help = "Earlier runs: compare their curves, reopen or resume them, and run comparisons"
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(session, parent)
+        self.extra_roots: list[str] = []
+        self.runs: list[RunRecord] = []
+        self.bridge = RunBridge(self)
+        self._job = ""  # "sweep" or "resume" while the bridge runs
+        self._live: dict[str, dict] = {}  # label -> history dict of a run in progress
+        self._live_label = ""  # the label that untagged events (a resumed run) belong to
+        self._curves: dict[str, object] = {}  # label -> pyqtgraph PlotDataItem
+        self._colors: dict[str, tuple] = {}
+        self._select_after_scan: set[str] = set()
+        self._series: dict[str, dict] = {}  # label -> history of every curve drawn
+        self._scan_signature = None
+        self._steps = 1
+        self._plot = None
+        self._build()
+        self._connect_bridge()
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_SECONDS * 1000)
+        self._timer.timeout.connect(self.refresh)
+        session.entry_changed.connect(lambda _entry: self._entry_changed())
+        session.model_changed.connect(lambda _model: self._model_changed())
+        self._entry_changed()
+        self._set_running(False)
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.roots_label = QLabel()
+        self.roots_label.setWordWrap(True)
+        add_button = QPushButton("Add folder…")
+        add_button.setToolTip("Also list the runs in another folder")
+        add_button.clicked.connect(self._add_folder_dialog)
+        refresh_button = QPushButton("Refresh")
+        refresh_button.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.roots_label, 1)
+        top.addWidget(add_button)
+        top.addWidget(refresh_button)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([header for header, _ in COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # comparison runs sit in long sweep folders: the Run column elides instead of growing
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 300)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideLeft)
+        self.table.setWordWrap(False)
+        self.table.setSortingEnabled(True)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.empty = hint_label("")
+        self.open_button = QPushButton("Open model")
+        self.open_button.setToolTip("Load the selected run's model.keras as the current model "
+                                    "(Explain and Export use it)")
+        self.open_button.clicked.connect(self.open_selected)
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.setToolTip("Continue the selected run from its last complete epoch")
+        self.resume_button.clicked.connect(self.resume_selected)
+        actions = QHBoxLayout()
+        actions.addWidget(QLabel("Select several rows (Ctrl/Shift-click) to overlay their curves."))
+        actions.addStretch(1)
+        actions.addWidget(self.open_button)
+        actions.addWidget(self.resume_button)
+        history = QWidget()
+        column = QVBoxLayout(history)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(top)
+        column.addWidget(self.empty)
+        column.addWidget(self.table, 1)
+        column.addLayout(actions)
+
+        self.metric = QComboBox()
+        self.metric.addItem("loss")
+        self.metric.currentTextChanged.connect(lambda _text: self._redraw_all())
+        self._plot_slot = QVBoxLayout()
+        metric_row = QHBoxLayout()
+        metric_row.addWidget(QLabel("Metric"))
+        metric_row.addWidget(self.metric, 1)
+        plot_box = QGroupBox("Curves of the selected runs")
+        plot_column = QVBoxLayout(plot_box)
+        plot_column.addLayout(metric_row)
+        self.plot_hint = hint_label("Select runs in the table to draw their curves here.")
+        plot_column.addWidget(self.plot_hint)
+        plot_column.addLayout(self._plot_slot, 1)
+
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self._sweep_box())
+        bottom.addWidget(plot_box)
+        bottom.setSizes([360, 800])
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(history)
+        split.addWidget(bottom)
+        split.setSizes([330, 470])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self._show_roots()
+
+    def _sweep_box(self) -> QGroupBox:
+        self.sweep_model = QLabel()
+        self.sweep_model.setWordWrap(True)
+        self.sweep_key = QComboBox()
+        self.sweep_key.setToolTip("The hyperparameter that changes from run to run; everything else "
+                                  "(data, seed, epochs, other hyperparameters) stays the same")
+        self.sweep_key.currentIndexChanged.connect(lambda _i: self._key_changed())
+        self.sweep_values = QListWidget()
+        self.sweep_values.setMaximumHeight(120)
+        self.sweep_values.setToolTip("One run per ticked value")
+        self.sweep_epochs = QSpinBox()
+        self.sweep_epochs.setRange(1, 100000)
+        self.sweep_epochs.setValue(5)
+        self.sweep_steps = QSpinBox()
+        self.sweep_steps.setRange(0, 1000000)
+        self.sweep_steps.setSpecialValueText("all")
+        self.sweep_steps.setToolTip("Batches per epoch (all = the whole training set)")
+        self.sweep_seed = QSpinBox()
+        self.sweep_seed.setRange(0, 2**31 - 1)
+        self.sweep_seed.setToolTip("The same seed for every run: same initial weights and batches")
+        self.sweep_button = QPushButton("Start comparison")
+        self.sweep_button.clicked.connect(self.start_sweep)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop the current run after this batch and skip the remaining ones")
+        self.stop_button.clicked.connect(self.bridge.stop)
+        form = QFormLayout()
+        form.addRow("Model", self.sweep_model)
+        form.addRow("Compare", self.sweep_key)
+        form.addRow("Values", self.sweep_values)
+        form.addRow("Epochs", self.sweep_epochs)
+        form.addRow("Batches/epoch", self.sweep_steps)
+        form.addRow("Seed", self.sweep_seed)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.sweep_button)
+        buttons.addWidget(self.stop_button)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.state = QLabel("")
+        self.state.setWordWrap(True)
+        column = QVBoxLayout()
+        column.addWidget(hint_label("Train the current model (Model tab) on the loaded data once per "
+                                    "value, then compare the curves."))
+        column.addLayout(form)
+        column.addLayout(buttons)
+        column.addWidget(self.progress)
+        column.addWidget(self.state)
+        column.addStretch(1)
+        box = QGroupBox("Comparison run")
+        box.setLayout(column)
+        box.setMinimumWidth(300)
+        return box
+
+    @property
+    def plot(self):
+        """The overlay ``PlotWidget`` (created on first use: pyqtgraph stays out of start-up)."""
+        if self._plot is None:
+            import pyqtgraph as pg
+
+            from ui.widgets import curve_plot  # noqa: F401  (sets pyqtgraph's white background)
+
+            self._plot = pg.PlotWidget()
+            item = self._plot.getPlotItem()
+            item.showGrid(x=True, y=True, alpha=0.25)
+            item.setLabel("bottom", "epoch")
+            item.addLegend(offset=(10, -10), brush=(255, 255, 255, 210), pen=(200, 200, 200))
+            self._plot_slot.addWidget(self._plot)
+        return self._plot
+
+    # -- the run history -------------------------------------------------------------------------
+    def roots(self) -> list[str]:
+        return [self.session.runs_root or default_runs_root(), *self.extra_roots]
+
+    def _show_roots(self) -> None:
+        self.roots_label.setText("Runs in " + " · ".join(f"<b>{root}</b>" for root in self.roots()))
+
+    def add_folder(self, path: str) -> None:
+        if path and path not in self.roots():
+            self.extra_roots.append(path)
+        self._show_roots()
+        self.refresh()
+
+    def _add_folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Add a folder of runs", self.roots()[0])
+        if path:
+            self.add_folder(path)
+
+    def refresh(self) -> None:
+        """Re-read the run folders on a worker thread."""
+        roots = self.roots()
+        self._show_roots()
+        self.background(lambda: scan_runs(roots), self._scanned, key=f"runs-scan-{id(self)}")
+
+    def _scanned(self, runs: list[RunRecord]) -> None:
+        if not shiboken6.isValid(self):
+            return  # the panel closed while the folders were being read
+        signature = [(r.path, r.modified) for r in runs]
+        if signature == self._scan_signature and not self._select_after_scan:
+            return  # nothing changed: keep the table (and the user's selection) as it is
+        self._scan_signature = signature
+        selected = self._select_after_scan or {r.path for r in self.selected_runs()}
+        if not self.bridge.running:  # during a run, more of its rows are still to come
+            self._select_after_scan = set()
+        self.runs = runs
+        self.table.setSortingEnabled(False)
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.setRowCount(len(runs))
+        for row, run in enumerate(runs):
+            self._fill_row(row, run)
+        self.table.setSortingEnabled(True)
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) in selected:
+                self._select_row(row)
+        self.table.blockSignals(False)
+        self.empty.setText("" if runs else
+                           f"No runs yet in {self.roots()[0]}: train in the Train tab, or start a "
+                           "comparison run below.")
+        self.empty.setVisible(not runs)
+        self._selection_changed()
+
+    def _select_row(self, row: int) -> None:
+        from PySide6.QtCore import QItemSelectionModel
+
+        index = self.table.model().index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().select(index, flags)
+
+    def _fill_row(self, row: int, run: RunRecord) -> None:
+        final = run.final
+        epochs = f"{run.epochs_done}/{run.epochs_planned}" if run.epochs_planned else str(run.epochs_done)
+        cells = [SortItem(run.name if not run.sweep else f"{run.sweep}/{run.name}", run.name),
+                 SortItem(run.model, run.model), SortItem(run.data, run.data),
+                 SortItem(run.differs_text or "defaults", run.differs_text),
+                 SortItem(epochs, run.epochs_done)]
+        for _header, metric in COLUMNS[5:9]:
+            value = final.get(metric)
+            cells.append(SortItem("–" if value is None else f"{value:.4f}", value))
+        cells.append(SortItem(time.strftime("%Y-%m-%d %H:%M", time.localtime(run.modified)), run.modified))
+        cells[0].setData(Qt.ItemDataRole.UserRole, run.path)
+        cells[0].setToolTip(run.path)
+        tip = "\n".join(f"{k}: {v:.4f}" for k, v in final.items() if isinstance(v, (int, float)))
+        for column, cell in enumerate(cells):
+            if column > 0:
+                cell.setToolTip(tip or "no epoch finished")
+            if column >= 4:
+                cell.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+            self.table.setItem(row, column, cell)
+
+    def selected_runs(self) -> list[RunRecord]:
+        paths = {self.table.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
+                 for index in self.table.selectionModel().selectedRows()}
+        return [run for run in self.runs if run.path in paths]
+
+    def select_paths(self, paths) -> None:
+        """Select the rows of these run directories (tests, and after a comparison run)."""
+        wanted = {os.path.abspath(p) for p in paths}
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) in wanted:
+                self._select_row(row)
+        self.table.blockSignals(False)
+        self._selection_changed()
+
+    # -- the overlay plot ------------------------------------------------------------------------
+    def _update_buttons(self) -> list[RunRecord]:
+        runs = self.selected_runs()
+        single = len(runs) == 1
+        idle = not self.bridge.running
+        self.open_button.setEnabled(single and self.session.tf_loaded)
+        self.resume_button.setEnabled(single and idle and self.session.tf_loaded
+                                      and runs[0].epochs_done < runs[0].epochs_planned)
+        return runs
+
+    def _selection_changed(self) -> None:
+        runs = self._update_buttons()
+        if self.bridge.running:
+            return  # the live curves own the plot until the run ends
+        self._live.clear()
+        self._show_series(dict(zip(curve_labels(runs), (run.history for run in runs))))
+
+    def _show_series(self, series: dict[str, dict]) -> None:
+        """Make the plot show exactly these labelled histories (items kept where labels stay)."""
+        self._series = series
+        self._update_metrics()
+        if not series and self._plot is None:
+            self.plot_hint.setVisible(True)
+            return
+        plot = self.plot
+        for label in [label for label in self._curves if label not in series]:
+            plot.getPlotItem().removeItem(self._curves.pop(label))
+        for label in series:
+            if label not in self._curves:
+                color = self._colors.setdefault(label, PALETTE[len(self._colors) % len(PALETTE)])
+                import pyqtgraph as pg
+
+                pen = pg.mkPen(color, width=2.5)
+                self._curves[label] = plot.plot([], [], pen=pen, name=label, symbol="o", symbolSize=6,
+                                                symbolBrush=pen.color(), symbolPen=None)
+        self.plot_hint.setVisible(not series)
+        self._redraw_all()
+
+    def _update_metrics(self) -> None:
+        metrics = []
+        for history in self._series.values():
+            metrics += [k for k in history if k != "epoch" and k not in metrics]
+        current = self.metric.currentText()
+        wanted = sorted(set(metrics) | {"loss"}, key=lambda m: (m.startswith("val_"), m != "loss", m))
+        if [self.metric.itemText(i) for i in range(self.metric.count())] != wanted:
+            self.metric.blockSignals(True)
+            self.metric.clear()
+            self.metric.addItems(wanted)
+            self.metric.setCurrentIndex(max(self.metric.findText(current), 0))
+            self.metric.blockSignals(False)
+
+    def _redraw_all(self) -> None:
+        for label in self._curves:
+            self._redraw(label)
+        if self._plot is not None:
+            metric = self.metric.currentText()
+            item = self._plot.getPlotItem()
+            item.setLabel("left", metric)
+            # losses fall and accuracies rise: put the legend in the corner the curves leave empty
+            item.legend.setOffset((10, -10) if _lower_is_better(metric) else (-10, -10))
+
+    def _redraw(self, label: str) -> None:
+        history = self._series.get(label, {})
+        metric = self.metric.currentText()
+        ys = history.get(metric) or []
+        xs = (history.get("epoch") or list(range(1, len(ys) + 1)))[:len(ys)]
+        self._curves[label].setData(xs, ys)
+
+    def curve_data(self) -> dict[str, tuple[list, list]]:
+        """label -> (x, y) of every curve now drawn (tests and screenshots read it)."""
+        result = {}
+        for label, item in self._curves.items():
+            xs, ys = item.getData()
+            result[label] = ([] if xs is None else list(xs), [] if ys is None else list(ys))
+        return result
+
+    # -- open and resume -------------------------------------------------------------------------
+    def open_selected(self) -> None:
+        runs = self.selected_runs()
+        if len(runs) != 1:
+            self.session.fail("Select one run to open its model.")
+            return
+        self.open_run(runs[0].path)
+
+    def open_run(self, path: str) -> None:
+        """Load ``path``'s model.keras on the TF lane and make it the session's model."""
+        if not self.session.tf_loaded:
+            self.session.fail("TensorFlow is still loading; open the model again when the status bar says Ready.")
+            return
+        model_path = os.path.join(path, "model.keras")
+        if not os.path.isfile(model_path):
+            self.session.fail(f"{os.path.basename(path)} has no model.keras yet (the run never finished "
+                              "an epoch): resume it or train again.")
+            return
+
+        def load():
+            from workbench.models.io import load_model
+
+            model = load_model(model_path)
+            try:
+                with open(os.path.join(path, "info.json"), encoding="utf-8") as handle:
+                    names = tuple(json.load(handle).get("class_names") or ())
+            except (OSError, ValueError):
+                names = ()
+            return model, names
+
+        def loaded(result) -> None:
+            model, names = result
+            self.session.set_model(model, model_path, names, source="file", run_dir=path)
+            self.session.report(f"Opened the model of run {os.path.basename(path)}: "
+                                f"{model.count_params():,} parameters")
+
+        self.background(load, loaded, key="open-model", lane=Panel.TF_LANE,
+                        busy=f"Loading the model of {os.path.basename(path)}…")
+
+    def resume_selected(self) -> None:
+        runs = self.selected_runs()
+        if len(runs) != 1:
+            self.session.fail("Select one run to resume.")
+            return
+        self.resume_run(runs[0])
+
+    def resume_run(self, run: RunRecord) -> None:
+        from workbench.training import job
+
+        if not self._can_start():
+            return
+        label = curve_labels([run])[0]
+        self._job, self._live_label = "resume", label
+        self._live = {label: {k: list(v) for k, v in run.history.items()}}
+        self._select_after_scan = {run.path}
+        self._show_series(self._live)
+        self.state.setText(f"Resuming {run.name}…")
+        path = run.path
+        self.bridge.start(lambda emit, control: job.resume_training(path, emit, control))
+
+    # -- comparison runs -------------------------------------------------------------------------
+    def _entry_changed(self) -> None:
+        entry = self.session.entry
+        self.sweep_key.blockSignals(True)
+        self.sweep_key.clear()
+        if entry is None:
+            self.sweep_model.setText("<i>choose a model in the Model tab</i>")
+        else:
+            self.sweep_model.setText(f"<b>{entry.title}</b>")
+            for spec in entry.all_hparams:
+                if spec.choices or spec.type is bool:
+                    self.sweep_key.addItem(spec.name, spec.name)
+            self.sweep_key.setCurrentIndex(max(self.sweep_key.findData("optimizer"), 0))
+        self.sweep_key.blockSignals(False)
+        self._key_changed()
+
+    def _key_changed(self) -> None:
+        self.sweep_values.clear()
+        entry, key = self.session.entry, self.sweep_key.currentData()
+        if entry is None or key is None:
+            return
+        spec = entry.hparam(key)
+        for value in spec.choices or (False, True):
+            item = QListWidgetItem(str(value))
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.sweep_values.addItem(item)
+
+    def chosen_values(self) -> list:
+        return [self.sweep_values.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.sweep_values.count())
+                if self.sweep_values.item(i).checkState() == Qt.CheckState.Checked]
+
+    def set_sweep(self, key: str, values) -> None:
+        """Choose the swept key and tick exactly ``values`` (tests, scripts)."""
+        self.sweep_key.setCurrentIndex(self.sweep_key.findData(key))
+        wanted = {str(v) for v in values}
+        for i in range(self.sweep_values.count()):
+            item = self.sweep_values.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.text() in wanted else Qt.CheckState.Unchecked)
+
+    def make_sweep_config(self):
+        """``(TrainConfig, key, values)`` for the current choices; ``WorkbenchError`` says what is missing."""
+        from workbench.training import TrainConfig
+
+        session = self.session
+        if session.dataset is None:
+            raise WorkbenchError("No data loaded: choose a data set in the Data tab first.")
+        if session.entry is None:
+            raise WorkbenchError("No model chosen: pick one in the Model tab first.")
+        entry, info = session.entry, session.dataset.info
+        if info.kind not in entry.data_kinds:
+            raise WorkbenchError(f"{entry.title} takes {' or '.join(entry.data_kinds)} data, but "
+                                 f"{info.name!r} is {info.kind} data.")
+        key, values = self.sweep_key.currentData(), self.chosen_values()
+        if key is None:
+            raise WorkbenchError(f"{entry.title} has no hyperparameter with a list of choices to compare.")
+        if len(values) < 2:
+            raise WorkbenchError(f"Tick at least two values of {key} to compare.")
+        hparams = entry.resolve(session.hparams)  # the form's other values, checked
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        out = os.path.join(self.roots()[0], f"{stamp}-{entry.name}-sweep-{key}")
+        config = TrainConfig(model=entry.name, data=session.data_source, data_options=session.data_options,
+                             val_split=session.val_split, epochs=self.sweep_epochs.value(),
+                             seed=self.sweep_seed.value(), hparams=hparams, out=out,
+                             steps_per_epoch=self.sweep_steps.value())
+        return config.validate(), key, values
+
+    def start_sweep(self) -> None:
+        from workbench.training.sweep import sweep
+
+        if not self._can_start():
+            return
+        try:
+            config, key, values = self.make_sweep_config()
+        except WorkbenchError as error:
+            self.session.fail(str(error))
+            return
+        # the Data tab splits with seed 0; another seed means the runs split the data themselves
+        dataset = self.session.dataset if config.seed == 0 else None
+        self._job, self._live_label = "sweep", ""
+        self._live = {}
+        self.table.clearSelection()
+        self._show_series(self._live)
+        self.state.setText(f"Comparing {key} = {', '.join(map(str, values))}: {len(values)} runs of "
+                           f"{config.epochs} epoch(s) into {config.out}")
+        self._sweep_total = len(values)
+        self.bridge.start(lambda emit, control: sweep(config, key, values, emit, control, dataset=dataset))
+
+    def _can_start(self) -> bool:
+        if not self.session.tf_loaded:
+            self.session.fail("TensorFlow is still loading; try again when the status bar says Ready.")
+            return False
+        if self.bridge.running:
+            self.session.fail("A comparison or resumed run is already in progress; stop it first.")
+            return False
+        return True
+
+    # -- events from the bridge --------------------------------------------------------------------
+    def _connect_bridge(self) -> None:
+        bridge = self.bridge
+        bridge.started.connect(self._run_started)
+        bridge.batches.connect(self._batches)
+        bridge.epoch_end.connect(self._epoch_end)
+        bridge.status.connect(self._status)
+        bridge.result.connect(self._result)
+        bridge.failed.connect(self._failed)
+        bridge.running_changed.connect(self._set_running)
+
+    def _label(self, event) -> str:
+        tag = getattr(event, "sweep", None)
+        return f"{tag[0]}={_short(tag[1])}" if tag else self._live_label
+
+    def _run_started(self, event) -> None:
+        label = self._label(event)
+        if getattr(event, "sweep", None):
+            self._select_after_scan.add(os.path.abspath(event.run_dir))
+        self._steps = max(event.steps_per_epoch, 1)
+        self.progress.setRange(0, event.epochs * self._steps)
+        self.progress.setValue(event.initial_epoch * self._steps)
+        self._live.setdefault(label, {})
+        self._show_series(self._live)
+
+    def _batches(self, batches: list) -> None:
+        last = batches[-1]
+        self.progress.setValue(last.epoch * self._steps + last.step)
+
+    def _epoch_end(self, event) -> None:
+        label = self._label(event)
+        history = self._live.setdefault(label, {})
+        history.setdefault("epoch", []).append(event.epoch + 1)
+        for key, value in event.logs.items():
+            history.setdefault(key, []).append(value)
+        if label not in self._curves:
+            self._show_series(self._live)
+        else:
+            self._update_metrics()
+            self._redraw(label)
+
+    def _status(self, text: str) -> None:
+        self.state.setText(text)
+        self.session.report(f"Runs: {text}")
+
+    def _result(self, result) -> None:
+        from workbench.runs.rundir import RunDir
+
+        if isinstance(result, list):
+            rows = []
+            for res in result:
+                final = {k: v[-1] for k, v in res.history.items() if k != "epoch" and v}
+                shown = final.get("val_accuracy", final.get("val_loss", final.get("loss")))
+                rows.append(f"{self._label_of(res)} {shown:.4f}" if shown is not None else self._label_of(res))
+            metric = "val_accuracy" if any("val_accuracy" in r.history for r in result) else "final"
+            self.state.setText(f"Comparison finished ({len(result)} runs), {metric}: " + "; ".join(rows))
+            self.session.report(self.state.text())
+        elif result is not None:
+            names = result.dataset.info.class_names if result.dataset is not None else ()
+            self.session.set_model(result.model, RunDir(result.run_dir).model, names, "trained",
+                                   result.run_dir)
+            self.state.setText(f"Resumed run finished: {len(result.history.get('epoch', []))} epochs.")
+
+    def _label_of(self, result) -> str:
+        try:
+            with open(os.path.join(result.run_dir, "config.json"), encoding="utf-8") as handle:
+                hparams = json.load(handle).get("hparams", {})
+        except (OSError, ValueError):
+            return os.path.basename(result.run_dir)
+        key = os.path.basename(result.run_dir).split("-", 1)[0]
+        return f"{key}={_short(hparams.get(key))}" if key in hparams else os.path.basename(result.run_dir)
+
+    def _failed(self, message: str) -> None:
+        self.state.setText(f"<span style='color:#b03000'>Run failed: {message}</span>")
+        self.session.fail(message)
+
+    def _set_running(self, running: bool) -> None:
+        ready = self.session.tf_loaded
+        self.sweep_button.setEnabled(ready and not running)
+        self.stop_button.setEnabled(running)
+        for widget in (self.sweep_key, self.sweep_values, self.sweep_epochs, self.sweep_steps, self.sweep_seed):
+            widget.setEnabled(not running)
+        if not running and self._job:
+            self._job = ""
+            self._scan_signature = None  # re-read even if the folder looked the same
+            self.refresh()  # its result selects the new runs, whose curves replace the live ones
+            self._update_buttons()
+            return
+        self._selection_changed()
+
+    # -- panel hooks --------------------------------------------------------------------------------
+    def on_tf_ready(self) -> None:
+        self._set_running(self.bridge.running)
+
+    def _model_changed(self) -> None:
+        if self.session.model_source == "trained" and not self.bridge.running:
+            self.refresh()  # the Train tab finished a run: it belongs in the table
+
+    def showEvent(self, event):  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.refresh()
+        self._timer.start()
+
+    def hideEvent(self, event):  # noqa: N802
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+        self.bridge.wait(timeout=10.0)
