@@ -134,7 +134,8 @@ def _info_or_default(info):
 
 
 def _mega(macs: float) -> str:
-    return f"{macs / 1e6:,.1f}"
+    millions = macs / 1e6
+    return f"{millions:,.1f}" if millions >= 1 else f"{millions:.3g}"
 
 
 def _coef(value: float) -> str:
@@ -167,14 +168,14 @@ class EntryInsight(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.params_label)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
+        layout.addStretch(1)
         self.table.hide()
         self.heading.setText("<i>Choose a model to see what characterises it.</i>")
 
@@ -200,7 +201,7 @@ class EntryInsight(QWidget):
             run_in_background(lambda: entry_figures(entry, hp, info), self._alive(self._show_figures),
                               self._alive(self._show_error), key=f"insight-figures-{id(self)}", lane=TF_LANE)
         else:
-            self.table.hide()
+            self._show_figures(None)
         if info is None:
             self.params_label.setText("<i>Load a data set to count the parameters for its input shape.</i>")
             return
@@ -225,7 +226,7 @@ class EntryInsight(QWidget):
             self.summary.setText("")
             self.updated.emit("figures")
             return
-        self.summary.setText(f"{figures['title']}<br>{figures['summary']}")
+        self.summary.setText(f"<u>{figures['title']}</u><br>{figures['summary']}")
         table = self.table
         table.clear()
         table.setColumnCount(len(figures["headers"]))
@@ -236,12 +237,17 @@ class EntryInsight(QWidget):
         for r, row in enumerate(figures["rows"]):
             for c, text in enumerate(row):
                 item = QTableWidgetItem(str(text))
-                if c > 0 and str(text)[:1].isdigit():
+                if c > 0 and str(text)[:1] in "0123456789×":
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if r == figures.get("highlight"):
                     item.setFont(bold)
                     item.setBackground(self.palette().alternateBase())
                 table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+        # as tall as its rows, no taller: a short table leaves no empty white box below it
+        rows_height = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        table.setMaximumHeight(table.horizontalHeader().sizeHint().height() + rows_height
+                               + 2 * table.frameWidth() + 4)
         table.show()
         self.updated.emit("figures")
 

@@ -152,6 +152,8 @@ def _mask(ann: dict, box: np.ndarray, height: int, width: int) -> np.ndarray:
 
 def load_coco_dataset(options: dict, seed: int, val_fraction: float) -> DetectionData:
     """Registry loader: options ``path``, ``image_dir``, ``image_size``."""
-    data, _ = load_coco(options["path"], options.get("image_dir"), options.get("image_size"))
+    from workbench.data.shapes import side_option
+
+    data, _ = load_coco(options["path"], options.get("image_dir"), side_option(options.get("image_size")))
     data.val_fraction, data.split_seed = float(val_fraction), int(seed)
     return data

@@ -339,9 +339,22 @@ def make_shapes(count: int, image_size=64, max_objects: int = 3, seed: int = 0,
     return DetectionData(images, all_boxes, all_labels, all_masks, CLASSES, name="shapes")
 
 
+def side_option(value):
+    """An image-size option from the command line ("64") or code (64 or (H, W))."""
+    if value is None or isinstance(value, (tuple, list)):
+        return value
+    try:
+        side = int(value)
+    except (TypeError, ValueError):
+        raise WorkbenchError(f"image_size={value!r} must be a whole number of pixels") from None
+    if not 8 <= side <= 4096:
+        raise WorkbenchError(f"image_size={side} must be between 8 and 4096")
+    return side
+
+
 def load_shapes(options: dict, seed: int, val_fraction: float) -> DetectionData:
     """Registry loader: options ``count`` (200), ``image_size`` (64), ``max_objects`` (3)."""
-    data = make_shapes(int(options.get("count", 200)), options.get("image_size", 64),
+    data = make_shapes(int(options.get("count", 200)), side_option(options.get("image_size", 64)),
                        int(options.get("max_objects", 3)), seed=seed)
     data.val_fraction, data.split_seed = float(val_fraction), int(seed)
     data.split(val_fraction, seed)  # checks the fraction now, where the user set it

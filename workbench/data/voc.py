@@ -139,7 +139,9 @@ def load_voc(folder_or_xml_files, image_dir: str | None = None, class_names=None
 
 def load_voc_dataset(options: dict, seed: int, val_fraction: float) -> DetectionData:
     """Registry loader: options ``path``, ``image_dir``, ``image_size``."""
+    from workbench.data.shapes import side_option
+
     data, _ = load_voc(options["path"], options.get("image_dir"),
-                       image_size=options.get("image_size"))
+                       image_size=side_option(options.get("image_size")))
     data.val_fraction, data.split_seed = float(val_fraction), int(seed)
     return data

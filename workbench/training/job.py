@@ -172,7 +172,7 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
                     # Keras does not rewind arrays between capped epochs: feed a repeating stream.
                     model.fit(_repeating(x, y, config.batch_size, config.seed), epochs=config.epochs,
                               initial_epoch=ctx.initial_epoch, verbose=0, callbacks=callbacks,
-                              steps_per_epoch=steps)
+                              steps_per_epoch=steps, shuffle=False)  # the stream shuffles itself
                 else:
                     model.fit(x, y, batch_size=config.batch_size, epochs=config.epochs,
                               initial_epoch=ctx.initial_epoch, verbose=0, callbacks=callbacks)
