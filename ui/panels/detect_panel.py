@@ -89,11 +89,16 @@ class Prediction:
 
 
 def warm_up(model, kind: str) -> None:
-    """One call on a blank image: graph tracing is not counted in the first image's time."""
+    """One call on a blank image, so that tracing the model's graphs (two-stage detectors
+    have several) is not counted in the first real image's time."""
     from workbench.detection import inference
 
     height, width = inference.input_size(model)
-    model.predict_on_batch(np.zeros((1, height, width, 3), np.float32))
+    blank = np.zeros((1, height, width, 3), np.float32)
+    if kind == SEGMENTATION:
+        model.predict_on_batch(blank)
+    else:
+        model.predict_candidates(blank)
 
 
 def predict(model, kind: str, image: np.ndarray) -> Prediction:

@@ -174,8 +174,8 @@ class EntryInsight(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.params_label)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table)
-        layout.addStretch(1)
+        layout.addWidget(self.table, 100)
+        layout.addStretch(1)  # only takes what the table, capped at its rows' height, leaves
         self.table.hide()
         self.heading.setText("<i>Choose a model to see what characterises it.</i>")
 

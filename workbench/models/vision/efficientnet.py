@@ -9,7 +9,9 @@ d = alpha^phi, w = beta^phi, r = gamma^phi with alpha=1.2, beta=1.1, gamma=1.15
 (alpha beta^2 gamma^2 ~ 2, so FLOPs grow about 2^phi). B1-B7 use the official
 rounded (width, depth, resolution, dropout) of ``OFFICIAL_COEFFICIENTS``. The
 layers are those of ``keras.applications.EfficientNetB0..B7`` except the input
-Rescaling/Normalization: workbench images arrive in [0, 1] already.
+Rescaling (workbench images arrive in [0, 1] already); the input Normalization layer
+is kept, unadapted (an identity: mean 0, variance 1), so that the parameter counts
+and layer names equal Keras's and ImageNet statistics have a place to go.
 """
 
 from __future__ import annotations
@@ -139,6 +141,7 @@ def efficientnet(info, width_coefficient: float, depth_coefficient: float, resol
     """Generic EfficientNet: stem, scaled MBConv stages, 1x1 head conv, GAP, dropout, softmax."""
     _check_args(width_coefficient, depth_coefficient, resolution, dropout, drop_connect_rate, se_ratio)
     inputs, x = image_input(info, resolution)
+    x = layers.Normalization(axis=-1, name="normalization")(x)
     x = layers.ZeroPadding2D(_correct_pad(x, 3), name="stem_conv_pad")(x)
     x = layers.Conv2D(round_filters(STEM_FILTERS, width_coefficient), 3, strides=2, padding="valid",
                       use_bias=False, kernel_initializer=CONV_KERNEL_INITIALIZER, name="stem_conv")(x)
