@@ -48,6 +48,13 @@ def test_detect_writes_overlay_and_coco_results(tmp_path_factory, shapes_image, 
     assert main(["detect", str(run), "--image", str(shapes_image), "--iou-threshold", "2",
                  "--out", str(out)]) == 1
     assert "--iou-threshold 2.0 must be between 0 and 1" in capsys.readouterr().err
+    # a detector exports like a classifier, and the SavedModel answers the same
+    for fmt, name in (("savedmodel", "saved"), ("keras", "copy.keras")):
+        assert main(["export", str(run), "--format", fmt, "--out", str(tmp_path / name)]) == 0
+        assert float(capsys.readouterr().out.rsplit("=", 1)[1]) < 1e-4
+    # classifier tools say what to use instead
+    assert main(["predict", str(run), "--image", str(shapes_image)]) == 1
+    assert "use the Detect tab (or keras-workbench detect / segment)" in capsys.readouterr().err
 
 
 def test_segment_writes_overlay_and_class_map(tmp_path_factory, shapes_image, tmp_path, capsys):

@@ -34,15 +34,42 @@ def model_metadata(model_path: str) -> dict:
     return read_json(path) if os.path.isfile(path) else {}
 
 
+def is_classifier(model) -> bool:
+    """A functional classifier (one input, one probability vector), not a detector or segmenter."""
+    return not hasattr(model, "predict_candidates") and bool(getattr(model, "inputs", None)) \
+        and len(model.outputs[0].shape) == 2
+
+
+def require_classifier(model) -> None:
+    if hasattr(model, "predict_candidates") or not getattr(model, "inputs", None):
+        raise WorkbenchError(f"{model.name} is a detection or segmentation model: use the Detect tab "
+                             "(or keras-workbench detect / segment), not an image classifier's tools")
+
+
+def input_shape(model) -> tuple:
+    """The shape of one input sample: the functional input's, or a detector's ``(H, W, 3)``."""
+    if getattr(model, "inputs", None):
+        return tuple(model.inputs[0].shape[1:])
+    from workbench.detection.inference import input_size
+
+    return (*input_size(model), 3)
+
+
 def image_input_shape(model) -> tuple[int, int, int]:
-    shape = tuple(model.inputs[0].shape[1:]) if model.inputs else ()
+    require_classifier(model)
+    shape = tuple(model.inputs[0].shape[1:])
     if len(shape) != 3 or None in shape:
         raise WorkbenchError(f"this model takes inputs of shape {shape}, not images")
     return shape  # type: ignore[return-value]
 
 
 def class_names_for(model, metadata: dict) -> tuple[str, ...]:
+    own = tuple(getattr(model, "class_names", ()) or ())
+    if own:  # detectors and segmenters carry their classes
+        return own
     names = tuple(metadata.get("class_names") or ())
+    if not getattr(model, "outputs", None):
+        return names
     outputs = int(model.outputs[0].shape[-1])
     return names if len(names) == outputs else tuple(str(i) for i in range(outputs))
 

@@ -261,3 +261,30 @@ def test_segmenter_class_map_opacity_and_mean_iou(panel, qtbot, monkeypatch):
         assert np.isnan(cell) if np.isnan(value) else cell == pytest.approx(value, abs=1e-12)
     summary = panel.table_values(panel.summary)
     assert summary["mean IoU"][0] == pytest.approx(float(np.nanmean(expected)), abs=1e-12)
+
+
+def test_masks_are_painted_best_on_top_at_display_size():
+    from ui.panels.detect_panel import paint_masks
+    from workbench.detection.inference import class_colour
+
+    masks = np.zeros((2, 4, 4), np.float32)
+    masks[0, :2, :2] = 0.9  # the better detection (label 0) ...
+    masks[1, :3, :3] = 0.8  # ... overlaps the worse one (label 1)
+    out = paint_masks(np.zeros((8, 8, 3), np.uint8), masks, [0, 1], [0.9, 0.4], alpha=1.0)
+    assert tuple(out[0, 0]) == tuple(out[3, 3]) == class_colour(0)  # each mask pixel is 2x2
+    assert tuple(out[4, 4]) == tuple(out[5, 1]) == class_colour(1)
+    assert not out[6:, :].any() and not out[:, 6:].any()
+
+
+def test_detection_data_from_the_data_tab_becomes_the_annotated_set(panel):
+    from workbench.data.shapes import load_shapes
+
+    data = load_shapes({"count": 30, "image_size": 48}, 0, 0.2)
+    panel.session.set_dataset(data, "shapes", {"count": 30, "image_size": 48}, 0.2)
+    assert len(panel.annotated) == 6 and panel.annotated.image_size(0) == (48, 48)
+    assert panel.annotated_label == "shapes validation (6 images)"
+    assert [item.index for item in panel.items] == list(range(6))
+    assert panel.display_rgb.shape == (480, 480, 3)  # 48 px enlarged ten times
+    data.val_fraction = 0.0  # no validation split: every image
+    panel.session.set_dataset(data, "shapes", {"count": 30, "image_size": 48}, 0.0)
+    assert len(panel.annotated) == 30 and len(panel.items) == 30

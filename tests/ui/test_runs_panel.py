@@ -148,11 +148,30 @@ def test_comparison_run_overlays_each_value_live(panel, qtbot, tmp_path):
     qtbot.waitUntil(lambda: len(panel.selected_runs()) == 3, timeout=TIMEOUT_MS)
     curves = panel.curve_data()
     assert set(curves) == {"optimizer=sgd", "optimizer=momentum", "optimizer=adam"}
-    for result in results:
+    for result, value in zip(results, ("sgd", "momentum", "adam")):
+        config = json.loads(open(os.path.join(result.run_dir, "config.json")).read())
         saved = json.loads(open(os.path.join(result.run_dir, "history.json")).read())
-        label = f"optimizer={json.loads(open(os.path.join(result.run_dir, 'config.json')).read())['hparams']['optimizer']}"
-        assert curves[label][1] == pytest.approx(saved[panel.metric.currentText()])
-    assert "Comparison finished (3 runs)" in panel.state.text()
+        assert config["hparams"]["optimizer"] == value and config["epochs"] == 2
+        assert curves[f"optimizer={value}"][1] == pytest.approx(saved[panel.metric.currentText()])
+    finals = [f"{r.history['val_accuracy'][-1]:.3f}" for r in results]
+    assert panel.state.text() == ("Comparison of optimizer finished (3 runs). Final val_accuracy: "
+                                  f"sgd {finals[0]} · momentum {finals[1]} · adam {finals[2]}")
+    # one progress bar over the whole comparison: 3 runs x 2 epochs x 2 batches
+    assert panel.progress.maximum() == panel.progress.value() == 12
+    assert panel.progress.format().endswith("run 3/3")
+
+
+def test_a_run_finished_in_the_train_tab_appears_without_refresh(panel, runs_root, qtbot, tmp_path):
+    import shutil
+
+    panel.session.runs_root = str(tmp_path)
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 0, timeout=TIMEOUT_MS)
+    assert panel.empty.text().startswith("No runs yet in")
+    shutil.copytree(runs_root / "a-sgd", tmp_path / "new-run")
+    panel.session.set_model(None, str(tmp_path / "new-run" / "model.keras"), source="trained")
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=TIMEOUT_MS)
+    assert row_of(panel, "new-run")["Epochs"] == "2/2"
 
 
 def test_comparison_needs_two_values_and_data(panel, qtbot):

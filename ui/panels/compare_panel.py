@@ -51,8 +51,10 @@ TRUST_HINT = ("Which map to trust? Pixels are deleted (or restored) in each map'
 def inspect_model(model) -> dict:
     """What the controls need to know about a model (worker thread)."""
     from workbench import xai
+    from workbench.inference import require_classifier
 
-    shape = tuple(model.inputs[0].shape[1:]) if model.inputs else ()
+    require_classifier(model)
+    shape = tuple(model.inputs[0].shape[1:])
     outputs = tuple(model.outputs[0].shape[1:]) if model.outputs else ()
     if len(outputs) != 1:
         raise WorkbenchError(f"this model outputs shape {outputs}, not class probabilities; "

@@ -208,6 +208,29 @@ def resize_map(class_map: np.ndarray, size) -> np.ndarray:
     return cv2.resize(class_map.astype(np.int32), (width, height), interpolation=cv2.INTER_NEAREST)
 
 
+def paint_masks(rgb: np.ndarray, masks, labels, scores, alpha: float = 0.45) -> np.ndarray:
+    """Translucent instance masks over ``rgb``, the best-scoring one on top.
+
+    The masks are combined at their own (model) resolution into one map of which
+    detection owns each pixel, and only that map is resized: a hundred masks cost one
+    resize, so the score slider stays instant at any threshold.
+    """
+    from workbench.detection.inference import class_colour
+
+    masks = np.asarray(masks)
+    if not len(masks):
+        return rgb
+    owner = np.full(masks.shape[1:], -1, np.int32)
+    for k in np.argsort(scores, kind="stable"):  # ascending: the best is painted last
+        owner[masks[k] >= 0.5] = k
+    owner = resize_map(owner, rgb.shape[:2])
+    covered = owner >= 0
+    colours = np.array([class_colour(label) for label in labels], np.float32)
+    out = rgb.copy()
+    out[covered] = (out[covered] * (1 - alpha) + colours[owner[covered]] * alpha).astype(np.uint8)
+    return out
+
+
 def draw_truth(rgb: np.ndarray, boxes, labels, masks, class_names, show_masks: bool = True,
                alpha: float = 0.45) -> np.ndarray:
     """True boxes (dashed-free, thin, labelled with the class only) and masks over ``rgb``."""
@@ -389,7 +412,8 @@ class DetectPanel(Panel):
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(50)
-        self.opacity.setToolTip("How strongly the class colours cover the image")
+        self.opacity.setToolTip("How strongly the class colours of masks and class maps cover "
+                                "the image")
         self.opacity.valueChanged.connect(lambda _v: self.redraw())
         self.opacity_value = QLabel()
         for label in (self.score_value, self.iou_value, self.opacity_value):
@@ -568,8 +592,7 @@ class DetectPanel(Panel):
         self.state.setVisible(bool(text))
         segmenting = self.kind == SEGMENTATION
         detecting = self.kind == DETECTION
-        for slider, visible in ((self.score, not segmenting), (self.iou, not segmenting),
-                                (self.opacity, segmenting)):
+        for slider, visible in ((self.score, not segmenting), (self.iou, not segmenting)):
             self._form.setRowVisible(self._slider_rows[slider], visible)
         self.show_masks.setVisible(not segmenting)
         self.table.setVisible(not segmenting)
@@ -633,7 +656,10 @@ class DetectPanel(Panel):
             val = dataset.train_val()[1]
         except WorkbenchError:
             val = dataset
-        self.set_annotated(val, f"{dataset.name} validation ({len(val)} images)", browse=True)
+        if len(val):
+            self.set_annotated(val, f"{dataset.name} validation ({len(val)} images)", browse=True)
+        else:  # no validation split: all its images
+            self.set_annotated(dataset, f"{dataset.name} ({len(dataset)} images)", browse=True)
 
     def on_tf_ready(self) -> None:
         if self.annotated is None:
@@ -890,9 +916,11 @@ class DetectPanel(Panel):
         selected = inference.select(prediction.candidates, score, iou)
         self.shown = selected
         boxes_only = {k: v for k, v in selected.items() if k != "masks"}
-        drawn = inference.rescale(selected if self.show_masks.isChecked() else boxes_only,
-                                  prediction.model_size, rgb.shape[:2])
-        picture = inference.draw_detections(rgb, drawn, names, show_masks=self.show_masks.isChecked())
+        drawn = inference.rescale(boxes_only, prediction.model_size, rgb.shape[:2])
+        if self.show_masks.isChecked() and selected.get("masks") is not None:
+            rgb = paint_masks(rgb, selected["masks"], selected["labels"], selected["scores"],
+                              self.opacity.value() / 100.0)
+        picture = inference.draw_detections(rgb, drawn, names, show_masks=False)
         count = len(selected["scores"])
         self.predicted_view.set_image(picture, f"{caption} · {count} detection(s)")
         total = len(prediction.candidates["scores"])
@@ -951,7 +979,8 @@ class DetectPanel(Panel):
                                                   alpha=self.opacity.value() / 100.0)
         else:
             masks = data.masks[i] if data.masks is not None else None
-            picture = draw_truth(rgb, boxes, labels, masks, names, self.show_masks.isChecked())
+            picture = draw_truth(rgb, boxes, labels, masks, names, self.show_masks.isChecked(),
+                                 self.opacity.value() / 100.0)
         self.truth_view.set_image(picture, f"ground truth · {len(labels)} object(s)")
 
     # -- evaluation ------------------------------------------------------------------------------

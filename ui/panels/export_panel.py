@@ -17,7 +17,9 @@ FORMAT_TITLES = {"keras": "Keras model file (.keras)", "savedmodel": "TensorFlow
 
 def check_inputs(model, dataset) -> np.ndarray:
     """Validation samples when they fit the model's input, else seeded random inputs."""
-    shape = tuple(model.inputs[0].shape[1:])
+    from workbench.inference import input_shape
+
+    shape = input_shape(model)
     if getattr(dataset, "x_val", None) is not None and tuple(dataset.x_val.shape[1:]) == shape \
             and len(dataset.x_val):
         return np.asarray(dataset.x_val[:CHECK_SAMPLES], np.float32)

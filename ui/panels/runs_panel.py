@@ -19,10 +19,10 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-                               QProgressBar, QPushButton, QSpinBox, QSplitter, QTableWidget,
+                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ui.bridge import RunBridge
+from ui.bridge import RunBridge, wait_for_lanes
 from ui.panels.base import Panel, hint_label
 from workbench.errors import WorkbenchError
 
@@ -163,10 +163,6 @@ def _short(value) -> str:
     return str(value)
 
 
-def _lower_is_better(metric: str) -> bool:
-    return any(word in metric for word in ("loss", "error", "mae", "mse"))
-
-
 def curve_labels(runs: list[RunRecord]) -> list[str]:
     """Legend labels: what tells the runs apart (``optimizer=sgd``), else the folder name."""
     models = {run.model for run in runs}
@@ -210,7 +206,11 @@ class RunsPanel(Panel):
         self._series: dict[str, dict] = {}  # label -> history of every curve drawn
         self._scan_signature = None
         self._steps = 1
-        self._plot = None
+        self._runs_total, self._run_index, self._epochs = 1, -1, 1  # progress over all runs of a job
+        self._sweep_key, self._sweep_values = "", []
+        self._plot = None  # a pyqtgraph GraphicsLayoutWidget: the plot and its legend
+        self._plot_item = None
+        self._legend = None
         self._build()
         self._connect_bridge()
         self._timer = QTimer(self)
@@ -250,6 +250,7 @@ class RunsPanel(Panel):
         self.table.setTextElideMode(Qt.TextElideMode.ElideLeft)
         self.table.setWordWrap(False)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(len(COLUMNS) - 1, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.empty = hint_label("")
         self.open_button = QPushButton("Open model")
@@ -359,11 +360,18 @@ class RunsPanel(Panel):
 
             from ui.widgets import curve_plot  # noqa: F401  (sets pyqtgraph's white background)
 
-            self._plot = pg.PlotWidget()
-            item = self._plot.getPlotItem()
+            # the legend gets a column of its own: inside the axes it would hide some curve
+            # whichever corner it took (losses fall, accuracies rise, slow optimizers stay flat)
+            self._plot = pg.GraphicsLayoutWidget()
+            item = self._plot.addPlot(row=0, col=0)
             item.showGrid(x=True, y=True, alpha=0.25)
             item.setLabel("bottom", "epoch")
-            item.addLegend(offset=(10, -10), brush=(255, 255, 255, 210), pen=(200, 200, 200))
+            item.getAxis("left").enableAutoSIPrefix(False)  # accuracy stays 0-1, not "x0.001"
+            self._legend = pg.LegendItem()
+            self._legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            self._plot.addItem(self._legend, row=0, col=1)
+            self._plot.ci.layout.setAlignment(self._legend, Qt.AlignmentFlag.AlignTop)
+            self._plot_item = item
             self._plot_slot.addWidget(self._plot)
         return self._plot
 
@@ -487,17 +495,21 @@ class RunsPanel(Panel):
         if not series and self._plot is None:
             self.plot_hint.setVisible(True)
             return
-        plot = self.plot
+        self.plot  # noqa: B018 - creates the plot on first use
         for label in [label for label in self._curves if label not in series]:
-            plot.getPlotItem().removeItem(self._curves.pop(label))
+            curve = self._curves.pop(label)
+            self._plot_item.removeItem(curve)
+            self._legend.removeItem(curve)
         for label in series:
             if label not in self._curves:
                 color = self._colors.setdefault(label, PALETTE[len(self._colors) % len(PALETTE)])
                 import pyqtgraph as pg
 
                 pen = pg.mkPen(color, width=2.5)
-                self._curves[label] = plot.plot([], [], pen=pen, name=label, symbol="o", symbolSize=6,
-                                                symbolBrush=pen.color(), symbolPen=None)
+                curve = self._plot_item.plot([], [], pen=pen, symbol="o", symbolSize=6,
+                                             symbolBrush=pen.color(), symbolPen=None)
+                self._legend.addItem(curve, label)
+                self._curves[label] = curve
         self.plot_hint.setVisible(not series)
         self._redraw_all()
 
@@ -518,11 +530,7 @@ class RunsPanel(Panel):
         for label in self._curves:
             self._redraw(label)
         if self._plot is not None:
-            metric = self.metric.currentText()
-            item = self._plot.getPlotItem()
-            item.setLabel("left", metric)
-            # losses fall and accuracies rise: put the legend in the corner the curves leave empty
-            item.legend.setOffset((10, -10) if _lower_is_better(metric) else (-10, -10))
+            self._plot_item.setLabel("left", self.metric.currentText())
 
     def _redraw(self, label: str) -> None:
         history = self._series.get(label, {})
@@ -592,6 +600,7 @@ class RunsPanel(Panel):
             return
         label = curve_labels([run])[0]
         self._job, self._live_label = "resume", label
+        self._runs_total, self._run_index = 1, -1
         self._live = {label: {k: list(v) for k, v in run.history.items()}}
         self._select_after_scan = {run.path}
         self._show_series(self._live)
@@ -686,8 +695,15 @@ class RunsPanel(Panel):
         self._show_series(self._live)
         self.state.setText(f"Comparing {key} = {', '.join(map(str, values))}: {len(values)} runs of "
                            f"{config.epochs} epoch(s) into {config.out}")
-        self._sweep_total = len(values)
-        self.bridge.start(lambda emit, control: sweep(config, key, values, emit, control, dataset=dataset))
+        self._runs_total, self._run_index = len(values), -1
+        self._sweep_key, self._sweep_values = key, list(values)
+        def job(emit, control):
+            # the layer table of the Model tab may be building on the TF lane; initial weights
+            # come from Keras' global seed, so let that build finish before the runs seed it
+            wait_for_lanes(timeout=60.0)
+            return sweep(config, key, values, emit, control, dataset=dataset)
+
+        self.bridge.start(job)
 
     def _can_start(self) -> bool:
         if not self.session.tf_loaded:
@@ -717,15 +733,22 @@ class RunsPanel(Panel):
         label = self._label(event)
         if getattr(event, "sweep", None):
             self._select_after_scan.add(os.path.abspath(event.run_dir))
-        self._steps = max(event.steps_per_epoch, 1)
-        self.progress.setRange(0, event.epochs * self._steps)
-        self.progress.setValue(event.initial_epoch * self._steps)
+        self._steps, self._epochs = max(event.steps_per_epoch, 1), max(event.epochs, 1)
+        self._run_index += 1
+        self.progress.setRange(0, self._runs_total * self._epochs * self._steps)
+        self.progress.setFormat(f"%p% · run {self._run_index + 1}/{self._runs_total}"
+                                if self._runs_total > 1 else "%p%")
+        self._progress(event.initial_epoch, 0)
         self._live.setdefault(label, {})
         self._show_series(self._live)
 
     def _batches(self, batches: list) -> None:
         last = batches[-1]
-        self.progress.setValue(last.epoch * self._steps + last.step)
+        self._progress(last.epoch, last.step)
+
+    def _progress(self, epoch: int, step: int) -> None:
+        done_runs = max(self._run_index, 0) * self._epochs * self._steps
+        self.progress.setValue(done_runs + epoch * self._steps + step)
 
     def _epoch_end(self, event) -> None:
         label = self._label(event)
@@ -747,28 +770,18 @@ class RunsPanel(Panel):
         from workbench.runs.rundir import RunDir
 
         if isinstance(result, list):
-            rows = []
-            for res in result:
-                final = {k: v[-1] for k, v in res.history.items() if k != "epoch" and v}
-                shown = final.get("val_accuracy", final.get("val_loss", final.get("loss")))
-                rows.append(f"{self._label_of(res)} {shown:.4f}" if shown is not None else self._label_of(res))
-            metric = "val_accuracy" if any("val_accuracy" in r.history for r in result) else "final"
-            self.state.setText(f"Comparison finished ({len(result)} runs), {metric}: " + "; ".join(rows))
+            finals = [{k: v[-1] for k, v in res.history.items() if k != "epoch" and v} for res in result]
+            metric = next((m for m in ("val_accuracy", "val_loss", "loss") if finals and m in finals[0]), "")
+            scores = " · ".join(f"{_short(value)} {final[metric]:.3f}" if metric in final else _short(value)
+                                for value, final in zip(self._sweep_values, finals))
+            self.state.setText(f"Comparison of {self._sweep_key} finished ({len(result)} runs). "
+                               f"Final {metric}: {scores}")
             self.session.report(self.state.text())
         elif result is not None:
             names = result.dataset.info.class_names if result.dataset is not None else ()
             self.session.set_model(result.model, RunDir(result.run_dir).model, names, "trained",
                                    result.run_dir)
             self.state.setText(f"Resumed run finished: {len(result.history.get('epoch', []))} epochs.")
-
-    def _label_of(self, result) -> str:
-        try:
-            with open(os.path.join(result.run_dir, "config.json"), encoding="utf-8") as handle:
-                hparams = json.load(handle).get("hparams", {})
-        except (OSError, ValueError):
-            return os.path.basename(result.run_dir)
-        key = os.path.basename(result.run_dir).split("-", 1)[0]
-        return f"{key}={_short(hparams.get(key))}" if key in hparams else os.path.basename(result.run_dir)
 
     def _failed(self, message: str) -> None:
         self.state.setText(f"<span style='color:#b03000'>Run failed: {message}</span>")

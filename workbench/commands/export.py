@@ -26,7 +26,9 @@ def run(args) -> int:
     export_model(model, args.format, args.out)
     print(f"wrote {args.out}")
     if not args.no_verify:
-        shape = (4, *model.inputs[0].shape[1:])
+        from workbench.inference import input_shape
+
+        shape = (4, *input_shape(model))
         x = np.random.default_rng(0).random(shape, dtype=np.float32)
         print(f"reloaded and compared on 4 inputs: max |difference| = {verify_export(model, args.format, args.out, x):.2e}")
     return 0

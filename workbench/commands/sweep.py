@@ -60,7 +60,7 @@ def format_table(key: str, values: list, results: list) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3]
              for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
+    lines.insert(1, "  ".join("-" * width for width in [*widths, len(rows[0][3])]))
     return "\n".join(lines)
 
 

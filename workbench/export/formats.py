@@ -28,10 +28,22 @@ def export_model(model, fmt: str, path: str) -> str:
             if fmt == "keras":
                 model.save(tmp)
             else:
-                model.export(tmp, format="tf_saved_model", verbose=False)
+                model.export(tmp, format="tf_saved_model", verbose=False, **_signature(model))
     except OSError as error:
         raise WorkbenchError(f"cannot write {path}: {error.strerror or error}") from None
     return path
+
+
+def _signature(model) -> dict:
+    """A subclassed model (a detector) has no recorded input once reloaded from disk:
+    name its input, one batch of ``(H, W, 3)`` images, explicitly."""
+    if getattr(model, "inputs", None):
+        return {}
+    import tensorflow as tf
+
+    from workbench.inference import input_shape
+
+    return {"input_signature": [tf.TensorSpec((None, *input_shape(model)), tf.float32)]}
 
 
 def reload_predict(fmt: str, path: str, x: np.ndarray) -> np.ndarray:
