@@ -174,3 +174,15 @@ def test_trainers_built_on_fit_arrays_resume_too(tmp_path, model, data_name, opt
     resumed = job.resume_training(str(tmp_path / model))
     assert resumed.history["epoch"] == [1, 2, 3]
     assert resumed.history["loss"][0] == first.history["loss"][0]
+
+
+def test_the_seed_fixes_the_initial_weights(tmp_path, digits):
+    import keras
+
+    first, _ = run(tmp_path, digits, "a", epochs=1, steps_per_epoch=1, seed=11)
+    keras.utils.set_random_seed(999)  # whatever ran before must not matter
+    keras.random.uniform((3,))
+    second, _ = run(tmp_path, digits, "b", epochs=1, steps_per_epoch=1, seed=11)
+    third, _ = run(tmp_path, digits, "c", epochs=1, steps_per_epoch=1, seed=12)
+    assert first.history["loss"] == second.history["loss"]
+    assert first.history["loss"] != third.history["loss"]

@@ -28,4 +28,5 @@ def open_model(session, path: str) -> None:
         session.set_model(model, path, names, source="file")
         session.report(f"Opened model {path}: {model.count_params():,} parameters")
 
-    run_in_background(lambda: read_model(path), loaded, session.fail, key="open-model", lane="tf")
+    run_in_background(lambda: read_model(path), loaded, session.fail, key="open-model", lane="tf",
+                      owner=session)

@@ -45,7 +45,7 @@ def start_tensorflow(session) -> None:
     session.report("Loading TensorFlow…")
     run_in_background(load_tensorflow, lambda result: session.set_tf_ready(*result),
                       lambda message: session.fail(f"TensorFlow could not be loaded: {message}"),
-                      key="tensorflow")
+                      key="tensorflow", owner=session)
 
 
 def create_window() -> MainWindow:

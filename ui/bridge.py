@@ -24,6 +24,7 @@ import threading
 import time
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.errors import WorkbenchError
@@ -139,12 +140,14 @@ _lanes: dict[str, _Lane] = {}
 
 def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
                       on_error: Callable[[str], None] | None = None, key: str | None = None,
-                      lane: str | None = None) -> Task:
+                      lane: str | None = None, owner: QObject | None = None) -> Task:
     """Call ``fn()`` on a worker thread; ``on_done(result)`` / ``on_error(message)`` run on the GUI thread.
 
     ``key``: a newer task with the same key supersedes this one (its result is dropped).
     ``lane``: run on that lane's single worker thread, after the lane's earlier tasks,
-    instead of on a thread of its own. Must be called from the GUI thread.
+    instead of on a thread of its own. ``owner``: the widget the callbacks touch; when it
+    has been deleted by the time the result arrives (its window closed), the result is
+    dropped. Must be called from the GUI thread.
     """
     global _relay
     if _relay is None:
@@ -159,7 +162,7 @@ def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None] | No
 
     def finish(callback, value):
         task.done = True
-        if callback is not None and current():
+        if callback is not None and current() and (owner is None or shiboken6.isValid(owner)):
             callback(value)
 
     def work():

@@ -333,8 +333,9 @@ def test_train_detector_reports_val_map(tmp_path):
 
 def test_train_detector_refuses_classification_data(tmp_path):
     config = TrainConfig("ssd", "digits", epochs=1, hparams=TINY["ssd"], out=str(tmp_path / "run"))
-    with pytest.raises(WorkbenchError, match="needs detection data"):
+    with pytest.raises(WorkbenchError, match="needs images annotated with boxes or masks"):
         job.run_training(config)
+    assert not (tmp_path / "run").exists()  # refused before anything was written
 
 
 def test_segmenter_needs_masks(shapes):

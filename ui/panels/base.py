@@ -40,7 +40,7 @@ class Panel(QWidget):
                 self.session.fail(message)
             self.on_background_failed(key, message)
 
-        return run_in_background(fn, on_done, failed, key=key, lane=lane)
+        return run_in_background(fn, on_done, failed, key=key, lane=lane, owner=self)
 
     def shutdown(self) -> None:
         """Called when the window closes: stop whatever this panel runs."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QScrollArea, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTreeWidget, QTreeWidgetItem,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from ui.panels.base import Panel, hint_label
+from ui.widgets.entry_insight import EntryInsight
 from ui.widgets.hparam_form import HParamForm
 
 #: Milliseconds of quiet after the last edit before the layer table is rebuilt.
@@ -54,6 +55,8 @@ class ModelPanel(Panel):
         self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
         self._rebuild_timer.timeout.connect(self.refresh_layers)
         self.session.dataset_changed.connect(lambda _d: self._data_or_model_changed())
+        for signal in (self.session.entry_changed, self.session.hparams_changed, self.session.dataset_changed):
+            signal.connect(lambda _value: self._show_insight())
 
     def _build(self) -> None:
         self.tree = QTreeWidget()
@@ -100,9 +103,17 @@ class ModelPanel(Panel):
         inner.addWidget(self.layers_state)
         inner.addWidget(self.layers, 1)
 
+        # What is characteristic of the architecture: MobileNet's multiply-add saving,
+        # EfficientNet's d, w, r for phi, and every entry's parameter count.
+        self.insight = EntryInsight()
+        details = QTabWidget()
+        details.addTab(layers_box, "Layers")
+        details.addTab(self.insight, "Insight")
+        self.details = details
+
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(form_box)
-        bottom.addWidget(layers_box)
+        bottom.addWidget(details)
         bottom.setSizes([380, 520])
         right = QWidget()
         column = QVBoxLayout(right)
@@ -117,6 +128,11 @@ class ModelPanel(Panel):
         split.setSizes([250, 900])
         layout = QHBoxLayout(self)
         layout.addWidget(split)
+
+    def _show_insight(self) -> None:
+        if self.session.entry is not None:
+            info = self.session.dataset.info if self.session.dataset is not None else None
+            self.insight.show_entry(self.session.entry, self.session.hparams, info)
 
     # -- choosing ---------------------------------------------------------------------
     def choose(self, name: str) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
@@ -198,25 +197,17 @@ class EntryInsight(QWidget):
         self.summary.setText("")
         if entry.name == "mobilenet" or entry.name.startswith("efficientnet"):
             self.summary.setText("<i>computing…</i>")
-            run_in_background(lambda: entry_figures(entry, hp, info), self._alive(self._show_figures),
-                              self._alive(self._show_error), key=f"insight-figures-{id(self)}", lane=TF_LANE)
+            run_in_background(lambda: entry_figures(entry, hp, info), self._show_figures, self._show_error,
+                              key=f"insight-figures-{id(self)}", lane=TF_LANE, owner=self)
         else:
             self._show_figures(None)
         if info is None:
             self.params_label.setText("<i>Load a data set to count the parameters for its input shape.</i>")
             return
         self.params_label.setText(f"<i>Counting parameters for {_shape_text(info)} inputs…</i>")
-        run_in_background(lambda: count_parameters(entry, hp, info), self._alive(self._show_params),
-                          self._alive(self._params_failed), key=f"insight-params-{id(self)}", lane=TF_LANE)
+        run_in_background(lambda: count_parameters(entry, hp, info), self._show_params, self._params_failed,
+                          key=f"insight-params-{id(self)}", lane=TF_LANE, owner=self)
 
-    def _alive(self, callback):
-        """``callback`` that does nothing once this widget has been deleted (the result of a
-        build may arrive after the window that asked for it has closed)."""
-        def call(value) -> None:
-            if shiboken6.isValid(self):
-                callback(value)
-
-        return call
 
     # -- drawing what came back --------------------------------------------------------------------
     def _show_figures(self, figures: dict | None) -> None:

@@ -47,6 +47,7 @@ def run_training(config: TrainConfig, emit: events.Emit = events.ignore,
     write_json(run_dir.info, {**dataset.info.as_dict(), "scaler": getattr(dataset, "scaler", None),
                               "model": entry.name})
     context = TrainingContext(config, entry, hp, dataset, run_dir, emit, control)
+    seed_everything(config.seed)  # before any builder draws its initial weights
     if entry.trainer:
         return catalog.registry.load_symbol(entry.trainer)(context)
     return fit_with_keras(context)
@@ -72,7 +73,15 @@ def resume_training(run_path: str, emit: events.Emit = events.ignore,
     context.history = state["history"]
     context.initial_epoch = int(state["epochs_done"])
     context.resume_from = os.path.join(run_dir.checkpoint_dir, state["checkpoint"])
+    seed_everything(config.seed)
     return trainer(context) if trainer else fit_with_keras(context)
+
+
+def seed_everything(seed: int) -> None:
+    """Python's, NumPy's and the backend's random generators, so a run can be repeated."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
 
 
 def load_dataset(config: TrainConfig):
