@@ -66,8 +66,10 @@ def test_stop_ends_within_one_batch_without_validation(tmp_path, digits, monkeyp
             control.stop()
 
     result, evts = run(tmp_path, digits, control=control, on_event=stop_at, epochs=5)
-    batches = [(e.epoch, e.step) for e in evts if isinstance(e, events.BatchEnd)]
-    assert batches[-1] == (1, 3)  # nothing ran after the batch that saw Stop
+    batches = sorted((e.epoch, e.step) for e in evts if isinstance(e, events.BatchEnd))
+    # Stop came while batch 4 may already have been under way (batch ends are reported
+    # off the training thread): that batch is the last one, nothing runs after it.
+    assert batches[-1] in {(1, 3), (1, 4)}
     assert len(evaluations) == 1  # epoch 1 was validated, the stopped epoch 2 was not
     assert result.stopped and result.history["epoch"] == [1]
     state = json.loads((tmp_path / "run" / "checkpoint" / "state.json").read_text())

@@ -188,6 +188,11 @@ def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None] | No
     return task
 
 
+def _in_order(batches: list) -> list:
+    """Batch ends are reported from Keras's callback threads and may overtake each other."""
+    return sorted(batches, key=lambda event: (event.epoch, event.step))
+
+
 def wait_for_lanes(timeout: float) -> bool:
     """Let queued model work finish before the process exits (True when all lanes are idle).
 
@@ -287,11 +292,11 @@ class RunBridge(QObject):
                 pending.append(item)
                 continue
             if pending:  # keep order: batches before the epoch end that follows them
-                self.batches.emit(pending)
+                self.batches.emit(_in_order(pending))
                 pending = []
             self._dispatch(item)
         if pending:
-            self.batches.emit(pending)
+            self.batches.emit(_in_order(pending))
 
     def _dispatch(self, item) -> None:
         if isinstance(item, tuple):

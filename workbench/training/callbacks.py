@@ -3,6 +3,7 @@ can skip, events, pause/stop flags, and the resume checkpoint."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import keras
@@ -35,7 +36,19 @@ class EpochValidation(keras.callbacks.Callback):
 
 
 class EventReporter(keras.callbacks.Callback):
-    """Turns batch and epoch ends into events, and honours Stop and Pause between batches."""
+    """Turns batch and epoch ends into events, and honours Stop and Pause between batches.
+
+    Stop sets the model's ``stop_training`` flag at once (``RunControl.attach``), which
+    ``fit`` checks after every batch, so the batch under way is the last one. Pause is
+    honoured before each batch (``on_train_batch_begin`` runs on the training loop's
+    thread). Batch ends only report, so Keras may dispatch them on its callback thread
+    pool (``async_safe``) and the loop never waits for the logs to be converted: that
+    keeps ``fit``'s asynchronous pipelining, which a synchronous batch-end hook would
+    switch off. Their events may arrive slightly out of order; each carries its own
+    epoch and step.
+    """
+
+    async_safe = True
 
     def __init__(self, emit, control, steps: int, epochs: int, initial_epoch: int):
         super().__init__()
@@ -43,28 +56,41 @@ class EventReporter(keras.callbacks.Callback):
         self.steps, self.epochs = steps, epochs
         self.epoch = initial_epoch
         self.step = 0
-        self.stopped = False
+        self._lock = threading.Lock()
         self._epoch_start = 0.0
         self._epoch_seconds: list[float] = []
 
     @property
     def epoch_complete(self) -> bool:
-        return self.step >= self.steps
+        """Every batch of the epoch ran and no Stop came (a stopped epoch is not validated)."""
+        return self.step >= self.steps and not self.stopped
+
+    @property
+    def stopped(self) -> bool:
+        return self.control.stop_requested
+
+    def on_train_begin(self, logs=None):
+        self.control.attach(self.model)
+
+    def on_train_end(self, logs=None):
+        self.control.detach()
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch, self.step = epoch, 0
         self._epoch_start = time.perf_counter()
 
-    def on_train_batch_end(self, batch, logs=None):
-        self.step += 1
-        self.emit(events.BatchEnd(self.epoch, self.step, self.steps, dict(logs or {})))
+    def on_train_batch_begin(self, batch, logs=None):
         if self.control.paused and not self.control.stop_requested:
             self.emit(events.Status("paused"))
             self.control.wait_while_paused()
             self.emit(events.Status("resumed"))
-        if self.control.stop_requested:
-            self.stopped = True
+        if self.control.stop_requested:  # asked before fit began, or between two batches
             self.model.stop_training = True
+
+    def on_train_batch_end(self, batch, logs=None):
+        with self._lock:
+            self.step = max(self.step, batch + 1)
+        self.emit(events.BatchEnd(self.epoch, batch + 1, self.steps, dict(logs or {})))
 
     def on_epoch_end(self, epoch, logs=None):
         if not self.epoch_complete:

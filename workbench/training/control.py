@@ -14,9 +14,23 @@ class RunControl:
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self._model = None
+
+    def attach(self, model) -> None:
+        """The model being fitted: Stop raises its ``stop_training`` flag directly, which
+        ``fit`` reads after every batch, so the batch under way is the last."""
+        self._model = model
+        if self._stop.is_set():
+            model.stop_training = True
+
+    def detach(self) -> None:
+        self._model = None
 
     def stop(self) -> None:
         self._stop.set()
+        model = self._model
+        if model is not None:
+            model.stop_training = True  # one attribute store: safe from any thread
         self._running.set()  # a paused run must wake up to stop
 
     def pause(self) -> None:
