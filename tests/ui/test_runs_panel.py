@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from ui.panels.runs_panel import RunsPanel, scan_runs
+from ui.panels.runs_panel import RunsPanel
+from workbench.runs.history import scan_runs
 from ui.session import Session
 from workbench.data.base import DataInfo
 from workbench.training import RunControl, TrainConfig, events

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass, field
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
@@ -25,11 +24,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormL
 from ui.bridge import RunBridge, wait_for_lanes
 from ui.panels.base import Panel, hint_label
 from workbench.errors import WorkbenchError
+from workbench.runs.history import RunRecord, curve_labels, default_runs_root, scan_runs, short_value
 
 #: Seconds between two background re-reads of the run folders while the tab is visible.
 REFRESH_SECONDS = 10
-#: Top-level config fields that tell runs of one model apart besides the hyperparameters.
-RUN_SETTINGS = ("batch_size", "seed", "val_split", "data_options")
 #: Table columns: (header, final metric shown, or None for a descriptive column).
 COLUMNS = (("Run", None), ("Model", None), ("Data", None), ("Differs", None), ("Epochs", None),
            ("loss", "loss"), ("val_loss", "val_loss"), ("accuracy", "accuracy"),
@@ -38,140 +36,6 @@ METRIC_COLUMN = {metric: index for index, (_, metric) in enumerate(COLUMNS) if m
 #: Distinguishable curve colours (Tableau 10), reused in order.
 PALETTE = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
-
-
-def default_runs_root() -> str:
-    return os.path.join(os.path.expanduser("~"), "keras-workbench", "runs")
-
-
-# -- reading run directories (plain Python: runs on a worker thread, testable alone) ----------
-@dataclass
-class RunRecord:
-    """What the table and the plot need from one run directory."""
-
-    path: str
-    model: str
-    data: str
-    config: dict
-    history: dict
-    epochs_planned: int
-    modified: float
-    sweep: str = ""  # the sweep folder's name when the run is part of a comparison run
-    differs: dict = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return os.path.basename(self.path)
-
-    @property
-    def epochs_done(self) -> int:
-        return len(self.history.get("epoch", []))
-
-    @property
-    def final(self) -> dict:
-        return {k: v[-1] for k, v in self.history.items() if k != "epoch" and v}
-
-    @property
-    def differs_text(self) -> str:
-        return ", ".join(f"{k}={_short(v)}" for k, v in self.differs.items())
-
-    def curve(self, metric: str) -> tuple[list, list]:
-        ys = self.history.get(metric) or []
-        xs = self.history.get("epoch") or list(range(1, len(ys) + 1))
-        return list(xs[:len(ys)]), list(ys)
-
-
-def read_run(path: str, sweep: str = "") -> RunRecord | None:
-    """The run in ``path``, or None when it is not a readable run directory."""
-    try:
-        with open(os.path.join(path, "config.json"), encoding="utf-8") as handle:
-            config = json.load(handle)
-        history_path = os.path.join(path, "history.json")
-        history = {}
-        if os.path.isfile(history_path):
-            with open(history_path, encoding="utf-8") as handle:
-                history = json.load(handle)
-        modified = max(os.path.getmtime(os.path.join(path, name))
-                       for name in ("config.json", "history.json") if os.path.exists(os.path.join(path, name)))
-    except (OSError, ValueError):
-        return None  # half-written or foreign folders are skipped, not fatal
-    if not isinstance(config, dict) or not isinstance(history, dict):
-        return None
-    return RunRecord(path=os.path.abspath(path), model=str(config.get("model", "?")),
-                     data=os.path.basename(str(config.get("data", "?"))), config=config,
-                     history=history, epochs_planned=int(config.get("epochs", 0) or 0),
-                     modified=modified, sweep=sweep)
-
-
-def scan_runs(roots) -> list[RunRecord]:
-    """Every run directly under each root, and the runs one level below (comparison runs
-    keep theirs in one folder per sweep), newest first, each listed once."""
-    found: dict[str, RunRecord] = {}
-    for root in roots:
-        if not os.path.isdir(root):
-            continue
-        for name in sorted(os.listdir(root)):
-            path = os.path.join(root, name)
-            if os.path.isfile(os.path.join(path, "config.json")):
-                record = read_run(path)
-                if record:
-                    found.setdefault(record.path, record)
-            elif os.path.isdir(path):
-                for child in sorted(os.listdir(path)):
-                    inner = os.path.join(path, child)
-                    if os.path.isfile(os.path.join(inner, "config.json")):
-                        record = read_run(inner, sweep=name)
-                        if record:
-                            found.setdefault(record.path, record)
-    runs = sorted(found.values(), key=lambda r: (r.modified, r.path), reverse=True)
-    mark_differences(runs)
-    return runs
-
-
-def mark_differences(runs: list[RunRecord]) -> None:
-    """Set each run's ``differs``: the settings that vary among the runs of its model,
-    plus the hyperparameters it sets away from the catalog's defaults."""
-    from workbench import catalog
-
-    by_model: dict[str, list[RunRecord]] = {}
-    for run in runs:
-        by_model.setdefault(run.model, []).append(run)
-    for model, group in by_model.items():
-        try:
-            defaults = catalog.get(model).resolve()
-        except WorkbenchError:
-            defaults = {}
-        settings = [_settings(run) for run in group]
-        varying = {key for key in set().union(*settings)
-                   if len({json.dumps(s.get(key), sort_keys=True) for s in settings}) > 1}
-        for run, values in zip(group, settings):
-            run.differs = {key: value for key, value in values.items()
-                           if key in varying or (key in defaults and defaults[key] != value)}
-
-
-def _settings(run: RunRecord) -> dict:
-    values = dict(run.config.get("hparams") or {})
-    values.update({key: run.config.get(key) for key in RUN_SETTINGS if key in run.config})
-    return values
-
-
-def _short(value) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True) if value else "{}"
-    return str(value)
-
-
-def curve_labels(runs: list[RunRecord]) -> list[str]:
-    """Legend labels: what tells the runs apart (``optimizer=sgd``), else the folder name."""
-    models = {run.model for run in runs}
-    labels = []
-    for run in runs:
-        label = run.differs_text or run.name
-        labels.append(f"{run.model} · {label}" if len(models) > 1 else label)
-    counts = {label: labels.count(label) for label in labels}
-    return [f"{label} ({run.name})" if counts[label] > 1 else label for label, run in zip(labels, runs)]
 
 
 class SortItem(QTableWidgetItem):
@@ -727,7 +591,7 @@ class RunsPanel(Panel):
 
     def _label(self, event) -> str:
         tag = getattr(event, "sweep", None)
-        return f"{tag[0]}={_short(tag[1])}" if tag else self._live_label
+        return f"{tag[0]}={short_value(tag[1])}" if tag else self._live_label
 
     def _run_started(self, event) -> None:
         label = self._label(event)
@@ -772,7 +636,7 @@ class RunsPanel(Panel):
         if isinstance(result, list):
             finals = [{k: v[-1] for k, v in res.history.items() if k != "epoch" and v} for res in result]
             metric = next((m for m in ("val_accuracy", "val_loss", "loss") if finals and m in finals[0]), "")
-            scores = " · ".join(f"{_short(value)} {final[metric]:.3f}" if metric in final else _short(value)
+            scores = " · ".join(f"{short_value(value)} {final[metric]:.3f}" if metric in final else short_value(value)
                                 for value, final in zip(self._sweep_values, finals))
             self.state.setText(f"Comparison of {self._sweep_key} finished ({len(result)} runs). "
                                f"Final {metric}: {scores}")

@@ -56,14 +56,19 @@ class EventReporter(keras.callbacks.Callback):
         self.steps, self.epochs = steps, epochs
         self.epoch = initial_epoch
         self.step = 0
+        self._complete: bool | None = None
         self._lock = threading.Lock()
         self._epoch_start = 0.0
         self._epoch_seconds: list[float] = []
 
     @property
     def epoch_complete(self) -> bool:
-        """Every batch of the epoch ran and no Stop came (a stopped epoch is not validated)."""
-        return self.step >= self.steps and not self.stopped
+        """Every batch of the epoch ran and no Stop came before the epoch's end (a stopped
+        epoch is neither validated nor checkpointed). Decided once, by the first callback
+        that asks at the epoch's end, so a Stop during that end does not undo the epoch."""
+        if self._complete is None:
+            self._complete = self.step >= self.steps and not self.stopped
+        return self._complete
 
     @property
     def stopped(self) -> bool:
@@ -76,7 +81,7 @@ class EventReporter(keras.callbacks.Callback):
         self.control.detach()
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.epoch, self.step = epoch, 0
+        self.epoch, self.step, self._complete = epoch, 0, None
         self._epoch_start = time.perf_counter()
 
     def on_train_batch_begin(self, batch, logs=None):

@@ -280,5 +280,6 @@ def _steps_per_epoch(config: TrainConfig, samples: int) -> int:
 
 
 def _default_run_dir(config: TrainConfig) -> str:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    return os.path.join(os.path.expanduser("~"), "keras-workbench", "runs", f"{stamp}-{config.model}")
+    from workbench.runs.history import default_runs_root
+
+    return os.path.join(default_runs_root(), f"{time.strftime('%Y%m%d-%H%M%S')}-{config.model}")

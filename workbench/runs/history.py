@@ -1,0 +1,150 @@
+"""The run history: every run directory under the runs root, read back for comparison.
+
+The GUI's Runs tab and ``keras-workbench runs`` list them; a comparison run
+(``workbench.training.sweep``) keeps its runs one folder deeper, which is read too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from workbench.errors import WorkbenchError
+
+#: Top-level config fields that tell runs of one model apart besides the hyperparameters.
+RUN_SETTINGS = ("batch_size", "seed", "val_split", "data_options")
+
+
+def default_runs_root() -> str:
+    return os.path.join(os.path.expanduser("~"), "keras-workbench", "runs")
+
+
+@dataclass
+class RunRecord:
+    """What the table and the plot need from one run directory."""
+
+    path: str
+    model: str
+    data: str
+    config: dict
+    history: dict
+    epochs_planned: int
+    modified: float
+    sweep: str = ""  # the sweep folder's name when the run is part of a comparison run
+    differs: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.history.get("epoch", []))
+
+    @property
+    def final(self) -> dict:
+        return {k: v[-1] for k, v in self.history.items() if k != "epoch" and v}
+
+    @property
+    def differs_text(self) -> str:
+        return ", ".join(f"{k}={short_value(v)}" for k, v in self.differs.items())
+
+    def curve(self, metric: str) -> tuple[list, list]:
+        ys = self.history.get(metric) or []
+        xs = self.history.get("epoch") or list(range(1, len(ys) + 1))
+        return list(xs[:len(ys)]), list(ys)
+
+
+def read_run(path: str, sweep: str = "") -> RunRecord | None:
+    """The run in ``path``, or None when it is not a readable run directory."""
+    try:
+        with open(os.path.join(path, "config.json"), encoding="utf-8") as handle:
+            config = json.load(handle)
+        history_path = os.path.join(path, "history.json")
+        history = {}
+        if os.path.isfile(history_path):
+            with open(history_path, encoding="utf-8") as handle:
+                history = json.load(handle)
+        modified = max(os.path.getmtime(os.path.join(path, name))
+                       for name in ("config.json", "history.json") if os.path.exists(os.path.join(path, name)))
+    except (OSError, ValueError):
+        return None  # half-written or foreign folders are skipped, not fatal
+    if not isinstance(config, dict) or not isinstance(history, dict):
+        return None
+    return RunRecord(path=os.path.abspath(path), model=str(config.get("model", "?")),
+                     data=os.path.basename(str(config.get("data", "?"))), config=config,
+                     history=history, epochs_planned=int(config.get("epochs", 0) or 0),
+                     modified=modified, sweep=sweep)
+
+
+def scan_runs(roots) -> list[RunRecord]:
+    """Every run directly under each root, and the runs one level below (comparison runs
+    keep theirs in one folder per sweep), newest first, each listed once."""
+    found: dict[str, RunRecord] = {}
+    for root in roots:
+        if not os.path.isdir(root):
+            continue
+        for name in sorted(os.listdir(root)):
+            path = os.path.join(root, name)
+            if os.path.isfile(os.path.join(path, "config.json")):
+                record = read_run(path)
+                if record:
+                    found.setdefault(record.path, record)
+            elif os.path.isdir(path):
+                for child in sorted(os.listdir(path)):
+                    inner = os.path.join(path, child)
+                    if os.path.isfile(os.path.join(inner, "config.json")):
+                        record = read_run(inner, sweep=name)
+                        if record:
+                            found.setdefault(record.path, record)
+    runs = sorted(found.values(), key=lambda r: (r.modified, r.path), reverse=True)
+    mark_differences(runs)
+    return runs
+
+
+def mark_differences(runs: list[RunRecord]) -> None:
+    """Set each run's ``differs``: the settings that vary among the runs of its model,
+    plus the hyperparameters it sets away from the catalog's defaults."""
+    from workbench import catalog
+
+    by_model: dict[str, list[RunRecord]] = {}
+    for run in runs:
+        by_model.setdefault(run.model, []).append(run)
+    for model, group in by_model.items():
+        try:
+            defaults = catalog.get(model).resolve()
+        except WorkbenchError:
+            defaults = {}
+        settings = [_settings(run) for run in group]
+        varying = {key for key in set().union(*settings)
+                   if len({json.dumps(s.get(key), sort_keys=True) for s in settings}) > 1}
+        for run, values in zip(group, settings):
+            run.differs = {key: value for key, value in values.items()
+                           if key in varying or (key in defaults and defaults[key] != value)}
+
+
+def _settings(run: RunRecord) -> dict:
+    values = dict(run.config.get("hparams") or {})
+    values.update({key: run.config.get(key) for key in RUN_SETTINGS if key in run.config})
+    return values
+
+
+def short_value(value) -> str:
+    """A setting's value as the table and the legend show it."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True) if value else "{}"
+    return str(value)
+
+
+def curve_labels(runs: list[RunRecord]) -> list[str]:
+    """Legend labels: what tells the runs apart (``optimizer=sgd``), else the folder name."""
+    models = {run.model for run in runs}
+    labels = []
+    for run in runs:
+        label = run.differs_text or run.name
+        labels.append(f"{run.model} · {label}" if len(models) > 1 else label)
+    counts = {label: labels.count(label) for label in labels}
+    return [f"{label} ({run.name})" if counts[label] > 1 else label for label, run in zip(labels, runs)]
