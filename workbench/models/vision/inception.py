@@ -22,8 +22,7 @@ from keras import layers
 
 from workbench.errors import WorkbenchError
 from workbench.layers.lrn import LocalResponseNormalization
-from workbench.models.common import image_input, normalization
-from workbench.models.vision.resnet import gap_head
+from workbench.models.common import classifier_head, image_input, normalization
 
 #: Table 1: (name, #1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj); "pool" = 3x3/2 max pool.
 ARCHITECTURE = (
@@ -138,7 +137,7 @@ def build_googlenet(hp: dict, info) -> GoogLeNet:
             continue
         name, *filters = row
         x = inception_module(x, [scaled(f) for f in filters], norm, name=f"inception_{name}")
-    outputs = gap_head(x, info, hp["dropout"])
+    outputs = classifier_head(x, info, hp["dropout"])
     return GoogLeNet(inputs, outputs, name="googlenet", aux_weight=hp["aux_weight"],
                      aux_filters=scaled(128), aux_units=scaled(1024), aux_dropout=hp["aux_dropout"],
                      aux_activation="linear" if info.task == "regression" else "softmax")

@@ -20,8 +20,7 @@ import keras
 from keras import layers
 
 from workbench.errors import WorkbenchError
-from workbench.models.common import image_input, normalization
-from workbench.models.vision.resnet import gap_head
+from workbench.models.common import classifier_head, image_input, normalization
 
 
 def blocks_per_group(depth: int, bottleneck: bool) -> int:
@@ -63,7 +62,7 @@ def build_pyramidnet(hp: dict, info) -> keras.Model:
     x = normalization(x, norm, "post")
     x = layers.Activation("relu", name="post_relu")(x)
     name = f"pyramidnet_{hp['depth']}_{hp['alpha']:g}" + ("_bottleneck" if bottleneck else "")
-    return keras.Model(inputs, gap_head(x, info, hp["dropout"]), name=name)
+    return keras.Model(inputs, classifier_head(x, info, hp["dropout"]), name=name)
 
 
 def pyramid_block(x, width: int, stride: int, bottleneck: bool, norm: str, name: str):

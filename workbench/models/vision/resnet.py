@@ -22,7 +22,7 @@ import keras
 from keras import layers
 
 from workbench.errors import WorkbenchError
-from workbench.models.common import image_input, normalization, output_layer
+from workbench.models.common import classifier_head, image_input, normalization
 
 #: Per variant: block kind and blocks per stage (conv2_x .. conv5_x).
 VARIANTS = {
@@ -62,15 +62,7 @@ def build_resnet(hp: dict, info, variant: str) -> keras.Model:
     if kind == "preact":  # v2 ends with the BN-ReLU the last block left out
         x = normalization(x, norm, "post")
         x = layers.Activation("relu", name="post_relu")(x)
-    return keras.Model(inputs, gap_head(x, info, hp["dropout"]), name=variant)
-
-
-def gap_head(x, info, dropout: float):
-    """Global average pooling ("avg_pool"), optional dropout, the "predictions" layer (keras' head)."""
-    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    if dropout:
-        x = layers.Dropout(dropout, name="head_dropout")(x)
-    return output_layer(x, info)
+    return keras.Model(inputs, classifier_head(x, info, hp["dropout"]), name=variant)
 
 
 def parse_blocks(text: str, default: tuple[int, ...]) -> tuple[int, ...]:

@@ -15,8 +15,7 @@ import keras
 from keras import layers
 
 from workbench.errors import WorkbenchError
-from workbench.models.common import image_input, normalization
-from workbench.models.vision.resnet import gap_head
+from workbench.models.common import classifier_head, image_input, normalization
 
 GROUP_WIDTHS = (16, 32, 64)
 
@@ -44,7 +43,7 @@ def build_wide_resnet(hp: dict, info) -> keras.Model:
                            name=f"conv{group + 2}_block{i}")
     x = normalization(x, norm, "post")
     x = layers.Activation("relu", name="post_relu")(x)
-    return keras.Model(inputs, gap_head(x, info, hp["dropout"]),
+    return keras.Model(inputs, classifier_head(x, info, hp["dropout"]),
                        name=f"wrn_{hp['depth']}_{k}")
 
 
