@@ -35,8 +35,37 @@ def parse_floats(text, name: str) -> tuple[float, ...]:
     return result
 
 
+class NetworkTechnique(keras.Model):
+    """A technique wrapped around a functional ``network``: its class names and its own
+    numbers (``settings``, plain JSON values) travel with it in ``model.keras``."""
+
+    def __init__(self, network, class_names=(), settings=None, **kwargs):
+        super().__init__(**kwargs)
+        self.network = network
+        self.class_names = tuple(class_names)
+        self.settings = dict(settings or {})
+
+    def call(self, inputs, training=False):
+        return self.network(inputs, training=training)
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable,
+                "network": keras.saving.serialize_keras_object(self.network),
+                "class_names": list(self.class_names), "settings": dict(self.settings)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["network"] = keras.saving.deserialize_keras_object(config["network"])
+        return cls(**config)
+
+
 @keras.saving.register_keras_serializable(package="workbench")
-class Detector(keras.Model):
+class Detector(NetworkTechnique):
     """A detection or segmentation technique around a functional ``network``.
 
     ``settings`` holds the technique's own numbers (grid size, anchor scales, loss
@@ -49,18 +78,12 @@ class Detector(keras.Model):
     task = "detection"
 
     def __init__(self, network, class_names=(), settings=None, **kwargs):
-        super().__init__(**kwargs)
-        self.network = network
-        self.class_names = tuple(class_names)
-        self.settings = dict(settings or {})
+        super().__init__(network, class_names, settings, **kwargs)
         self.image_size = tuple(int(v) for v in network.input_shape[1:3])
         self._trackers = [keras.metrics.Mean(name=name) for name in self.loss_names]
         self.built = True  # the network is built already: its weights are ours
 
     # --- Keras plumbing --------------------------------------------------------------
-
-    def call(self, inputs, training=False):
-        return self.network(inputs, training=training)
 
     @property
     def metrics(self):
@@ -89,22 +112,7 @@ class Detector(keras.Model):
             tracker.update_state(parts[tracker.name])
         return {tracker.name: tracker.result() for tracker in self._trackers}
 
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "network": keras.saving.serialize_keras_object(self.network),
-                "class_names": list(self.class_names), "settings": dict(self.settings)}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["network"] = keras.saving.deserialize_keras_object(config["network"])
-        return cls(**config)
-
     # --- the technique -----------------------------------------------------------------
-
-    @property
-    def num_classes(self) -> int:
-        return len(self.class_names)
 
     def encode_targets(self, boxes_list, labels_list, masks_list=None):
         """Per-image boxes, labels (and masks) -> what ``fit`` trains on."""

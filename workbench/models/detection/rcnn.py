@@ -36,7 +36,7 @@ from workbench.detection import boxes as box_ops
 from workbench.errors import WorkbenchError
 from workbench.layers.roi_align import roi_align
 from workbench.models.detection.backbones import conv_backbone
-from workbench.models.detection.base import check_detection_info
+from workbench.models.detection.base import NetworkTechnique, check_detection_info
 from workbench.models.detection.selective_search import PRESETS, proposals_for_images
 from workbench.models.detection.two_stage import pad_ground_truth
 
@@ -65,16 +65,13 @@ def build_region_cnn(warp_size: int, num_classes: int, width: int, feature_dim: 
 
 
 @keras.saving.register_keras_serializable(package="workbench")
-class RCNN(keras.Model):
+class RCNN(NetworkTechnique):
     """The region CNN plus per-class SVMs and box regressors (non-trainable variables)."""
 
     task = "detection"
 
     def __init__(self, network, class_names=(), settings=None, **kwargs):
-        super().__init__(**kwargs)
-        self.network = network
-        self.class_names = tuple(class_names)
-        self.settings = dict(settings or {})
+        super().__init__(network, class_names, settings, **kwargs)
         self.image_size = tuple(int(v) for v in self.settings["image_size"])
         dim, classes = int(network.output["features"].shape[-1]), len(self.class_names)
         self.svm_kernel = self.add_weight((dim, classes), "zeros", name="svm_kernel", trainable=False)
@@ -86,24 +83,6 @@ class RCNN(keras.Model):
         self.classifier = keras.Model(network.input, network.output["probabilities"],
                                       name="rcnn_classifier")
         self.built = True  # every variable exists now; call() only runs the network
-
-    def call(self, regions, training=False):
-        return self.network(regions, training=training)
-
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "network": keras.saving.serialize_keras_object(self.network),
-                "class_names": list(self.class_names), "settings": dict(self.settings)}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["network"] = keras.saving.deserialize_keras_object(config["network"])
-        return cls(**config)
-
-    @property
-    def num_classes(self) -> int:
-        return len(self.class_names)
 
     def encode_targets(self, boxes_list, labels_list, masks_list=None):
         """Padded ground truth (``pad_ground_truth``); the trainer labels proposals with it."""
