@@ -47,7 +47,8 @@ class TrainPanel(Panel):
     def _entry_changed(self, entry) -> None:
         from workbench.training.job import loss_and_metrics
 
-        self.curves.prepare(["loss", *loss_and_metrics(entry.task).get("metrics", [])])
+        if not self.bridge.running:  # a run's own curves stay until it ends
+            self.curves.reset(["loss", *loss_and_metrics(entry.task).get("metrics", [])])
 
     # -- layout -------------------------------------------------------------------------
     def _build(self) -> None:

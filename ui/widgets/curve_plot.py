@@ -118,6 +118,14 @@ class CurvePlot(QWidget):
         for name in metrics:
             self._plot(name)
 
+    def reset(self, metrics) -> None:
+        """Only the plots of ``metrics`` (another model reports other things)."""
+        for plot in self.plots.values():
+            self._layout.removeWidget(plot.widget)
+            plot.widget.deleteLater()
+        self.plots = {}
+        self.prepare(metrics)
+
     def _plot(self, name: str) -> MetricPlot:
         if name not in self.plots:
             plot = MetricPlot(name)
