@@ -8,7 +8,7 @@ data (the embedded ``shapes`` by default, or a VOC / COCO folder): the model's o
 """
 
 from workbench.catalog.registry import Entry, HParam, register
-from workbench.catalog.shared import NORMALIZATION
+from workbench.catalog.shared import AUGMENT_COPIES, NORMALIZATION
 
 FAMILY = "C. Detection and segmentation"
 TRAINER = "workbench.detection.training:train_detector"
@@ -62,7 +62,7 @@ register(Entry(
         HParam("hidden", int, 256, "Units of the fully connected layer (4096 in the paper)", low=8, high=8192),
         HParam("dropout", float, 0.0, "Dropout after the fully connected layer (0.5 in the paper)",
                low=0.0, high=0.95),
-        NORMALIZATION, MAX_CANDIDATES, DET_INPUT_SIZE,
+        NORMALIZATION, MAX_CANDIDATES, DET_INPUT_SIZE, AUGMENT_COPIES,
     ),
     data_kinds=("image",),
     default_data="shapes",
@@ -97,7 +97,7 @@ register(Entry(
                low=0.0, high=100.0),
         HParam("match_iou", float, 0.5, "IoU at which a default box is matched to a true box",
                low=0.05, high=0.95),
-        WIDTH, NORMALIZATION, MAX_CANDIDATES, DET_INPUT_SIZE,
+        WIDTH, NORMALIZATION, MAX_CANDIDATES, DET_INPUT_SIZE, AUGMENT_COPIES,
     ),
     data_kinds=("image",),
     default_data="shapes",
@@ -133,7 +133,7 @@ register(Entry(
         HParam("positive_iou", float, 0.5, "Anchors at or above this IoU are positives", low=0.05, high=0.95),
         HParam("negative_iou", float, 0.4, "Anchors below this IoU are background (in between: ignored)",
                low=0.0, high=0.95),
-        *_pyramid(3, 5), WIDTH, NORMALIZATION, MAX_CANDIDATES, DET_INPUT_SIZE,
+        *_pyramid(3, 5), WIDTH, NORMALIZATION, MAX_CANDIDATES, DET_INPUT_SIZE, AUGMENT_COPIES,
     ),
     data_kinds=("image",),
     default_data="shapes",
@@ -161,7 +161,7 @@ register(Entry(
         HParam("gamma", float, 2.0, "Focal loss gamma (0 = cross-entropy)", low=0.0, high=10.0),
         HParam("range_scale", float, 2.0, "Level P_i regresses objects with max(l,t,r,b) up to "
                "range_scale x stride_i (8 in the paper, made for larger images)", low=0.1, high=64.0),
-        *_pyramid(2, 4), WIDTH, NORMALIZATION, MAX_CANDIDATES, DET_INPUT_SIZE,
+        *_pyramid(2, 4), WIDTH, NORMALIZATION, MAX_CANDIDATES, DET_INPUT_SIZE, AUGMENT_COPIES,
     ),
     data_kinds=("image",),
     default_data="shapes",
@@ -186,7 +186,7 @@ register(Entry(
         HParam("depth", int, 3, "Poolings in the encoder (and upsamplings in the decoder)", low=1, high=6),
         HParam("filters", int, 16, "Filters of the first block (doubled at every depth; 64 in the paper)",
                low=1, high=256),
-        NORMALIZATION, DET_INPUT_SIZE,
+        NORMALIZATION, DET_INPUT_SIZE, AUGMENT_COPIES,
     ),
     data_kinds=("image",),
     default_data="shapes",
@@ -212,7 +212,7 @@ register(Entry(
                choices=("8s", "16s", "32s")),
         HParam("fc_filters", int, 128, "Filters of the convolutionalised fc6/fc7 (4096 in the paper)",
                low=4, high=4096),
-        WIDTH, NORMALIZATION, DET_INPUT_SIZE,
+        WIDTH, NORMALIZATION, DET_INPUT_SIZE, AUGMENT_COPIES,
     ),
     data_kinds=("image",),
     default_data="shapes",

@@ -8,7 +8,7 @@ proposals; Faster and Mask R-CNN train through
 """
 
 from workbench.catalog.registry import Entry, HParam, register
-from workbench.catalog.shared import NORMALIZATION
+from workbench.catalog.shared import AUGMENT_COPIES, NORMALIZATION
 
 FAMILY = "C. Detection and segmentation"
 TRAINER = "workbench.detection.training:train_detector"
@@ -95,7 +95,7 @@ register(Entry(
                low=1e-6, high=1e3, log=True),
         HParam("ridge_alpha", float, 10.0, "Ridge penalty of the box regressors (1000 in the paper)",
                low=0.0, high=1e6),
-        NORMALIZATION, MAX_CANDIDATES, INPUT_SIZE,
+        NORMALIZATION, MAX_CANDIDATES, INPUT_SIZE, AUGMENT_COPIES,
     ),
     default_data="shapes",
     smoke={"search": "single", "proposals": 10, "warp_size": 16, "width": 4, "feature_dim": 8},
@@ -117,7 +117,7 @@ register(Entry(
     trainer="workbench.models.detection.fast_rcnn:train_fast_rcnn",
     hparams=(
         SEARCH, SS_PROPOSALS, _roi_op("roi_pool"), POOLED_SIZE, SAMPLING_RATIO, FEATURE_STRIDE,
-        WIDTH, FC, ROI_BATCH, FG_FRACTION, NORMALIZATION, MAX_CANDIDATES, INPUT_SIZE,
+        WIDTH, FC, ROI_BATCH, FG_FRACTION, NORMALIZATION, MAX_CANDIDATES, INPUT_SIZE, AUGMENT_COPIES,
     ),
     default_data="shapes",
     smoke={"search": "single", "proposals": 10, "width": 4, "fc": 8, "pooled_size": 3,
@@ -142,7 +142,7 @@ register(Entry(
     trainer=TRAINER,
     hparams=(
         *_rpn(), _roi_op("roi_align"), POOLED_SIZE, SAMPLING_RATIO, FEATURE_STRIDE, WIDTH, FC,
-        ROI_BATCH, FG_FRACTION, NORMALIZATION, MAX_CANDIDATES, INPUT_SIZE,
+        ROI_BATCH, FG_FRACTION, NORMALIZATION, MAX_CANDIDATES, INPUT_SIZE, AUGMENT_COPIES,
     ),
     default_data="shapes",
     smoke={"width": 4, "fc": 8, "rpn_filters": 8, "pooled_size": 3, "proposals": 8,
@@ -170,7 +170,7 @@ register(Entry(
         HParam("mask_filters", int, 32, "Filters of the mask branch's convolutions (256 in the paper)",
                low=4, high=512),
         HParam("mask_convs", int, 2, "3x3 convolutions of the mask branch (4 in the paper)", low=1, high=8),
-        FEATURE_STRIDE, WIDTH, FC, ROI_BATCH, FG_FRACTION, NORMALIZATION, MAX_CANDIDATES, INPUT_SIZE,
+        FEATURE_STRIDE, WIDTH, FC, ROI_BATCH, FG_FRACTION, NORMALIZATION, MAX_CANDIDATES, INPUT_SIZE, AUGMENT_COPIES,
     ),
     default_data="shapes",
     smoke={"width": 4, "fc": 8, "rpn_filters": 8, "pooled_size": 3, "proposals": 8,

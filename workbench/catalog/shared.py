@@ -13,3 +13,6 @@ DROPOUT = HParam("dropout", float, 0.0, "Dropout rate before the classifier", lo
 INPUT_SIZE = HParam("input_size", int, 0,
                     "Resize inputs to this side length inside the model (0 = use the data's size)",
                     low=0, high=1024)
+AUGMENT_COPIES = HParam("augment_copies", int, 0,
+                        "Randomly flipped and scale-cropped copies of each training image to add "
+                        "(boxes and masks move with the image)", low=0, high=16)

@@ -153,3 +153,34 @@ def random_augment(image, boxes, masks=None, rng=None, scale_range=(0.75, 1.25),
     out = random_scale_crop(flipped.image, flipped.boxes, flipped.masks, rng, scale_range,
                             min_visibility)
     return out._replace(keep=flipped.keep[out.keep])
+
+
+def augment_data(data, copies: int, seed: int = 0):
+    """``data`` plus ``copies`` randomly flipped and scale-cropped versions of each image
+    (a ``DetectionData`` of one image size); boxes, labels and masks move with them and
+    objects cut away by a crop are dropped. ``copies=0`` returns ``data`` itself."""
+    from dataclasses import replace
+
+    copies = int(copies)
+    if copies < 0:
+        raise WorkbenchError(f"augment_copies={copies} must be 0 or more")
+    if not copies:
+        return data
+    if not isinstance(data.images, np.ndarray):
+        raise WorkbenchError("augmentation needs images of one size: set input_size")
+    rng = np.random.default_rng(seed)
+    images, boxes, labels = list(data.images), list(data.boxes), list(data.labels)
+    masks = None if data.masks is None else list(data.masks)
+    for _ in range(copies):
+        for i in range(len(data)):
+            out = random_augment(data.images[i], data.boxes[i],
+                                 None if data.masks is None else data.masks[i], rng)
+            images.append(out.image)
+            boxes.append(out.boxes)
+            labels.append(np.asarray(data.labels[i])[out.keep])
+            if masks is not None:
+                masks.append(out.masks)
+    first_id = max(data.image_ids, default=0) + 1
+    return replace(data, images=np.stack(images).astype(np.float32), boxes=boxes, labels=labels,
+                   masks=masks, difficult=None, file_names=(),
+                   image_ids=tuple(data.image_ids) + tuple(range(first_id, first_id + copies * len(data))))

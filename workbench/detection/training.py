@@ -32,7 +32,7 @@ def train_detector(ctx):
     from workbench.training.job import build_compiled, fit_arrays
 
     data = prepare_data(ctx.dataset, ctx.hp, ctx.entry.name, ctx.entry.task)
-    train, val = data.train_val()
+    train, val = training_split(data, ctx.hp, ctx.config.seed)
     info = DataInfo(data.name, "image", ctx.entry.task, tuple(data.images.shape[1:]),
                     tuple(data.class_names))
     with tf.device(f"/{devices.resolve(ctx.config.device)}"):
@@ -49,6 +49,15 @@ def train_detector(ctx):
 
 
 train_detector.resumable = True  # it trains through fit_arrays, which restores checkpoints
+
+
+def training_split(data, hp: dict, seed: int):
+    """``(train, val)`` of the run's data, the training part grown by ``augment_copies``
+    augmented copies of each image (validation stays as it is)."""
+    from workbench.detection.augment import augment_data
+
+    train, val = data.train_val()
+    return augment_data(train, hp.get("augment_copies", 0), seed), val
 
 
 def prepare_data(data, hp: dict, model_name: str = "this detector", task: str = "detection"):

@@ -87,12 +87,12 @@ def build_fast_rcnn(hp: dict, info) -> FastRCNN:
 
 def train_fast_rcnn(ctx):
     """``train_detector`` with Selective Search proposals as a second input (computed once)."""
-    from workbench.detection.training import MapCallback, prepare_data
+    from workbench.detection.training import MapCallback, prepare_data, training_split
     from workbench.training import devices, events
     from workbench.training.job import apply_l2, fit_arrays, make_optimizer
 
     data = prepare_data(ctx.dataset, ctx.hp, ctx.entry.name)
-    train, val = data.train_val()
+    train, val = training_split(data, ctx.hp, ctx.config.seed)
     config = ctx.config
     if config.steps_per_epoch:  # a quick look: search only the images those steps cover
         train = train.subset(range(min(len(train), config.steps_per_epoch * config.batch_size)))

@@ -269,13 +269,13 @@ def fit_svms_and_regressors(model: RCNN, images, regions: dict) -> dict:
 
 def train_rcnn(ctx):
     """R-CNN's own trainer: fine-tune the region CNN, then fit SVMs and box regressors, per epoch."""
-    from workbench.detection.training import evaluate_map, prepare_data
+    from workbench.detection.training import evaluate_map, prepare_data, training_split
     from workbench.training import devices, events
     from workbench.training.job import apply_l2, make_optimizer
 
     config = ctx.config
     data = prepare_data(ctx.dataset, ctx.hp, ctx.entry.name)
-    train, val = data.train_val()
+    train, val = training_split(data, ctx.hp, ctx.config.seed)
     if config.steps_per_epoch:  # a quick look: only the images those steps would cover
         train = train.subset(range(min(len(train), config.steps_per_epoch * config.batch_size)))
     info = DataInfo(data.name, "image", "detection", tuple(data.images.shape[1:]),
