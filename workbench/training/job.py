@@ -48,9 +48,7 @@ def run_training(config: TrainConfig, emit: events.Emit = events.ignore,
                               "model": entry.name})
     context = TrainingContext(config, entry, hp, dataset, run_dir, emit, control)
     seed_everything(config.seed)  # before any builder draws its initial weights
-    if entry.trainer:
-        return catalog.registry.load_symbol(entry.trainer)(context)
-    return fit_with_keras(context)
+    return _train(entry, context)
 
 
 def resume_training(run_path: str, emit: events.Emit = events.ignore,
@@ -64,8 +62,7 @@ def resume_training(run_path: str, emit: events.Emit = events.ignore,
         return run_training(config, emit, control)
     control = control or RunControl()
     entry = catalog.get(config.model)
-    trainer = catalog.registry.load_symbol(entry.trainer) if entry.trainer else None
-    if trainer and not getattr(trainer, "resumable", False):
+    if entry.trainer and not getattr(catalog.registry.load_symbol(entry.trainer), "resumable", False):
         raise WorkbenchError(f"{entry.name} uses its own training loop, which cannot be resumed")
     hp = entry.resolve(config.hparams)
     dataset = load_dataset(config)
@@ -74,7 +71,14 @@ def resume_training(run_path: str, emit: events.Emit = events.ignore,
     context.initial_epoch = int(state["epochs_done"])
     context.resume_from = os.path.join(run_dir.checkpoint_dir, state["checkpoint"])
     seed_everything(config.seed)
-    return trainer(context) if trainer else fit_with_keras(context)
+    return _train(entry, context)
+
+
+def _train(entry, context: "TrainingContext") -> TrainResult:
+    """The entry's own training loop where it has one, else ``fit``."""
+    if entry.trainer:
+        return catalog.registry.load_symbol(entry.trainer)(context)
+    return fit_with_keras(context)
 
 
 def seed_everything(seed: int) -> None:
