@@ -11,7 +11,8 @@ from keras import layers
 
 from workbench.errors import WorkbenchError
 from workbench.layers.im2col_conv import Im2ColConv2D, conv_output_size
-from workbench.models.common import image_input, normalization, output_layer, pool
+from workbench.models.common import image_input, normalization, pool
+from workbench.models.vision.lenet import lenet_head
 
 
 def build_im2col_cnn(hp: dict, info) -> keras.Model:
@@ -24,12 +25,7 @@ def build_im2col_cnn(hp: dict, info) -> keras.Model:
         x = normalization(x, hp["normalization"], f"conv{i}")
         x = layers.Activation(hp["activation"], name=f"conv{i}_{hp['activation']}")(x)
         x = pool(x, hp["pooling"], f"pool{i}")
-    x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(120, activation=hp["activation"], name="fc1")(x)
-    x = layers.Dense(84, activation=hp["activation"], name="fc2")(x)
-    if hp["dropout"]:
-        x = layers.Dropout(hp["dropout"], name="head_dropout")(x)
-    return keras.Model(inputs, output_layer(x, info), name="im2col_cnn")
+    return keras.Model(inputs, lenet_head(x, info, hp["activation"], hp["dropout"]), name="im2col_cnn")
 
 
 def _padding(text: str):

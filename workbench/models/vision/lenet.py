@@ -19,9 +19,14 @@ def build_lenet(hp: dict, info) -> keras.Model:
         x = normalization(x, hp["normalization"], f"conv{i}")
         x = layers.Activation(hp["activation"], name=f"conv{i}_{hp['activation']}")(x)
         x = pool(x, hp["pooling"], f"pool{i}")
+    return keras.Model(inputs, lenet_head(x, info, hp["activation"], hp["dropout"]), name="lenet")
+
+
+def lenet_head(x, info, activation: str, dropout: float = 0.0):
+    """Flatten, fc 120, fc 84, optional dropout, the classes."""
     x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(120, activation=hp["activation"], name="fc1")(x)
-    x = layers.Dense(84, activation=hp["activation"], name="fc2")(x)
-    if hp["dropout"]:
-        x = layers.Dropout(hp["dropout"], name="head_dropout")(x)
-    return keras.Model(inputs, output_layer(x, info), name="lenet")
+    x = layers.Dense(120, activation=activation, name="fc1")(x)
+    x = layers.Dense(84, activation=activation, name="fc2")(x)
+    if dropout:
+        x = layers.Dropout(dropout, name="head_dropout")(x)
+    return output_layer(x, info)
