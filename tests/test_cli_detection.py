@@ -43,7 +43,7 @@ def test_detect_writes_overlay_and_coco_results(tmp_path_factory, shapes_image, 
         assert len(r["bbox"]) == 4 and r["bbox"][2] >= 0 and r["bbox"][3] >= 0
     # a higher threshold keeps a subset
     assert main(["detect", str(run), "--image", str(shapes_image), "--score-threshold", "0.99",
-                 "--out", str(out), "--json", str(dets)]) == 0
+                 "--out", str(out), "--json", str(dets), "--force"]) == 0  # replacing needs --force
     assert len(json.loads(dets.read_text())) <= len(results)
     assert main(["detect", str(run), "--image", str(shapes_image), "--iou-threshold", "2",
                  "--out", str(out)]) == 1

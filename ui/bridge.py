@@ -216,6 +216,7 @@ class RunBridge(QObject):
     image = Signal(object)  # events.Image
     text = Signal(object)  # events.Text
     figure = Signal(object)  # events.Figure
+    view = Signal(object)  # events.View: the latest of each name since the previous tick
     artifact = Signal(object)  # events.Artifact
     finished = Signal(object)  # events.Finished
     result = Signal(object)  # what the job function returned (a TrainResult)
@@ -283,6 +284,7 @@ class RunBridge(QObject):
 
     def _flush(self) -> None:
         pending: list = []
+        views: dict = {}  # name -> latest View: one sent 100 times since the last tick is drawn once
         while True:
             try:
                 item = self._queue.get_nowait()
@@ -291,12 +293,23 @@ class RunBridge(QObject):
             if isinstance(item, events.BatchEnd):
                 pending.append(item)
                 continue
+            if isinstance(item, events.View):
+                views[item.name] = item  # the name keeps its first place: tiles appear in order
+                continue
             if pending:  # keep order: batches before the epoch end that follows them
                 self.batches.emit(_in_order(pending))
                 pending = []
+            if views and (isinstance(item, (events.Finished, events.Failed)) or isinstance(item, tuple)):
+                self._emit_views(views)  # a run's last views arrive before it is reported over
             self._dispatch(item)
         if pending:
             self.batches.emit(_in_order(pending))
+        self._emit_views(views)
+
+    def _emit_views(self, views: dict) -> None:
+        for view in views.values():
+            self.view.emit(view)
+        views.clear()
 
     def _dispatch(self, item) -> None:
         if isinstance(item, tuple):

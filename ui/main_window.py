@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self.session.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.session.error.connect(self.show_error)
+        self.session.panel_requested.connect(self.show_panel)
         self.session.tf_ready.connect(lambda device: self.tf_label.setText(f"Ready — device {device}"))
 
     def panel(self, name: str):
@@ -124,9 +125,13 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event):  # noqa: N802
-        for url in event.mimeData().urls():
-            if url.isLocalFile():
-                self.open_path(url.toLocalFile())
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        predict = self.panels.get("PredictPanel")
+        if predict is not None and self.tabs.currentWidget() is predict:
+            predict.predict_paths(paths)  # images and folders dropped on Predict are predicted, together
+        else:
+            for path in paths:
+                self.open_path(path)
         event.acceptProposedAction()
 
     def open_path(self, path: str) -> None:

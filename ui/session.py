@@ -21,6 +21,10 @@ class Session(QObject):
     message = Signal(str)  # a line for the status bar
     error = Signal(str)  # a WorkbenchError's sentence for a dialog
     image_requested = Signal(str)  # an image file to explain (menu or drop)
+    #: A sample to explain: ``{"index": i}`` (a validation sample of ``dataset``) or
+    #: ``{"image": array, "caption": text}`` (a sample of data the session has not loaded).
+    explain_requested = Signal(object)
+    panel_requested = Signal(str)  # a panel's class name: the window shows that tab
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from workbench.errors import WorkbenchError
-from workbench.runs.atomic import read_json
 
 
 @dataclass
@@ -30,8 +29,10 @@ class Prediction:
 def model_metadata(model_path: str) -> dict:
     """``info.json`` of the run that produced ``model_path`` (class names, scaler), if any."""
     folder = model_path if os.path.isdir(model_path) else os.path.dirname(os.path.abspath(model_path))
+    from workbench.runs.damage import read_info
+
     path = os.path.join(folder, "info.json")
-    return read_json(path) if os.path.isfile(path) else {}
+    return read_info(path) if os.path.lexists(path) else {}  # damaged: a sentence naming it
 
 
 def is_classifier(model) -> bool:

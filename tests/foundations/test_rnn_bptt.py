@@ -72,8 +72,8 @@ def test_training_learns_binary_addition_and_reports_the_curves(tmp_path):
     history = result.history
     assert history["loss"][-1] < 0.5 * history["loss"][0]
     assert history["val_bit_accuracy"][-1] > 0.95 and history["val_loss"][-1] < history["val_loss"][0]
-    figure = next(e for e in received if isinstance(e, events.Figure))
-    assert set(figure.series) == {f"rho={r:g}" for r in rnn_bptt.DEFAULT_RADII}
+    figure = next(e for e in received if isinstance(e, events.View) and e.name == "gradient_norms")
+    assert set(figure.value.series) == {f"rho={r:g}" for r in rnn_bptt.DEFAULT_RADII}
     check = next(e for e in received if isinstance(e, events.Text))
     assert float(check.text.rsplit(" ", 1)[-1]) < 1e-5
     assert sum(isinstance(e, events.EpochEnd) for e in received) == 5

@@ -81,7 +81,7 @@ def test_overlay_draws_one_curve_per_selected_run_with_the_history_values(panel,
     for label, name in (("optimizer=sgd", "a-sgd"), ("optimizer=adam", "b-adam")):
         assert curves[label][0] == [1, 2]
         assert curves[label][1] == pytest.approx(history(runs_root, name)["loss"])
-    panel.metric.setCurrentText("val_accuracy")
+    panel.metric_box.setCurrentText("val_accuracy")
     curves = panel.curve_data()
     assert curves["optimizer=adam"][1] == pytest.approx(history(runs_root, "b-adam")["val_accuracy"])
     assert panel.resume_button.isEnabled() is False  # two runs selected
@@ -153,7 +153,7 @@ def test_comparison_run_overlays_each_value_live(panel, qtbot, tmp_path):
         config = json.loads(open(os.path.join(result.run_dir, "config.json")).read())
         saved = json.loads(open(os.path.join(result.run_dir, "history.json")).read())
         assert config["hparams"]["optimizer"] == value and config["epochs"] == 2
-        assert curves[f"optimizer={value}"][1] == pytest.approx(saved[panel.metric.currentText()])
+        assert curves[f"optimizer={value}"][1] == pytest.approx(saved[panel.metric_box.currentText()])
     finals = [f"{r.history['val_accuracy'][-1]:.3f}" for r in results]
     assert panel.state.text() == ("Comparison of optimizer finished (3 runs). Final val_accuracy: "
                                   f"sgd {finals[0]} · momentum {finals[1]} · adam {finals[2]}")

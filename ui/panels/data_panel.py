@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import os
 
 import numpy as np
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
 
 from ui.panels.base import Panel, hint_label
 from ui.widgets.image_view import SampleGrid
+from ui.widgets.views.gallery import ViewGallery
 from workbench.errors import WorkbenchError
 
 #: Samples shown in the grid and rows shown in the table.
@@ -36,13 +38,36 @@ def sample_indices(labels: np.ndarray, count: int) -> np.ndarray:
 def read_csv_header(path: str) -> list[str]:
     """The column names of a CSV file (first line only; cheap enough for the GUI thread)."""
     try:
+        from workbench.data.csv_table import sniff_delimiter
+
         with open(path, newline="", encoding="utf-8") as handle:
-            header = next(csv.reader(handle), [])
+            header = next(csv.reader(handle, delimiter=sniff_delimiter(path)), [])
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise WorkbenchError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
     if len(header) < 2:
         raise WorkbenchError(f"{path} needs a header line with at least two columns")
     return header
+
+
+#: Characters of one ``describe()`` fact on the summary line (a gym space prints long).
+FACT_CHARS = 60
+
+
+def describe_value(value) -> str:
+    """One fact of ``describe()`` as the summary line shows it."""
+    if isinstance(value, bool) or value is None:
+        text = str(value)
+    elif isinstance(value, float):
+        text = f"{value:.4g}"
+    elif isinstance(value, int):
+        text = f"{value:,}"
+    elif isinstance(value, (list, tuple)):
+        text = ", ".join(describe_value(v) for v in value[:8]) + (f", … ({len(value)})" if len(value) > 8 else "")
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k} {describe_value(v)}" for k, v in list(value.items())[:8])
+    else:
+        text = " ".join(str(value).split())
+    return text if len(text) <= FACT_CHARS else text[:FACT_CHARS - 1] + "…"
 
 
 class DataPanel(Panel):
@@ -120,9 +145,11 @@ class DataPanel(Panel):
         self.grid.placeholder = "Loading…"
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview = ViewGallery("Loading the preview…")  # what a non-array source shows of itself
         self.views = QStackedWidget()
         self.views.addWidget(self.grid)
         self.views.addWidget(self.table)
+        self.views.addWidget(self.preview)
         self._chart = None  # built with the first data set: pyqtgraph's import stays out of start-up
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self._boxed("Samples", self.views))
@@ -239,6 +266,9 @@ class DataPanel(Panel):
         self.session.set_dataset(dataset, source, options, val)
 
     def on_background_failed(self, key, message) -> None:
+        if key == "data-preview":
+            self.preview.hint.setText(f"No preview: {message}")
+            return
         self.load_button.setEnabled(True)
         self.grid.placeholder = "Could not load: see the message in the status bar."
         self.grid.update()
@@ -248,6 +278,11 @@ class DataPanel(Panel):
         if hasattr(dataset, "boxes"):  # images annotated with boxes and masks
             self._show_annotated(dataset)
             return
+        if callable(getattr(dataset, "preview", None)):  # environments, corpora, graphs, audio, …
+            self._show_preview(dataset)
+            return
+        if self.preview.tiles:
+            self.preview.clear()  # the previous source's views: their arrays need not stay
         info = dataset.info
         shape = "×".join(str(s) for s in info.input_shape)
         parts = [f"<b>{info.name}</b>: {len(dataset.x_train):,} training / {len(dataset.x_val):,} "
@@ -257,6 +292,10 @@ class DataPanel(Panel):
         parts.append(f"input {shape}")
         skipped = len(dataset.skipped)
         parts.append(f"{skipped} file(s) skipped" if skipped else "nothing skipped")
+        from workbench.data.checks import split_warnings
+
+        warnings = split_warnings(dataset)  # e.g. a validation split missing classes
+        parts += [f"<span style='color:#c0392b'>⚠ {w}</span>" for w in warnings]
         self.info.setText(" · ".join(parts))
         self.info.setToolTip("\n".join(dataset.skipped[:30]))
         self.session.report(f"Loaded {info.name}: {len(dataset.x_train) + len(dataset.x_val):,} samples"
@@ -300,6 +339,43 @@ class DataPanel(Panel):
                                   data.class_names, show_scores=False) for i in shown]
         self.grid.set_samples(images, [f"{len(data.labels[i])} object(s)" for i in shown])
         self.views.setCurrentWidget(self.grid)
+
+    def _show_preview(self, source) -> None:
+        """A source that says what it is: its own views (made on a worker: an environment is
+        stepped, a corpus tokenised) and its ``describe()`` facts on the summary line."""
+        info = source.info
+        skipped = len(getattr(source, "skipped", []) or [])
+        head = (f"<b>{html.escape(info.name)}</b>: {info.kind} · {info.task}"
+                + (f" · {len(info.class_names)} classes" if info.class_names else "")
+                + (f" · {skipped} input(s) skipped" if skipped else ""))
+        self.info.setText(head)
+        self.info.setToolTip("\n".join((getattr(source, "skipped", []) or [])[:30]))
+        self.session.report(f"Loaded {info.name} ({info.kind})")
+        if self._chart is not None:
+            self._chart.setVisible(False)
+        self.chart_hint.setText(f"No class counts to draw: {info.name} is a {info.kind} source; its "
+                                "preview is on the left.")
+        self.chart_hint.setVisible(True)
+        self.preview.clear()
+        self.preview.hint.setText("Loading the preview…")
+        self.views.setCurrentWidget(self.preview)
+
+        def make():
+            describe = getattr(source, "describe", None)
+            return source.preview(), (describe() if callable(describe) else {}) or {}
+
+        def shown(result) -> None:
+            views, facts = result
+            if self.session.dataset is not source:
+                return  # another data set was loaded meanwhile
+            if facts:
+                self.info.setText(head + " · " + " · ".join(html.escape(f"{k}: {describe_value(v)}")
+                                                            for k, v in facts.items()))
+            self.preview.hint.setText("This source shows no preview.")
+            for view in views:
+                self.preview.show_view(view)
+
+        self.background(make, shown, key="data-preview", busy=f"Preparing a preview of {info.name}…")
 
     def _label(self, dataset, y) -> str:
         names = dataset.info.class_names

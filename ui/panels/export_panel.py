@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
 from ui.panels.base import Panel, hint_label
 
@@ -26,11 +26,11 @@ def check_inputs(model, dataset) -> np.ndarray:
     return np.random.default_rng(0).random((CHECK_SAMPLES, *shape), dtype=np.float32)
 
 
-def export_and_verify(model, fmt: str, path: str, x: np.ndarray) -> float:
+def export_and_verify(model, fmt: str, path: str, x: np.ndarray, force: bool = False) -> float:
     """Worker thread: export, reload, and return the largest prediction difference."""
     from workbench.export import export_model, verify_export
 
-    export_model(model, fmt, path)
+    export_model(model, fmt, path, force=force)
     return verify_export(model, fmt, path, x)
 
 
@@ -133,12 +133,33 @@ class ExportPanel(Panel):
         if not path:
             self.session.fail("Choose where to save the export first.")
             return
+        force = self.confirm_replace(path, fmt)
+        if force is None:
+            return
         x = check_inputs(model, self.session.dataset)
         self.export_button.setEnabled(False)
         self.result.setText(f"Exporting to {path}…")
-        self.background(lambda: export_and_verify(model, fmt, path, x),
+        self.background(lambda: export_and_verify(model, fmt, path, x, force),
                         lambda diff: self._exported(path, diff), key="export",
                         busy=f"Exporting to {path}…", lane=self.TF_LANE)
+
+    def confirm_replace(self, path: str, fmt: str) -> bool | None:
+        """False: nothing is there; True: the user agreed to replace an earlier export;
+        None: refused (a folder that is not an export, a run's own files) or cancelled."""
+        from workbench.errors import WorkbenchError
+        from workbench.runs.outputs import OutputExists, check_output_path
+
+        kind, marker = ("file", "") if fmt == "keras" else ("directory", "saved_model.pb")
+        try:
+            check_output_path(path, kind, marker=marker, example="model.keras")
+        except OutputExists:
+            answer = QMessageBox.question(self, "Replace the export?",
+                                          f"{path} already exists.\nReplace it with this export?")
+            return True if answer == QMessageBox.StandardButton.Yes else None
+        except WorkbenchError as error:
+            self.session.fail(str(error))
+            return None
+        return False
 
     def _exported(self, path: str, diff: float) -> None:
         self.export_button.setEnabled(True)

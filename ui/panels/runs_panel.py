@@ -10,12 +10,12 @@ model once per value of one hyperparameter, drawing each value's curve as it arr
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
                                QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTableWidget,
@@ -137,13 +137,13 @@ class RunsPanel(Panel):
         column.addWidget(self.table, 1)
         column.addLayout(actions)
 
-        self.metric = QComboBox()
-        self.metric.addItem("loss")
-        self.metric.currentTextChanged.connect(lambda _text: self._redraw_all())
+        self.metric_box = QComboBox()  # not "metric": that would hide QWidget.metric(), which Qt calls
+        self.metric_box.addItem("loss")
+        self.metric_box.currentTextChanged.connect(lambda _text: self._redraw_all())
         self._plot_slot = QVBoxLayout()
         metric_row = QHBoxLayout()
         metric_row.addWidget(QLabel("Metric"))
-        metric_row.addWidget(self.metric, 1)
+        metric_row.addWidget(self.metric_box, 1)
         plot_box = QGroupBox("Curves of the selected runs")
         plot_column = QVBoxLayout(plot_box)
         plot_column.addLayout(metric_row)
@@ -151,10 +151,16 @@ class RunsPanel(Panel):
         plot_column.addWidget(self.plot_hint)
         plot_column.addLayout(self._plot_slot, 1)
 
+        from ui.widgets.views.browser import RunViews
+
+        self.run_views = RunViews()  # the views the selected run saved (RUN_DIR/views/)
+        views_box = QGroupBox("Views of the selected run")
+        QVBoxLayout(views_box).addWidget(self.run_views)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self._sweep_box())
         bottom.addWidget(plot_box)
-        bottom.setSizes([360, 800])
+        bottom.addWidget(views_box)
+        bottom.setSizes([320, 560, 400])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(history)
         split.addWidget(bottom)
@@ -317,7 +323,12 @@ class RunsPanel(Panel):
                 cell.setToolTip(tip or "no epoch finished")
             if column >= 4:
                 cell.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+            if run.damaged:  # listed, greyed, and the sentence says which file and what to do
+                cell.setForeground(QColor("#909090"))
+                cell.setToolTip(run.damaged)
             self.table.setItem(row, column, cell)
+        if run.damaged:
+            cells[3].setText("damaged (see tooltip)")
 
     def selected_runs(self) -> list[RunRecord]:
         paths = {self.table.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
@@ -347,6 +358,7 @@ class RunsPanel(Panel):
 
     def _selection_changed(self) -> None:
         runs = self._update_buttons()
+        self.run_views.show_run(runs[0].path if len(runs) == 1 else "")
         if self.bridge.running:
             return  # the live curves own the plot until the run ends
         self._live.clear()
@@ -381,24 +393,24 @@ class RunsPanel(Panel):
         metrics = []
         for history in self._series.values():
             metrics += [k for k in history if k != "epoch" and k not in metrics]
-        current = self.metric.currentText()
+        current = self.metric_box.currentText()
         wanted = sorted(set(metrics) | {"loss"}, key=lambda m: (m.startswith("val_"), m != "loss", m))
-        if [self.metric.itemText(i) for i in range(self.metric.count())] != wanted:
-            self.metric.blockSignals(True)
-            self.metric.clear()
-            self.metric.addItems(wanted)
-            self.metric.setCurrentIndex(max(self.metric.findText(current), 0))
-            self.metric.blockSignals(False)
+        if [self.metric_box.itemText(i) for i in range(self.metric_box.count())] != wanted:
+            self.metric_box.blockSignals(True)
+            self.metric_box.clear()
+            self.metric_box.addItems(wanted)
+            self.metric_box.setCurrentIndex(max(self.metric_box.findText(current), 0))
+            self.metric_box.blockSignals(False)
 
     def _redraw_all(self) -> None:
         for label in self._curves:
             self._redraw(label)
         if self._plot is not None:
-            self._plot_item.setLabel("left", self.metric.currentText())
+            self._plot_item.setLabel("left", self.metric_box.currentText())
 
     def _redraw(self, label: str) -> None:
         history = self._series.get(label, {})
-        metric = self.metric.currentText()
+        metric = self.metric_box.currentText()
         ys = history.get(metric) or []
         xs = (history.get("epoch") or list(range(1, len(ys) + 1)))[:len(ys)]
         self._curves[label].setData(xs, ys)
@@ -433,13 +445,10 @@ class RunsPanel(Panel):
         def load():
             from workbench.models.io import load_model
 
-            model = load_model(model_path)
-            try:
-                with open(os.path.join(path, "info.json"), encoding="utf-8") as handle:
-                    names = tuple(json.load(handle).get("class_names") or ())
-            except (OSError, ValueError):
-                names = ()
-            return model, names
+            from workbench.inference import model_metadata
+
+            names = tuple(model_metadata(path).get("class_names") or ())  # damaged: a sentence
+            return load_model(model_path), names
 
         def loaded(result) -> None:
             model, names = result

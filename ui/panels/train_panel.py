@@ -1,4 +1,5 @@
-"""The Train tab: run settings, Start / Pause / Stop / Resume, progress and live curves.
+"""The Train tab: run settings, Start / Pause / Stop / Resume, progress, live curves and
+the run's views (one tile per view name, ``ui/widgets/views/gallery.py``).
 
 The run itself is ``workbench.training.job.run_training`` on a worker thread (through
 ``RunBridge``); Stop and Pause are flags it checks between batches, so the buttons
@@ -10,11 +11,13 @@ from __future__ import annotations
 import os
 import time
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from ui.bridge import RunBridge
 from ui.panels.base import Panel
+from ui.widgets.views.gallery import ViewGallery
 from workbench.errors import WorkbenchError
 
 
@@ -23,6 +26,20 @@ def format_seconds(seconds: float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def stored_views(run_dir: str) -> list:
+    """The views saved in ``run_dir`` (damaged ones left out: the Runs tab says why)."""
+    from workbench.views.store import list_views, load_view
+
+    views = []
+    for info in list_views(run_dir):
+        if info.kind != "damaged":
+            try:
+                views.append(load_view(run_dir, info.name))
+            except WorkbenchError:
+                continue  # damaged between the listing and the reading
+    return views
 
 
 class TrainPanel(Panel):
@@ -106,8 +123,17 @@ class TrainPanel(Panel):
         progress_row.addWidget(self.progress, 1)
         progress_row.addWidget(self.progress_text)
         right.addLayout(progress_row)
-        self._curves_slot = QVBoxLayout()
-        right.addLayout(self._curves_slot, 1)
+        curves_host = QWidget()
+        self._curves_slot = QVBoxLayout(curves_host)
+        self._curves_slot.setContentsMargins(0, 0, 0, 0)
+        self.gallery = ViewGallery("What the model shows while it trains (attention maps, samples, "
+                                   "embeddings, …) appears here, one tile per view.")
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(curves_host)
+        self.split.addWidget(self.gallery)
+        self.split.setSizes([640, 60])  # the gallery's hint needs a line until views arrive
+        self._views_room = False
+        right.addWidget(self.split, 1)
         layout = QHBoxLayout(self)
         layout.addWidget(box)
         layout.addLayout(right, 1)
@@ -127,6 +153,7 @@ class TrainPanel(Panel):
         bridge.started.connect(self._started)
         bridge.batches.connect(self._batches)
         bridge.epoch_end.connect(self._epoch_end)
+        bridge.view.connect(self.show_view)
         bridge.status.connect(lambda text: self.session.report(f"Training: {text}"))
         bridge.finished.connect(self._finished)
         bridge.result.connect(self._result)
@@ -190,7 +217,7 @@ class TrainPanel(Panel):
         dataset = self.session.dataset if config.seed == 0 else None
         self.curves.clear()
         self.what.setText(f"Starting {self.session.entry.title} on {self.session.dataset.info.name}…")
-        self.bridge.start(lambda emit, control: job.run_training(config, emit, control, dataset=dataset))
+        self.launch(lambda emit, control: job.run_training(config, emit, control, dataset=dataset))
 
     def resume_dialog(self) -> None:
         root = self.session.runs_root or os.path.join(os.path.expanduser("~"), "keras-workbench", "runs")
@@ -215,7 +242,28 @@ class TrainPanel(Panel):
         self.curves.clear()
         self.curves.load_history(history)
         self.what.setText(f"Resuming {run_dir}…")
-        self.bridge.start(lambda emit, control: job.resume_training(run_dir, emit, control))
+        self.launch(lambda emit, control: job.resume_training(run_dir, emit, control), resumed=run_dir)
+
+    def launch(self, job, resumed: str = "") -> None:
+        """Run ``job(emit, control)`` with an empty gallery; a ``resumed`` run directory's stored
+        views are shown first (read on a worker), then replaced by the live ones."""
+        self.gallery.clear()
+        if resumed:
+            self.background(lambda: stored_views(resumed), self._stored_views, key=f"views-{id(self)}",
+                            quiet=True)
+        self.bridge.start(job)
+
+    def _stored_views(self, views: list) -> None:
+        for view in views:
+            if view.name not in self.gallery.tiles:  # a live view of the resumed run is newer
+                self.show_view(view)
+
+    def show_view(self, view) -> None:
+        self.gallery.show_view(view)
+        if not self._views_room:  # the first view: give the gallery half of the height once
+            self._views_room = True
+            total = sum(self.split.sizes())
+            self.split.setSizes([total * 9 // 20, total * 11 // 20])
 
     def toggle_pause(self) -> None:
         control = self.bridge.control

@@ -54,12 +54,14 @@ class XaiPanel(Panel):
         self.model_facts: dict | None = None
         self.file_path = ""
         self.file_image: np.ndarray | None = None  # the file as read, full resolution
+        self.file_caption = ""  # set when the "file" is a sample handed over by another tab
         self.display_rgb: np.ndarray | None = None  # what the heatmap is drawn over
         self.explanation = None
         self._build()
         session.model_changed.connect(self._model_changed)
         session.dataset_changed.connect(lambda _d: self._dataset_changed())
         session.image_requested.connect(self.open_image)
+        session.explain_requested.connect(self.explain_request)
         self._update_state()
 
     # -- layout --------------------------------------------------------------------------
@@ -261,10 +263,39 @@ class XaiPanel(Panel):
     def _image_read(self, path: str, image: np.ndarray) -> None:
         from workbench.data.images import to_uint8_rgb
 
-        self.file_path, self.file_image = path, image
+        self.file_path, self.file_image, self.file_caption = path, image, ""
         self.file_label.setText(f"{os.path.basename(path)} ({image.shape[1]}×{image.shape[0]})")
         self.input_view.set_image(display_picture(to_uint8_rgb(image)), os.path.basename(path))
         self.session.report(f"Opened {path}")
+        if self.from_file.isChecked():
+            self.explain()
+        else:
+            self.from_file.setChecked(True)  # toggling explains
+
+    def explain_request(self, request: dict) -> None:
+        """``session.explain_requested``: a validation sample by index, or a given image."""
+        if "index" in request:
+            self.explain_sample(int(request["index"]))
+        else:
+            self.explain_image(request["image"], request.get("caption", ""))
+
+    def explain_sample(self, index: int) -> None:
+        """Show and explain validation sample ``index`` of the session's data."""
+        self.index.blockSignals(True)
+        self.index.setValue(index)
+        self.index.blockSignals(False)
+        if self.from_sample.isChecked():
+            self.explain()
+        else:
+            self.from_sample.setChecked(True)  # toggling explains
+
+    def explain_image(self, image: np.ndarray, caption: str) -> None:
+        """Show and explain an image that is not a file (a sample of data the session has not loaded)."""
+        from workbench.data.images import to_uint8_rgb
+
+        self.file_path, self.file_image, self.file_caption = caption, np.asarray(image), caption
+        self.file_label.setText(caption)
+        self.input_view.set_image(display_picture(to_uint8_rgb(self.file_image)), caption)
         if self.from_file.isChecked():
             self.explain()
         else:
@@ -280,7 +311,7 @@ class XaiPanel(Panel):
             if self.file_image is None:
                 return None
             return (fit_image(self.file_image, shape), display_picture(to_uint8_rgb(self.file_image)),
-                    os.path.basename(self.file_path))
+                    self.file_caption or os.path.basename(self.file_path))
         samples = self.session.validation_images()
         if samples is None:
             return None

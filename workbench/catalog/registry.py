@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -80,14 +81,19 @@ class HParam:
                 as_float = float(value)
             except (TypeError, ValueError):
                 raise WorkbenchError(f"{self.name}={value!r} is not a whole number") from None
-            if as_float != int(as_float):
+            if not math.isfinite(as_float) or as_float != int(as_float):
                 raise WorkbenchError(f"{self.name}={value!r} is not a whole number")
             return int(as_float)
         if self.type is float:
             try:
-                return float(value)
+                number = float(value)
             except (TypeError, ValueError):
                 raise WorkbenchError(f"{self.name}={value!r} is not a number") from None
+            # nan passes every range check (all comparisons are False) and silently
+            # turns the weights into nan: refuse it, and infinity, here.
+            if not math.isfinite(number):
+                raise WorkbenchError(f"{self.name}={value!r} must be a finite number")
+            return number
         return str(value)
 
     def as_dict(self) -> dict:

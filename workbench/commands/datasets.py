@@ -19,6 +19,9 @@ def run(args) -> int:
         return 0
     for s in specs:
         where = "path" if s.needs_path else ("embedded" if s.offline else "download")
-        print(f"  {s.name:<16} {s.kind:<9} {s.task:<15} {where:<9} {s.summary}")
-    print("A folder of class sub-folders or a .csv file can be given as a path instead of a name.")
+        print(f"  {s.name:<16} {s.kind:<11} {s.task:<15} {where:<9} {s.summary}")
+    print("A folder of class sub-folders (images, or .wav sounds), a .txt file (text) "
+          "or a .csv file can be given as a path instead of a name "
+          "(a .csv whose header has source,target is a graph's edge list); so can any gymnasium "
+          "id, e.g. MountainCarContinuous-v0.")
     return 0

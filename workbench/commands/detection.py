@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workbench.commands.numbers import float_in, int_in
 from workbench.errors import WorkbenchError
 
 
@@ -9,19 +10,21 @@ def register(sub) -> None:
     p = sub.add_parser("detect", help="boxes, classes, scores (and masks) on an image")
     p.add_argument("model_file", help="trained detector: .keras file or run directory")
     p.add_argument("--image", required=True)
-    p.add_argument("--score-threshold", type=float, default=0.3)
-    p.add_argument("--iou-threshold", type=float, default=0.5, help="NMS IoU threshold")
+    p.add_argument("--score-threshold", type=float_in(0.0, 1.0), default=0.3)
+    p.add_argument("--iou-threshold", type=float_in(0.0, 1.0), default=0.5, help="NMS IoU threshold")
     p.add_argument("--out", required=True, help="overlay PNG to write")
     p.add_argument("--json", dest="json_out", help="also write the detections as COCO results")
-    p.add_argument("--image-id", type=int, default=1, help="image_id in the COCO results")
+    p.add_argument("--image-id", type=int_in(0), default=1, help="image_id in the COCO results")
+    p.add_argument("--force", action="store_true", help="replace --out / --json files that exist")
     p.set_defaults(run=run_detect)
 
     p = sub.add_parser("segment", help="per-pixel classes of an image (semantic segmentation)")
     p.add_argument("model_file", help="trained segmenter: .keras file or run directory")
     p.add_argument("--image", required=True)
-    p.add_argument("--alpha", type=float, default=0.5, help="mask opacity, 0-1")
+    p.add_argument("--alpha", type=float_in(0.0, 1.0), default=0.5, help="mask opacity, 0-1")
     p.add_argument("--out", required=True, help="overlay PNG to write")
     p.add_argument("--mask", help="also write the class map (0 = background) as a PNG")
+    p.add_argument("--force", action="store_true", help="replace --out / --mask files that exist")
     p.set_defaults(run=run_segment)
 
     p = sub.add_parser("evaluate-detections", help="COCO mAP/AP50/AP75/AR and VOC AP of a results file")
@@ -32,6 +35,18 @@ def register(sub) -> None:
     p.set_defaults(run=run_evaluate)
 
 
+def _outputs(args, *names: str) -> None:
+    """Each named output checked (and made absolute) before any work: nothing is replaced
+    without --force, and a folder is never taken for a file."""
+    from workbench.runs.outputs import check_output_path
+
+    examples = {"out": "overlay.png", "json_out": "detections.json", "mask": "mask.png"}
+    for name in names:
+        if getattr(args, name):
+            setattr(args, name, check_output_path(getattr(args, name), force=args.force,
+                                                  example=examples[name]))
+
+
 def _load(model_file: str, image_path: str):
     from workbench.data.images import read_image
     from workbench.inference import model_metadata
@@ -39,9 +54,10 @@ def _load(model_file: str, image_path: str):
     from workbench.quiet import import_tensorflow
 
     image = read_image(image_path)
+    metadata = model_metadata(model_file)  # a damaged info.json is named before TensorFlow loads
     import_tensorflow()
     model = load_model(model_file)
-    names = tuple(getattr(model, "class_names", ()) or model_metadata(model_file).get("class_names", ()))
+    names = tuple(getattr(model, "class_names", ()) or metadata.get("class_names", ()))
     return model, names, image
 
 
@@ -57,6 +73,7 @@ def run_detect(args) -> int:
 
     _check_unit("--score-threshold", args.score_threshold)
     _check_unit("--iou-threshold", args.iou_threshold)
+    _outputs(args, "out", "json_out")
     model, names, image = _load(args.model_file, args.image)
     if not hasattr(model, "predict_candidates"):
         raise WorkbenchError(f"{args.model_file} is not a detector (use predict or segment)")
@@ -78,7 +95,11 @@ def run_segment(args) -> int:
     from workbench.detection import inference
 
     _check_unit("--alpha", args.alpha)
+    _outputs(args, "out", "mask")
     model, names, image = _load(args.model_file, args.image)
+    if not _is_segmenter(model):
+        raise WorkbenchError(f"{args.model_file} is not a segmenter (its output is not a map of "
+                             "per-pixel classes); use predict for a classifier, detect for a detector")
     class_map = inference.segment(model, image)
     write_png(args.out, inference.draw_segmentation(to_uint8_rgb(image), class_map, names, args.alpha))
     if args.mask:
@@ -87,6 +108,17 @@ def run_segment(args) -> int:
     labels = ("background", *names)
     print("  ".join(f"{labels[i] if i < len(labels) else i}={share:.1%}" for i, share in enumerate(counts) if share))
     return 0
+
+
+def _is_segmenter(model) -> bool:
+    """A segmenter maps an image to per-pixel class scores: ``(N, H, W, classes)``."""
+    if hasattr(model, "predict_candidates"):  # a detector
+        return False
+    try:
+        shape = model.output_shape
+    except (AttributeError, ValueError, RuntimeError):
+        return True  # a subclassed model without a fixed output: let it try
+    return isinstance(shape, tuple) and len(shape) == 4
 
 
 def run_evaluate(args) -> int:

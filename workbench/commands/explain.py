@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from workbench.commands.numbers import float_in, int_in
 from workbench.errors import WorkbenchError
 
 
@@ -14,14 +15,15 @@ def register(sub) -> None:
     p.add_argument("--method", default="gradcam", help="gradcam, cam, gradcam++, scorecam, saliency, ...")
     p.add_argument("--compare", help="several methods side by side, e.g. gradcam,saliency,lime")
     p.add_argument("--layer", help="conv layer (default: the last one)")
-    p.add_argument("--class-index", type=int, help="class to explain (default: the predicted one)")
-    p.add_argument("--alpha", type=float, default=0.5, help="heatmap opacity, 0-1")
+    p.add_argument("--class-index", type=int_in(0), help="class to explain (default: the predicted one)")
+    p.add_argument("--alpha", type=float_in(0.0, 1.0), default=0.5, help="heatmap opacity, 0-1")
     p.add_argument("--colormap", default="jet")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                    help="a method option (repeatable), e.g. steps=64, num_samples=500, max_evals=300")
     p.add_argument("--out", required=True, help="overlay (or comparison sheet) PNG to write")
     p.add_argument("--heatmap", help="also save the raw heatmap as .npy")
+    p.add_argument("--force", action="store_true", help="replace --out / --heatmap files that exist")
     p.set_defaults(run=run)
 
 
@@ -33,11 +35,15 @@ def run(args) -> int:
     from workbench.data.images import to_uint8_rgb, write_png
     from workbench.catalog.registry import parse_assignments
     from workbench.runs.atomic import atomic_path
+    from workbench.runs.outputs import check_output_path
 
     if not 0.0 <= args.alpha <= 1.0:
         raise WorkbenchError(f"--alpha {args.alpha} must be between 0 and 1")
+    args.out = check_output_path(args.out, force=args.force, example="overlay.png")
     if not args.out.lower().endswith(".png"):
         raise WorkbenchError(f"--out {args.out} must be a .png file")
+    if args.heatmap:
+        args.heatmap = check_output_path(args.heatmap, force=args.force, example="heatmap.npy")
     methods = [m.strip() for m in args.compare.split(",") if m.strip()] if args.compare else [args.method]
     for method in methods:
         xai.method_info(method)  # unknown names fail before the model loads

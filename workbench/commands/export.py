@@ -11,6 +11,7 @@ def register(sub) -> None:
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("--out", required=True)
     p.add_argument("--no-verify", action="store_true", help="skip reloading the export")
+    p.add_argument("--force", action="store_true", help="replace an earlier export at --out")
     p.set_defaults(run=run)
 
 
@@ -21,9 +22,15 @@ def run(args) -> int:
     from workbench.models.io import load_model
     from workbench.quiet import import_tensorflow
 
+    from workbench.runs.outputs import check_output_path
+
+    kind = "file" if args.format == "keras" else "directory"
+    marker = "" if args.format == "keras" else "saved_model.pb"
+    # refused before the model (and TensorFlow) loads; export_model checks again
+    args.out = check_output_path(args.out, kind, force=args.force, marker=marker, example="model.keras")
     import_tensorflow()
     model = load_model(args.model_file)
-    export_model(model, args.format, args.out)
+    export_model(model, args.format, args.out, force=args.force)
     print(f"wrote {args.out}")
     if not args.no_verify:
         from workbench.inference import input_shape

@@ -19,12 +19,15 @@ def run(args) -> int:
     if args.json:
         emit_json([{"path": r.path, "model": r.model, "data": r.data, "sweep": r.sweep,
                     "epochs_done": r.epochs_done, "epochs_planned": r.epochs_planned,
-                    "differs": r.differs, "final": r.final} for r in runs])
+                    "differs": r.differs, "final": r.final, "damaged": r.damaged or None} for r in runs])
         return 0
     if not runs:
         print("no runs found")
         return 0
     for r in runs:
+        if r.damaged:  # listed, not fatal: the other runs are still shown
+            print(f"{r.name:<32} DAMAGED: {r.damaged}")
+            continue
         metrics = "  ".join(f"{k}={v:.4f}" for k, v in sorted(r.final.items()))
         print(f"{r.name:<32} {r.model:<14} {r.epochs_done}/{r.epochs_planned}  {r.differs_text:<28} {metrics}")
     return 0

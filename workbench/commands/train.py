@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from workbench.errors import WorkbenchError
@@ -28,6 +29,8 @@ def register(sub) -> None:
                    help="no graph tracing: slower batches, instant start (debugging, quick looks)")
     p.add_argument("--out", help="run directory to create")
     p.add_argument("--resume", metavar="RUN_DIR", help="continue a stopped or killed run")
+    p.add_argument("--force", action="store_true",
+                   help="replace the run already in --out (its model, history and resume point)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -56,8 +59,15 @@ def run(args) -> int:
     config = TrainConfig(args.model, args.data, args.epochs, args.batch_size, args.seed, hparams,
                          options, args.val_split, args.device, args.mixed_precision, args.out,
                          args.steps_per_epoch, args.eager).validate()
+    dataset = job.load_dataset(config)  # bad data is reported before TensorFlow loads
+    from workbench.data import checks
+
+    full_list = os.path.join(config.out, checks.PROBLEM_FILE)  # written once the run folder exists
+    for line in checks.data_report(dataset, config.val_split).lines(full_list):
+        print(line, file=sys.stderr)
     import_tensorflow()
-    result = job.run_training(config, emit=ProgressPrinter(args.quiet))
+    result = job.run_training(config, emit=ProgressPrinter(args.quiet, dataset), dataset=dataset,
+                              force=args.force)
     return _summary(result)
 
 
@@ -73,14 +83,21 @@ def _summary(result) -> int:
 class ProgressPrinter:
     """Run events -> a tqdm progress bar over all batches, and one line per epoch."""
 
-    def __init__(self, quiet: bool = False):
+    def __init__(self, quiet: bool = False, dataset=None):
         self.quiet = quiet
         self.bar = None
+        self.dataset = dataset  # its problem list goes into the run folder once that exists
+        self.run_dir = ""
+        self.views_shown: set[str] = set()  # a view refreshed every epoch is announced once
 
     def __call__(self, event) -> None:
         from workbench.training import events
 
         if isinstance(event, events.RunStarted):
+            if self.dataset is not None:
+                from workbench.data.checks import write_problem_list
+
+                write_problem_list(self.dataset, event.run_dir)
             self._start(event)
         elif isinstance(event, events.BatchEnd) and self.bar is not None:
             self.bar.update(1)
@@ -90,11 +107,27 @@ class ProgressPrinter:
             self._write(f"epoch {event.epoch + 1}: {line}  ({event.seconds:.1f}s)")
         elif isinstance(event, (events.Status, events.Text)):
             self._write(event.text if isinstance(event, events.Status) else f"{event.title}: {event.text}")
+        elif isinstance(event, events.View):
+            self._announce_view(event)
         elif isinstance(event, events.Finished) and self.bar is not None:
             self.bar.close()
 
+    def _announce_view(self, event) -> None:
+        """``view NAME → PATH`` the first time a view appears (``png`` is set by the ViewRecorder)."""
+        import os
+
+        from workbench.views.store import VIEWS_DIR
+
+        path = getattr(event, "png", "") or os.path.join(self.run_dir, VIEWS_DIR, f"{event.name}.png")
+        if path not in self.views_shown:
+            self.views_shown.add(path)
+            arrow = "\u2192" if "utf" in (getattr(sys.stderr, "encoding", "") or "").lower() else "->"
+            self._write(f"view {event.name} {arrow} {path}")
+
     def _start(self, event) -> None:
         from tqdm import tqdm
+
+        self.run_dir = event.run_dir
 
         self._write(f"training on {event.device}: {event.params:,} parameters, "
                     f"epochs {event.initial_epoch + 1}-{event.epochs}, run dir {event.run_dir}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +54,18 @@ class Dataset:
     skipped: list[str] = field(default_factory=list)
     #: Per-feature mean and std used to standardise tabular data (kept for prediction).
     scaler: dict | None = None
+    #: A stable id per sample (``cat/001.png``, ``digits:17``, ``mnist:test:5``, ``t.csv:12``),
+    #: so a mark names it and ``--data-option exclude=FILE`` can leave it out; None: no ids.
+    ids_train: np.ndarray | None = None
+    ids_val: np.ndarray | None = None
+    #: The folder file-path ids are relative to (class folders), else None.
+    root: str | None = None
+
+    def sample_path(self, sample_id: str) -> str | None:
+        """The absolute file behind ``sample_id`` (class folders), else None."""
+        if self.root is None:
+            return None
+        return os.path.abspath(os.path.join(self.root, *str(sample_id).split("/")))
 
     def class_counts(self) -> dict[str, int]:
         """Samples per class over both splits (classification only)."""
@@ -63,8 +76,13 @@ class Dataset:
         return {name: int(n) for name, n in zip(self.info.class_names, counts)}
 
 
-def split(x: np.ndarray, y: np.ndarray, val_fraction: float, seed: int, stratify: bool = True):
-    """Shuffle and split into train/validation; stratified for class labels."""
+def split(x: np.ndarray, y: np.ndarray, val_fraction: float, seed: int, stratify: bool = True,
+          ids=None):
+    """Shuffle and split into train/validation; stratified for class labels.
+
+    Returns ``x_train, y_train, x_val, y_val``; with ``ids`` (one per sample) also
+    ``ids_train, ids_val`` as arrays of str, drawn exactly as the samples are.
+    """
     from workbench.errors import WorkbenchError
 
     if not 0.0 <= val_fraction < 1.0:
@@ -83,6 +101,13 @@ def split(x: np.ndarray, y: np.ndarray, val_fraction: float, seed: int, stratify
         order = rng.permutation(len(x))
         val_mask = np.zeros(len(x), bool)
         val_mask[order[: int(round(len(x) * val_fraction))]] = True
+    if val_fraction > 0 and not val_mask.any():  # every validation metric would be missing
+        raise WorkbenchError(
+            f"validation fraction {val_fraction:g} leaves no sample for validation ({len(x)} "
+            "sample(s), too few per class); add samples or use a validation fraction of 0")
     train_idx = rng.permutation(np.flatnonzero(~val_mask))
     val_idx = np.flatnonzero(val_mask)
-    return x[train_idx], y[train_idx], x[val_idx], y[val_idx]
+    if ids is None:
+        return x[train_idx], y[train_idx], x[val_idx], y[val_idx]
+    ids = np.asarray(ids, dtype=str)
+    return x[train_idx], y[train_idx], x[val_idx], y[val_idx], ids[train_idx], ids[val_idx]

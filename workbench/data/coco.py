@@ -29,6 +29,7 @@ register(DatasetSpec(
     "COCO JSON annotations of your own images (options: path = the .json file, "
     "image_dir, image_size).",
     "workbench.data.coco:load_coco_dataset", needs_path=True,
+    options=("image_dir", "image_size"),
 ))
 
 
@@ -47,9 +48,18 @@ def _categories(json_path: str, payload: dict, problems: list) -> dict[int, int]
     for index, cat in enumerate(payload.get("categories") or []):
         if not isinstance(cat, dict) or "id" not in cat or "name" not in cat:
             problems.append(f"{json_path}: category {index + 1} lacks 'id' or 'name'; skipped")
+        elif not _is_id(cat["id"]):
+            problems.append(f"{json_path}: category {index + 1} has id {cat['id']!r}, not a "
+                            "whole number; skipped")
         else:
             valid[cat["id"]] = str(cat["name"])
     return valid
+
+
+def _is_id(value) -> bool:
+    """COCO ids are whole numbers; a list, text or a float would not match anything (or,
+    unhashable, would crash the lookup)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _annotation_box(ann) -> list[float]:
@@ -80,6 +90,9 @@ def load_coco(json_path: str, image_dir: str | None = None,
         if not isinstance(img, dict) or "id" not in img or "file_name" not in img:
             problems.append(f"{json_path}: image entry {index + 1} lacks 'id' or 'file_name'; "
                             "skipped")
+        elif not _is_id(img["id"]):
+            problems.append(f"{json_path}: image entry {index + 1} has id {img['id']!r}, not a "
+                            "whole number; skipped")
         else:
             images[img["id"]] = img
     for index, ann in enumerate(payload.get("annotations", [])):
@@ -87,6 +100,9 @@ def load_coco(json_path: str, image_dir: str | None = None,
         where = f"{json_path}: annotation {number}"
         if not isinstance(ann, dict) or "image_id" not in ann or "category_id" not in ann:
             problems.append(f"{where} lacks 'image_id' or 'category_id'; dropped")
+        elif not _is_id(ann["image_id"]) or not _is_id(ann["category_id"]):
+            problems.append(f"{where} has image_id {ann['image_id']!r} and category_id "
+                            f"{ann['category_id']!r}: both must be whole numbers; dropped")
         elif ann["image_id"] not in images:
             problems.append(f"{where} refers to unknown image id {ann['image_id']}; dropped")
         elif ann["category_id"] not in categories:
@@ -127,7 +143,8 @@ def _record(image_id, path: str, image: np.ndarray, annotations, cat_ids, proble
         if with_masks:
             try:
                 mask = _mask(ann, box, height, width)
-            except (WorkbenchError, TypeError, ValueError) as exc:
+            except (WorkbenchError, TypeError, ValueError, OverflowError, IndexError,
+                    KeyError) as exc:
                 problems.append(f"{where}: unreadable segmentation ({exc}); dropped")
                 continue
         boxes.append(box)

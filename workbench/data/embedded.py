@@ -10,12 +10,12 @@ from workbench.data.registry import DatasetSpec, register
 register(DatasetSpec(
     "digits", "image", "classification",
     "scikit-learn handwritten digits: 1,797 grayscale 8x8 images of 0-9 (embedded).",
-    "workbench.data.embedded:load_digits",
+    "workbench.data.embedded:load_digits", options=(),
 ))
 register(DatasetSpec(
     "iris", "tabular", "classification",
     "Fisher's iris: 150 flowers, 4 measurements, 3 species (embedded).",
-    "workbench.data.embedded:load_iris",
+    "workbench.data.embedded:load_iris", options=(),
 ))
 
 
@@ -27,7 +27,7 @@ def load_digits(options: dict, seed: int, val_fraction: float) -> Dataset:
     y = bunch.target.astype(np.int64)
     info = DataInfo("digits", "image", "classification", (8, 8, 1),
                     tuple(str(d) for d in range(10)))
-    return Dataset(info, *split(x, y, val_fraction, seed))
+    return with_ids(info, split(x, y, val_fraction, seed, ids=indexed_ids("digits", len(x))))
 
 
 def load_iris(options: dict, seed: int, val_fraction: float) -> Dataset:
@@ -38,7 +38,18 @@ def load_iris(options: dict, seed: int, val_fraction: float) -> Dataset:
     y = bunch.target.astype(np.int64)
     info = DataInfo("iris", "tabular", "classification", (x.shape[1],),
                     tuple(str(n) for n in bunch.target_names), tuple(bunch.feature_names))
-    return standardized(Dataset(info, *split(x, y, val_fraction, seed)))
+    return standardized(with_ids(info, split(x, y, val_fraction, seed, ids=indexed_ids("iris", len(x)))))
+
+
+def indexed_ids(prefix: str, count: int, offset: int = 0) -> list[str]:
+    """``digits:0``, ``digits:1``, ...: the sample's index in the original array."""
+    return [f"{prefix}:{i}" for i in range(offset, offset + count)]
+
+
+def with_ids(info: DataInfo, parts, **extra) -> Dataset:
+    """A ``Dataset`` from ``split(..., ids=...)``'s six arrays."""
+    x_train, y_train, x_val, y_val, ids_train, ids_val = parts
+    return Dataset(info, x_train, y_train, x_val, y_val, ids_train=ids_train, ids_val=ids_val, **extra)
 
 
 def standardized(data: Dataset) -> Dataset:

@@ -18,7 +18,7 @@ from workbench.errors import WorkbenchError
 register(DatasetSpec(
     "folder", "image", "classification",
     "Your own images: a folder with one sub-folder per class (jpg, png, bmp).",
-    "workbench.data.folders:load_folder", needs_path=True,
+    "workbench.data.folders:load_folder", needs_path=True, options=("image_size",),
 ))
 
 DEFAULT_SIZE = 64
@@ -30,11 +30,12 @@ def load_folder(options: dict, seed: int, val_fraction: float) -> Dataset:
     if size < 4 or size > 1024:
         raise WorkbenchError(f"image_size={size} must be between 4 and 1024")
     files, labels, classes = _list_files(root)
-    images, kept, skipped = [], [], []
+    images, kept, ids, skipped = [], [], [], []
     for path, label in zip(files, labels):
         try:
             images.append(read_image(path))
             kept.append(label)
+            ids.append(sample_id(root, path))
         except WorkbenchError as error:
             skipped.append(str(error))
     if not images:
@@ -45,7 +46,14 @@ def load_folder(options: dict, seed: int, val_fraction: float) -> Dataset:
     y = np.asarray(kept, np.int64)
     info = DataInfo(os.path.basename(os.path.normpath(root)), "image", "classification",
                     shape, tuple(classes))
-    return Dataset(info, *split(x, y, val_fraction, seed), skipped=skipped)
+    x_train, y_train, x_val, y_val, ids_train, ids_val = split(x, y, val_fraction, seed, ids=ids)
+    return Dataset(info, x_train, y_train, x_val, y_val, skipped=skipped, ids_train=ids_train,
+                   ids_val=ids_val, root=os.path.abspath(root))
+
+
+def sample_id(root: str, path: str) -> str:
+    """``cat/001.png``: the path under ``root`` with ``/`` on every system (marks stay portable)."""
+    return os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def _list_files(root: str) -> tuple[list[str], list[int], list[str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.data.base import DataInfo, Dataset, split
+from workbench.data.embedded import indexed_ids, with_ids
 from workbench.data.registry import DatasetSpec, register
 from workbench.errors import WorkbenchError
 
@@ -31,7 +32,8 @@ _SOURCES = {
 
 for _name, (_module, _classes, _summary) in _SOURCES.items():
     register(DatasetSpec(_name, "image", "classification", _summary,
-                         "workbench.data.keras_datasets:load_keras_dataset", offline=False))
+                         "workbench.data.keras_datasets:load_keras_dataset", offline=False,
+                         options=("limit",)))
 
 
 def load_keras_dataset(options: dict, seed: int, val_fraction: float) -> Dataset:
@@ -42,15 +44,16 @@ def load_keras_dataset(options: dict, seed: int, val_fraction: float) -> Dataset
     (x_a, y_a), (x_b, y_b) = _download(name, module_name)
     x = np.concatenate([x_a, x_b])
     y = np.concatenate([y_a, y_b]).reshape(-1).astype(np.int64)
+    ids = np.asarray(indexed_ids(f"{name}:train", len(x_a)) + indexed_ids(f"{name}:test", len(x_b)))
     limit = int(options.get("limit") or 0)
     if limit:  # a quick look at a big set: a stratified-by-chance subset
         keep = np.random.default_rng(seed).permutation(len(x))[:limit]
-        x, y = x[keep], y[keep]
+        x, y, ids = x[keep], y[keep], ids[keep]
     if x.ndim == 3:
         x = x[..., None]
     x = x.astype(np.float32) / 255.0
     info = DataInfo(name, "image", "classification", tuple(x.shape[1:]), class_names)
-    return Dataset(info, *split(x, y, val_fraction, seed))
+    return with_ids(info, split(x, y, val_fraction, seed, ids=ids))
 
 
 def _download(name: str, module_name: str):

@@ -16,7 +16,7 @@ from typing import Any
 from workbench.errors import WorkbenchError
 
 #: Modules of this package that are helpers, not sources.
-_NOT_SOURCES = {"base", "registry", "images"}
+_NOT_SOURCES = {"base", "registry", "images", "checks"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,9 @@ class DatasetSpec:
     loader: str  # "module:function"
     offline: bool = True  # False: downloaded on first use, then cached
     needs_path: bool = False
+    #: The options the loader reads (besides the generic ones ``load`` handles itself);
+    #: ``None`` = not declared yet, so not checked. An option a source ignores is an error.
+    options: tuple[str, ...] | None = None
 
     def as_dict(self) -> dict:
         return {"name": self.name, "kind": self.kind, "task": self.task,
@@ -66,12 +69,22 @@ def resolve(source: str) -> tuple[DatasetSpec, dict]:
     """A dataset name or a path -> its spec and the options implied by the path.
 
     A folder with ``Annotations/`` is Pascal VOC, another folder holds class
-    sub-folders, a ``.json`` file is COCO and a ``.csv`` file a table.
+    sub-folders (images, or sounds when they hold ``.wav`` files), a ``.txt`` file is a
+    text corpus, a ``.json`` file is COCO and a ``.csv`` file a table (an edge list when
+    its header has ``source`` and ``target``); a gymnasium id is an environment.
     """
     if os.path.isdir(source):
         if os.path.isdir(os.path.join(source, "Annotations")):  # Pascal VOC layout
             return get("voc"), {"path": source}
+        from workbench.data.audio import is_audio_folder
+
+        if is_audio_folder(source):  # class sub-folders of .wav files
+            return get("audiofolder"), {"path": source}
         return get("folder"), {"path": source}
+    if source.lower().endswith(".txt"):
+        if not os.path.exists(source):
+            raise WorkbenchError(f"text file not found: {source}")
+        return get("textfile"), {"path": source}
     if source.lower().endswith(".json"):
         if not os.path.exists(source):
             raise WorkbenchError(f"COCO annotation file not found: {source}")
@@ -79,7 +92,16 @@ def resolve(source: str) -> tuple[DatasetSpec, dict]:
     if source.lower().endswith(".csv"):
         if not os.path.exists(source):
             raise WorkbenchError(f"CSV file not found: {source}")
-        return get("csv"), {"path": source}
+        from workbench.data.graphs import is_edge_list
+
+        return get("edges" if is_edge_list(source) else "csv"), {"path": source}
+    _load_sources()
+    if source not in _SPECS:  # any id in gymnasium's registry is an environment source
+        from workbench.data.environments import gym_spec_for
+
+        spec = gym_spec_for(source)
+        if spec is not None:
+            return spec, {"env_id": source}
     return get(source), {}
 
 
@@ -89,10 +111,40 @@ def load(source: str, options: dict[str, Any] | None = None, seed: int = 0,
     from workbench.catalog.registry import load_symbol
 
     spec, implied = resolve(source)
+    check_options(spec, options or {})
     merged = {"_spec_name": spec.name, **implied, **(options or {})}
     if spec.needs_path and not merged.get("path"):
         raise WorkbenchError(f"dataset {spec.name!r} needs a path")
-    return load_symbol(spec.loader)(merged, seed, val_fraction)
+    exclude = merged.pop("exclude", None)
+    if exclude:  # a marks CSV: its samples ("mislabelled" or "drop") leave both splits
+        from workbench.evaluation.marks import exclude_marked, read_marks
+
+        marks = read_marks(str(exclude))  # a missing or malformed file fails before the data loads
+    dataset = load_symbol(spec.loader)(merged, seed, val_fraction)
+    if exclude:
+        dataset = exclude_marked(dataset, marks, os.path.basename(str(exclude)))
+    return dataset
+
+
+#: Options every source takes because ``load`` (or the path) handles them itself.
+GENERIC_OPTIONS = ("path", "exclude")
+
+
+def check_options(spec: DatasetSpec, options: dict) -> None:
+    """Refuse an option the source would silently ignore (a sentence naming the known ones)."""
+    if spec.options is None:  # a source that has not declared its options yet
+        return
+    known = set(spec.options) | set(GENERIC_OPTIONS)
+    for key in options:
+        if key in known or key.startswith("_"):
+            continue
+        if key == "image_size":
+            raise WorkbenchError(
+                f"dataset {spec.name!r} has a fixed image size, so image_size (--image-size) "
+                "does nothing there; it applies to image folders, VOC, COCO and shapes")
+        takes = f"it takes {', '.join(sorted(spec.options))}" if spec.options \
+            else "it takes no options"
+        raise WorkbenchError(f"dataset {spec.name!r} has no option {key!r}; {takes}")
 
 
 def _load_sources() -> None:

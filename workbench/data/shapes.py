@@ -28,7 +28,7 @@ register(DatasetSpec(
     "shapes", "image", "detection",
     "Synthetic circles, squares and triangles with boxes, labels and instance masks "
     "(embedded; options: count, image_size, max_objects).",
-    "workbench.data.shapes:load_shapes",
+    "workbench.data.shapes:load_shapes", options=("count", "image_size", "max_objects"),
 ))
 
 
@@ -233,10 +233,15 @@ def assemble(name: str, records: list[dict], class_names, problems: list,
     ``image_size`` resizes every image (and its boxes and masks) on load, which keeps a
     large folder in memory at a fraction of the cost.
     """
+    detail = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
     if not records:
-        detail = "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
         raise WorkbenchError(f"no image of {name} could be loaded" +
                              (f": {detail}" if detail else ""))
+    if not any(len(r["boxes"]) for r in records):
+        # Images without a single object train nothing and evaluate to mAP = nan: refuse.
+        raise WorkbenchError(f"no annotation of {name} could be used, so there is nothing to "
+                             "train or evaluate on" + (f": {detail}" if detail else
+                                                       " (the file lists no objects)"))
     data = DetectionData(
         [r["image"] for r in records],
         [np.asarray(r["boxes"], np.float32).reshape(-1, 4) for r in records],

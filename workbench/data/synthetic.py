@@ -38,25 +38,25 @@ register(DatasetSpec(
     "polynomial", "tabular", "regression",
     "Noisy samples of y = 30x^2 + 0.5x + 0.2 on x in [-1, 1] (options: samples, noise, "
     "coefficients highest power first, e.g. '30,0.5,0.2').",
-    "workbench.data.synthetic:load_polynomial",
+    "workbench.data.synthetic:load_polynomial", options=("samples", "noise", "coefficients"),
 ))
 register(DatasetSpec(
     "linear", "tabular", "regression",
     "Noisy samples of y = 2x - 1 on x in [-1, 1] (options: samples, noise, coefficients).",
-    "workbench.data.synthetic:load_polynomial",
+    "workbench.data.synthetic:load_polynomial", options=("samples", "noise", "coefficients"),
 ))
 for _gate in GATES:
     register(DatasetSpec(
         _gate, "tabular", "classification",
         f"The {_gate.upper()} gate's truth table: 4 points of 2 binary inputs, repeated for "
         "training; validated on the 4 points themselves (option: repeat).",
-        "workbench.data.synthetic:load_gate",
+        "workbench.data.synthetic:load_gate", options=("repeat",),
     ))
 register(DatasetSpec(
     "binary_addition", "sequence", "sequence",
     "Binary addition a + b, one bit pair per time step, least significant first; the target "
     "is the sum's bit at each step (options: samples, bits).",
-    "workbench.data.synthetic:load_binary_addition",
+    "workbench.data.synthetic:load_binary_addition", options=("samples", "bits"),
 ))
 
 

@@ -26,6 +26,7 @@ register(DatasetSpec(
     "Pascal VOC XML annotations of your own images (options: path = a VOC folder or a "
     "folder of .xml files, image_dir, image_size).",
     "workbench.data.voc:load_voc_dataset", needs_path=True,
+    options=("image_dir", "image_size"),
 ))
 
 

@@ -17,12 +17,23 @@ from workbench.runs.atomic import atomic_path
 FORMATS = ("keras", "savedmodel")
 
 
-def export_model(model, fmt: str, path: str) -> str:
-    """Write ``model`` to ``path`` in ``fmt``; returns the path written."""
+def export_model(model, fmt: str, path: str, force: bool = False) -> str:
+    """Write ``model`` to ``path`` in ``fmt``; returns the path written.
+
+    An existing export at ``path`` is replaced only with ``force`` (and a SavedModel only
+    over an earlier SavedModel); a run directory or its own files never are
+    (``workbench.runs.outputs``). The new export takes the old one's place in one step.
+    """
+    from workbench.runs.outputs import check_output_path
+
     if fmt not in FORMATS:
         raise WorkbenchError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt == "keras" and not path.endswith(".keras"):
-        raise WorkbenchError(f"a Keras model file must end in .keras, got {path}")
+    if fmt == "keras":
+        path = check_output_path(path, "file", force=force, example="model.keras")
+        if not path.endswith(".keras"):
+            raise WorkbenchError(f"a Keras model file must end in .keras, got {path}")
+    else:
+        path = check_output_path(path, "directory", force=force, marker="saved_model.pb")
     try:
         with atomic_path(path) as tmp:
             if fmt == "keras":

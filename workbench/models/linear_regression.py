@@ -16,6 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.layers.polynomial_features import PolynomialFeatures
 from workbench.models.common import output_layer
 from workbench.training import events
+from workbench.views.types import Text
 
 
 def build_linear_regression(hp: dict, info) -> keras.Model:
@@ -75,6 +76,25 @@ def equation(model, feature_names=(), digits: int = 4) -> str:
     return f"y = {text}"
 
 
+def equation_mathtext(model, feature_names=(), digits: int = 4) -> str:
+    """The same equation as a mathtext formula: ``"y = 30.01\\,x^{2} + 0.4913\\,x + 0.2087"``."""
+    text = ""
+    for term, value in fitted_coefficients(model, feature_names).items():
+        number = f"{abs(value):.{digits}g}" + ("" if term == "1" else r"\," + _math_term(term))
+        text += (" - " if value < 0 else " + ") + number if text else ("-" if value < 0 else "") + number
+    return f"y = {text}"
+
+
+def _math_term(term: str) -> str:
+    """``"x^2"`` -> ``"x^{2}"``; a longer feature name upright, its special characters escaped."""
+    name, _, power = term.partition("^")
+    if len(name) > 1:
+        for char in "\\_%$#&{}":
+            name = name.replace(char, "\\" + char)
+        name = r"\mathrm{" + name.replace(" ", r"\ ") + "}"
+    return f"{name}^{{{power}}}" if power else name
+
+
 def train_and_report_equation(ctx):
     """The standard ``fit``, then a ``Text`` event with the fitted equation."""
     from workbench.training.job import build_compiled, fit_arrays
@@ -89,14 +109,21 @@ train_and_report_equation.resumable = True  # it trains through fit_arrays
 
 
 class _EquationReport(keras.callbacks.Callback):
-    """Emits the fitted equation when training ends (also after Stop or early stopping)."""
+    """Emits the fitted equation when training ends (also after Stop or early stopping):
+    as a line of text for logs, and as an ``equation`` view (a formula) for the run directory."""
 
     def __init__(self, emit, feature_names):
         super().__init__()
         self.emit, self.feature_names = emit, feature_names
+        self.epochs_done = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs_done = epoch + 1
 
     def on_train_end(self, logs=None):
         self.emit(events.Text("Fitted equation", equation(self.model, self.feature_names)))
+        self.emit(events.View("equation", Text(equation_mathtext(self.model, self.feature_names), math=True),
+                              "Fitted equation", self.epochs_done))
 
 
 def _degree(model) -> int:

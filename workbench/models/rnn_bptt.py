@@ -34,6 +34,7 @@ import numpy as np
 from workbench.errors import WorkbenchError
 from workbench.layers.elman_rnn import ACTIVATIONS, ElmanRNN
 from workbench.training import events
+from workbench.views.types import Curves
 
 PARAMS = ("w_in", "w", "b", "w_out", "c")
 DEFAULT_RADII = (0.5, 0.9, 1.0, 1.1, 1.5)
@@ -211,10 +212,10 @@ def train_rnn_bptt(ctx):
     steps = min(steps, config.steps_per_epoch) if config.steps_per_epoch else steps
     ctx.emit(events.RunStarted(ctx.run_dir.path, config.to_dict(), "CPU (numpy BPTT)", config.epochs, 0,
                                steps, int(model.count_params())))
-    ctx.emit(events.Figure("Gradient norm ||dL/dz_t|| over time steps (loss at the last step)",
-                           gradient_norm_curves(steps=hp["curve_steps"], hidden=hp["hidden_units"],
-                                                activation=hp["activation"], seed=config.seed),
-                           "time step t", "||dL/dz_t||"))
+    curves = gradient_norm_curves(steps=hp["curve_steps"], hidden=hp["hidden_units"],
+                                  activation=hp["activation"], seed=config.seed)
+    ctx.emit(events.View("gradient_norms", Curves(curves, "time step t", "||dL/dz_t||", log_y=True),
+                         "Gradient norm ||dL/dz_t|| over time steps (loss at the last step)"))
     rng = np.random.default_rng(config.seed)
     best, waited, stopped, early = math.inf, 0, False, False
     for epoch in range(config.epochs):

@@ -33,6 +33,8 @@ class RunRecord:
     modified: float
     sweep: str = ""  # the sweep folder's name when the run is part of a comparison run
     differs: dict = field(default_factory=dict)
+    #: Why the run cannot be used (a sentence naming the damaged file); "" for a good run.
+    damaged: str = ""
 
     @property
     def name(self) -> str:
@@ -56,26 +58,31 @@ class RunRecord:
         return list(xs[:len(ys)]), list(ys)
 
 
-def read_run(path: str, sweep: str = "") -> RunRecord | None:
-    """The run in ``path``, or None when it is not a readable run directory."""
+def read_run(path: str, sweep: str = "") -> RunRecord:
+    """The run in ``path``; a damaged one (unreadable config.json or history.json) is a
+    record with ``damaged`` set to the sentence that names the file, so one bad run
+    never hides the others."""
+    from workbench.runs.damage import read_config, read_history
+
+    path = os.path.abspath(path)
+    config_path, history_path = os.path.join(path, "config.json"), os.path.join(path, "history.json")
+    modified = max((os.path.getmtime(p) for p in (config_path, history_path) if os.path.exists(p)),
+                   default=0.0)
+    record = RunRecord(path=path, model="?", data="?", config={}, history={}, epochs_planned=0,
+                       modified=modified, sweep=sweep)
     try:
-        with open(os.path.join(path, "config.json"), encoding="utf-8") as handle:
-            config = json.load(handle)
-        history_path = os.path.join(path, "history.json")
-        history = {}
-        if os.path.isfile(history_path):
-            with open(history_path, encoding="utf-8") as handle:
-                history = json.load(handle)
-        modified = max(os.path.getmtime(os.path.join(path, name))
-                       for name in ("config.json", "history.json") if os.path.exists(os.path.join(path, name)))
-    except (OSError, ValueError):
-        return None  # half-written or foreign folders are skipped, not fatal
-    if not isinstance(config, dict) or not isinstance(history, dict):
-        return None
-    return RunRecord(path=os.path.abspath(path), model=str(config.get("model", "?")),
-                     data=os.path.basename(str(config.get("data", "?"))), config=config,
-                     history=history, epochs_planned=int(config.get("epochs", 0) or 0),
-                     modified=modified, sweep=sweep)
+        config = read_config(config_path)
+    except WorkbenchError as error:
+        record.damaged = str(error)
+        return record
+    record.config, record.model = config, config["model"]
+    record.data = os.path.basename(str(config.get("data", "?")))
+    record.epochs_planned = int(config.get("epochs", 0) or 0)
+    try:
+        record.history = read_history(history_path) if os.path.lexists(history_path) else {}
+    except WorkbenchError as error:  # the settings are still worth showing
+        record.damaged = str(error)
+    return record
 
 
 def scan_runs(roots) -> list[RunRecord]:
@@ -85,22 +92,28 @@ def scan_runs(roots) -> list[RunRecord]:
     for root in roots:
         if not os.path.isdir(root):
             continue
-        for name in sorted(os.listdir(root)):
+        for name in _entries(root):
             path = os.path.join(root, name)
             if os.path.isfile(os.path.join(path, "config.json")):
                 record = read_run(path)
-                if record:
-                    found.setdefault(record.path, record)
+                found.setdefault(record.path, record)
             elif os.path.isdir(path):
-                for child in sorted(os.listdir(path)):
+                for child in _entries(path):
                     inner = os.path.join(path, child)
                     if os.path.isfile(os.path.join(inner, "config.json")):
                         record = read_run(inner, sweep=name)
-                        if record:
-                            found.setdefault(record.path, record)
+                        found.setdefault(record.path, record)
     runs = sorted(found.values(), key=lambda r: (r.modified, r.path), reverse=True)
     mark_differences(runs)
     return runs
+
+
+def _entries(folder: str) -> list[str]:
+    """A folder's names, sorted; none when it cannot be read (another user's folder)."""
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:
+        return []
 
 
 def mark_differences(runs: list[RunRecord]) -> None:
@@ -110,7 +123,8 @@ def mark_differences(runs: list[RunRecord]) -> None:
 
     by_model: dict[str, list[RunRecord]] = {}
     for run in runs:
-        by_model.setdefault(run.model, []).append(run)
+        if not run.damaged:  # a damaged run has no settings to compare
+            by_model.setdefault(run.model, []).append(run)
     for model, group in by_model.items():
         try:
             defaults = catalog.get(model).resolve()

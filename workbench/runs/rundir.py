@@ -5,7 +5,9 @@
     RUN_DIR/model.keras        the trained model (also after Stop)
     RUN_DIR/info.json          the data's metadata (classes, input shape, scaler) for prediction
     RUN_DIR/checkpoint/        the resume point: state.json names the last complete epoch's
-                               variables (model and optimizer), see training/checkpoints.py
+                               snapshot (networks, optimizers, trainer state) and keeps the
+                               one before as a fallback, see training/checkpoints.py
+    RUN_DIR/NAME.keras         each further network of a trainer that has several
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 
 from workbench.errors import WorkbenchError
+from workbench.runs import damage
 from workbench.runs.atomic import read_json, write_json
 
 
@@ -37,16 +40,40 @@ class RunDir:
     def read_config(self) -> dict:
         if not os.path.isfile(self.config):
             raise WorkbenchError(f"{self.path} is not a run directory (no config.json)")
-        return read_json(self.config)
+        return damage.read_config(self.config)  # a damaged file is a sentence naming it
 
     def read_state(self) -> dict | None:
-        """The resume point, or None when no epoch has completed yet."""
+        """The resume point, or None when no epoch has completed yet; a damaged
+        ``state.json`` gives a sentence (``training.checkpoints.resume_point`` falls back
+        to the checkpoint files themselves)."""
         if not os.path.isfile(self.state):
             return None
-        return read_json(self.state)
+        try:
+            state = read_json(self.state)
+        except (OSError, ValueError) as error:
+            raise WorkbenchError(f"{self.state} is damaged ({type(error).__name__})") from None
+        if (not isinstance(state, dict) or not isinstance(state.get("epochs_done"), int)
+                or not isinstance(state.get("checkpoint"), str) or not isinstance(state.get("history", {}), dict)):
+            raise WorkbenchError(f"{self.state} is damaged (not a resume state)")
+        return state
+
+    def checkpoint_files(self) -> list[tuple[int, str]]:
+        """(epochs done, path) of every checkpoint file on disk, newest first."""
+        if not os.path.isdir(self.checkpoint_dir):
+            return []
+        found = []
+        for name in os.listdir(self.checkpoint_dir):
+            stem, ext = os.path.splitext(name)
+            if ext == ".npz" and stem.startswith("epoch-") and stem[6:].isdigit():
+                found.append((int(stem[6:]), os.path.join(self.checkpoint_dir, name)))
+        return sorted(found, reverse=True)
 
     def read_history(self) -> dict:
-        return read_json(self.history) if os.path.isfile(self.history) else {}
+        return damage.read_history(self.history) if os.path.isfile(self.history) else {}
+
+    def read_info(self) -> dict:
+        """The data's metadata (class names, input shape, scaler); {} when absent."""
+        return damage.read_info(self.info) if os.path.lexists(self.info) else {}
 
     def write_history(self, history: dict) -> None:
         write_json(self.history, history)
@@ -55,14 +82,24 @@ class RunDir:
         return os.path.join(self.checkpoint_dir, f"epoch-{epochs_done:05d}.npz")
 
     def mark_checkpoint(self, epochs_done: int, history: dict) -> None:
-        """Point the resume state at a checkpoint written before, then drop older ones.
+        """Point the resume state at a checkpoint written before; keep the one before it
+        (a fallback should the newest be damaged) and drop older ones.
 
-        The model file is complete before state.json names it, so a kill at any moment
-        leaves a state that names a whole file.
+        The checkpoint file is complete before state.json names it, so a kill at any
+        moment leaves a state that names a whole file.
         """
-        current = self.checkpoint_path(epochs_done)
-        write_json(self.state, {"epochs_done": epochs_done, "checkpoint": os.path.basename(current),
-                                "history": history})
-        for name in os.listdir(self.checkpoint_dir):
-            if name.endswith(".npz") and name != os.path.basename(current):
-                os.unlink(os.path.join(self.checkpoint_dir, name))
+        current = os.path.basename(self.checkpoint_path(epochs_done))
+        try:
+            previous = self.read_state()
+        except WorkbenchError:
+            previous = None
+        keep = {current}
+        state = {"epochs_done": epochs_done, "checkpoint": current, "history": history}
+        if previous and previous["checkpoint"] != current and previous["epochs_done"] < epochs_done:
+            keep.add(previous["checkpoint"])
+            state["previous"] = {"epochs_done": previous["epochs_done"],
+                                 "checkpoint": previous["checkpoint"]}
+        write_json(self.state, state)
+        for _done, path in self.checkpoint_files():
+            if os.path.basename(path) not in keep:
+                os.unlink(path)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import threading
 import time
 
+import math
+
 import keras
 
-from workbench.training.checkpoints import snapshot
 from workbench.training import events
+from workbench.training.checkpoints import snapshot
 
 
 class EpochValidation(keras.callbacks.Callback):
@@ -60,6 +62,8 @@ class EventReporter(keras.callbacks.Callback):
         self._lock = threading.Lock()
         self._epoch_start = 0.0
         self._epoch_seconds: list[float] = []
+        #: The ``Diverged`` error of the first batch whose loss was NaN or infinite.
+        self.diverged = None
 
     @property
     def epoch_complete(self) -> bool:
@@ -67,7 +71,7 @@ class EventReporter(keras.callbacks.Callback):
         epoch is neither validated nor checkpointed). Decided once, by the first callback
         that asks at the epoch's end, so a Stop during that end does not undo the epoch."""
         if self._complete is None:
-            self._complete = self.step >= self.steps and not self.stopped
+            self._complete = self.step >= self.steps and not self.stopped and not self.diverged
         return self._complete
 
     @property
@@ -93,11 +97,28 @@ class EventReporter(keras.callbacks.Callback):
             self.model.stop_training = True
 
     def on_train_batch_end(self, batch, logs=None):
+        logs = dict(logs or {})
         with self._lock:
             self.step = max(self.step, batch + 1)
-        self.emit(events.BatchEnd(self.epoch, batch + 1, self.steps, dict(logs or {})))
+            if self.diverged is None and not math.isfinite(logs.get("loss", 0.0)):
+                self._diverge(self.epoch, batch + 1, logs)
+        self.emit(events.BatchEnd(self.epoch, batch + 1, self.steps, logs))
+
+    def _diverge(self, epoch: int, batch: int | None, logs: dict) -> None:
+        """Stop at once; the epoch is not complete, so it is neither validated nor checkpointed."""
+        from workbench.training.job import Diverged, check_finite
+
+        try:
+            check_finite(logs, epoch, batch)
+        except Diverged as error:
+            self.diverged = error
+            self.model.stop_training = True
 
     def on_epoch_end(self, epoch, logs=None):
+        if self.diverged is None and self._complete is None and logs:
+            numbers = {k: v for k, v in logs.items() if isinstance(v, (int, float))}
+            if not all(math.isfinite(v) for v in numbers.values()):
+                self._diverge(epoch, None, numbers)  # caught only at the epoch's end (validation)
         if not self.epoch_complete:
             return
         seconds = time.perf_counter() - self._epoch_start
@@ -108,18 +129,65 @@ class EventReporter(keras.callbacks.Callback):
 
 
 class ResumeCheckpoint(keras.callbacks.Callback):
-    """After each complete epoch: the variables (model and optimizer) and the history so far,
-    copied here and written to disk on a background thread."""
+    """After each complete epoch: the variables (model and optimizer), the early-stopping
+    counters and the history so far, copied here and written on a background thread."""
 
-    def __init__(self, writer, progress: EventReporter, history: dict):
+    def __init__(self, ctx, progress: EventReporter, early=None):
         super().__init__()
-        self.writer, self.progress, self.history = writer, progress, history
+        self.ctx, self.progress, self.early = ctx, progress, early
 
     def on_epoch_end(self, epoch, logs=None):
         if not self.progress.epoch_complete:
             return
-        record_epoch(self.history, epoch, logs or {})
-        self.writer.submit(epoch + 1, snapshot(self.model), self.history)
+        record_epoch(self.ctx.history, epoch, logs or {})
+        snap = snapshot(self.model)
+        if self.early is not None:
+            # EarlyStopping runs after this callback: count this epoch as it is about to.
+            snap.state["early_stopping"] = self.early.state_after(epoch, logs or {})
+        self.ctx.save_snapshot(epoch + 1, snap)
+
+
+class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
+    """Early stopping whose patience counter and best value survive a resume."""
+
+    def __init__(self, *args, state: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._resume_state = state
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        if self._resume_state:
+            self.wait = int(self._resume_state["wait"])
+            best = self._resume_state.get("best")
+            self.best = None if best is None else float(best)
+            self.best_epoch = int(self._resume_state.get("best_epoch", 0))
+
+    def state_after(self, epoch: int, logs: dict) -> dict:
+        """``wait``/``best`` as they will be once this callback has seen ``epoch``."""
+        if self.monitor_op is None:
+            self._set_monitor_op()
+        current = logs.get(self.monitor)
+        wait, best, best_epoch = self.wait, self.best, self.best_epoch
+        if current is not None:
+            wait += 1
+            if self._is_improvement(current, best):
+                wait, best, best_epoch = 0, float(current), epoch
+        return {"wait": int(wait), "best": None if best is None else float(best), "best_epoch": int(best_epoch)}
+
+
+def early_stopping(hp: dict, has_validation: bool, state: dict | None = None):
+    patience = hp.get("early_stopping", 0)
+    if not patience:
+        return None
+    return ResumableEarlyStopping(monitor="val_loss" if has_validation else "loss", patience=patience,
+                                  state=state)
+
+
+def standard_views(ctx) -> list:
+    """The task-level views (decision boundary, ...) a ``fit`` run shows while it trains."""
+    from workbench.views.callback import EpochViews
+
+    return [EpochViews(ctx.emit, ctx.dataset)]
 
 
 def record_epoch(history: dict, epoch: int, logs: dict) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -32,7 +33,7 @@ class TrainConfig:
             raise WorkbenchError(f"epochs={self.epochs} must be between 1 and 100000")
         if not 1 <= self.batch_size <= 65536:
             raise WorkbenchError(f"batch size {self.batch_size} must be between 1 and 65536")
-        if not 0.0 <= self.val_split < 1.0:
+        if not math.isfinite(self.val_split) or not 0.0 <= self.val_split < 1.0:
             raise WorkbenchError(f"validation split {self.val_split} must be in [0, 1)")
         if self.steps_per_epoch < 0:
             raise WorkbenchError(f"steps per epoch {self.steps_per_epoch} must be 0 or more")

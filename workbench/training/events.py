@@ -11,6 +11,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from workbench.views.types import View  # noqa: F401 - a run's typed views travel as events too
+
 
 @dataclass
 class RunStarted:

@@ -2,12 +2,19 @@
 
 The GUI (on a worker thread), the CLI and the tests all call ``run_training``. It
 never touches a widget: everything it has to say goes through ``emit``.
+
+A run directory is locked while a process trains into it, an existing run is replaced
+only when asked (``force``), and a resumed run continues exactly where the
+uninterrupted one would have been: the data order is a function of (seed, epoch) and
+the resume point holds every variable that decides what comes next (weights, seed
+generator states, optimizer slots and iteration count, the trainer's own state).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -15,11 +22,14 @@ from typing import Any
 from workbench import catalog
 from workbench.errors import WorkbenchError
 from workbench.runs.atomic import atomic_path, write_json
+from workbench.runs.lock import RunLock
 from workbench.runs.rundir import RunDir
 from workbench.training import events
+from workbench.training.checkpoints import (MAIN, CheckpointWriter, ResumePoint, Snapshot, apply_snapshot,
+                                            resume_point, take_snapshot)
 from workbench.training.config import TrainConfig
-from workbench.training.checkpoints import CheckpointWriter, restore
 from workbench.training.control import RunControl
+from workbench.training.data_order import epoch_stream, length, steps_per_epoch
 
 
 @dataclass
@@ -31,54 +41,125 @@ class TrainResult:
     dataset: Any = None
 
 
+class Diverged(WorkbenchError):
+    """The loss became NaN or infinite: the run stops, its last finite resume point stays."""
+
+
+#: What a run directory holds that a new run into it replaces (with ``force``).
+_RUN_FILES = ("config.json", "info.json", "history.json", "model.keras")
+_RUN_FOLDERS = ("checkpoint", "views")
+
+
 def run_training(config: TrainConfig, emit: events.Emit = events.ignore,
-                 control: RunControl | None = None, dataset=None) -> TrainResult:
-    """Train ``config.model`` on ``config.data``; ``dataset`` skips loading when already loaded."""
+                 control: RunControl | None = None, dataset=None, force: bool = False) -> TrainResult:
+    """Train ``config.model`` on ``config.data``; ``dataset`` skips loading when already loaded.
+
+    ``config.out`` must not hold a run already unless ``force`` (then it is replaced);
+    nothing is written before the data have loaded and the entry has accepted them.
+    """
     config.validate()
     control = control or RunControl()
     entry = catalog.get(config.model)
     hp = entry.resolve(config.hparams)
+    run_dir = RunDir(config.out or _default_run_dir(config))
+    _check_new_run(run_dir, force)
     dataset = dataset or load_dataset(config)
     fits, why = entry.accepts(dataset.info)
     if not fits:
         raise WorkbenchError(why)
-    run_dir = RunDir(config.out or _default_run_dir(config)).create()
-    write_json(run_dir.config, {**config.to_dict(), "out": run_dir.path, "hparams": hp})
-    write_json(run_dir.info, {**dataset.info.as_dict(), "scaler": getattr(dataset, "scaler", None),
-                              "model": entry.name})
-    context = TrainingContext(config, entry, hp, dataset, run_dir, emit, control)
-    seed_everything(config.seed)  # before any builder draws its initial weights
-    return _train(entry, context)
+    with RunLock(run_dir.path):
+        _check_new_run(run_dir, force)  # again, now that no one else can start one here
+        _clear_previous_run(run_dir)
+        run_dir.create()
+        write_json(run_dir.config, {**config.to_dict(), "out": run_dir.path, "hparams": hp})
+        write_json(run_dir.info, {**dataset.info.as_dict(), "scaler": getattr(dataset, "scaler", None),
+                                  "model": entry.name})
+        context = TrainingContext(config, entry, hp, dataset, run_dir, emit, control)
+        seed_everything(config.seed)  # before any builder draws its initial weights
+        return _train(entry, context)
 
 
 def resume_training(run_path: str, emit: events.Emit = events.ignore,
                     control: RunControl | None = None) -> TrainResult:
     """Continue a run from its last complete epoch (after Stop, a crash or ``kill -9``)."""
     run_dir = RunDir(run_path)
-    config = TrainConfig.from_dict(run_dir.read_config())
+    config = TrainConfig.from_dict(run_dir.read_config()).validate()
     config.out = run_dir.path
-    state = run_dir.read_state()
-    if state is None:  # killed before the first epoch ended: start again from scratch
-        return run_training(config, emit, control)
     control = control or RunControl()
     entry = catalog.get(config.model)
     if entry.trainer and not getattr(catalog.registry.load_symbol(entry.trainer), "resumable", False):
         raise WorkbenchError(f"{entry.name} uses its own training loop, which cannot be resumed")
     hp = entry.resolve(config.hparams)
+    with RunLock(run_dir.path):
+        point = resume_point(run_dir)
+        if point is None:  # killed before the first epoch ended: start again from scratch
+            return _restart(config, run_dir, emit, control)
+        dataset = load_dataset(config)
+        context = TrainingContext(config, entry, hp, dataset, run_dir, emit, control)
+        context.resume = point
+        context.history = point.history
+        context.initial_epoch = point.epochs_done
+        for note in point.notes:
+            emit(events.Status(note))
+        seed_everything(config.seed)  # the same initial draws; the snapshot then replaces them
+        return _train(entry, context)
+
+
+def _restart(config, run_dir, emit, control) -> TrainResult:
+    """A run with no complete epoch: its directory is started again, under the lock held."""
+    entry = catalog.get(config.model)
+    hp = entry.resolve(config.hparams)
     dataset = load_dataset(config)
     context = TrainingContext(config, entry, hp, dataset, run_dir, emit, control)
-    context.history = state["history"]
-    context.initial_epoch = int(state["epochs_done"])
-    context.resume_from = os.path.join(run_dir.checkpoint_dir, state["checkpoint"])
+    run_dir.create()
     seed_everything(config.seed)
     return _train(entry, context)
 
 
+def _check_new_run(run_dir: RunDir, force: bool) -> None:
+    if os.path.isfile(run_dir.path) or (os.path.exists(run_dir.path) and not os.path.isdir(run_dir.path)):
+        raise WorkbenchError(f"{run_dir.path} is a file, not a run directory; choose another --out")
+    if not os.path.isdir(run_dir.path) or force:
+        return
+    if os.path.exists(run_dir.config) or os.path.isdir(run_dir.checkpoint_dir):
+        raise WorkbenchError(f"{run_dir.path} already holds a run; resume it with --resume, choose "
+                             "another --out, or add --force to replace it")
+    foreign = [name for name in os.listdir(run_dir.path) if not name.startswith(".")]
+    if foreign:
+        raise WorkbenchError(f"{run_dir.path} is a folder with other files in it ({foreign[0]}, ...); "
+                             "choose an empty or new folder for the run")
+
+
+def _clear_previous_run(run_dir: RunDir) -> None:
+    """With ``force``: the old run's resume point goes first, so a kill part-way leaves
+    a directory that resumes as the old run from scratch or as the new one, never a mix."""
+    for folder in _RUN_FOLDERS:
+        path = os.path.join(run_dir.path, folder)
+        if os.path.isdir(path):
+            trash = os.path.join(run_dir.path, f".tmp-{os.getpid()}-old-{folder}")
+            os.replace(path, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+    if not os.path.isdir(run_dir.path):
+        return
+    for name in os.listdir(run_dir.path):
+        if name in _RUN_FILES or name.endswith(".keras"):
+            os.unlink(os.path.join(run_dir.path, name))
+
+
 def _train(entry, context: "TrainingContext") -> TrainResult:
-    """The entry's own training loop where it has one, else ``fit``."""
-    if entry.trainer:
-        return catalog.registry.load_symbol(entry.trainer)(context)
-    return fit_with_keras(context)
+    """The entry's own training loop where it has one, else ``fit``; views are written
+    into the run directory as they come."""
+    from workbench.views.store import ViewRecorder
+
+    recorder = ViewRecorder(context.run_dir.path, context.emit)
+    context.emit = recorder
+    try:
+        if entry.trainer:
+            return catalog.registry.load_symbol(entry.trainer)(context)
+        return fit_with_keras(context)
+    finally:
+        context.close_writer()
+        recorder.close()
 
 
 def seed_everything(seed: int) -> None:
@@ -99,8 +180,10 @@ class TrainingContext:
 
     A custom loop (RL, MCTS, MAML, ...) reports through ``emit``, polls
     ``control.stop_requested`` / ``control.wait_while_paused()`` between its steps,
-    calls ``end_epoch`` for each of its "epochs" (iterations, episodes), and returns
-    ``finish(model)``.
+    calls ``end_epoch`` for each of its "epochs" (iterations, episodes) and then
+    ``save_point`` with its networks and state, and returns ``finish(model, networks)``.
+    On resume, ``resume_snapshot()`` gives what to restore (``restore_networks`` assigns
+    it) and ``initial_epoch`` where to continue.
     """
 
     def __init__(self, config, entry, hp, dataset, run_dir, emit, control):
@@ -108,28 +191,91 @@ class TrainingContext:
         self.run_dir, self.emit, self.control = run_dir, emit, control
         self.history: dict = {}
         self.initial_epoch = 0
-        self.resume_from = ""
+        self.resume: ResumePoint | None = None
         self.started = time.perf_counter()
+        self._writer: CheckpointWriter | None = None
+
+    @property
+    def resume_from(self) -> str:
+        return self.resume.path if self.resume else ""
 
     def end_epoch(self, epoch: int, logs: dict, seconds: float = 0.0) -> None:
         from workbench.training.callbacks import record_epoch
 
+        check_finite(logs, epoch)
         record_epoch(self.history, epoch, logs)
         eta = seconds * (self.config.epochs - epoch - 1)
         self.emit(events.EpochEnd(epoch, {k: float(v) for k, v in logs.items()}, seconds, eta))
         self.run_dir.write_history(self.history)
 
-    def finish(self, model, stopped: bool = False, early_stopped: bool = False) -> TrainResult:
+    # -- resume points of trainers with several networks ---------------------------------------
+    @property
+    def writer(self) -> CheckpointWriter:
+        if self._writer is None:
+            self._writer = CheckpointWriter(self.run_dir)
+        return self._writer
+
+    def save_point(self, epochs_done: int, networks: dict, optimizers: dict | None = None,
+                   arrays: dict | None = None, state: dict | None = None) -> None:
+        """The resume point after ``epochs_done`` epochs: ``networks`` ({name: model}), their
+        ``optimizers`` ({name: optimizer}, by default each model's compiled one), and the
+        trainer's ``arrays`` (replay buffers, ...) and JSON ``state`` (counters, RNG states).
+        Copied now, written on a background thread."""
+        self.save_snapshot(epochs_done, take_snapshot(networks, optimizers, arrays, state))
+
+    def save_snapshot(self, epochs_done: int, snap: Snapshot) -> None:
+        self.writer.submit(epochs_done, snap, self.history)
+
+    def resume_snapshot(self) -> Snapshot | None:
+        return self.resume.snapshot if self.resume else None
+
+    def restore_networks(self, networks: dict, optimizers: dict | None = None) -> Snapshot | None:
+        """Assign the resume point to freshly built ``networks``; returns the snapshot (for
+        its ``arrays`` and ``state``), or None on a fresh run."""
+        if self.resume is None:
+            return None
+        self.emit(events.Status(f"resuming after epoch {self.initial_epoch}"))
+        apply_snapshot(self.resume.snapshot, networks, optimizers, where=self.resume.path)
+        return self.resume.snapshot
+
+    def close_writer(self) -> None:
+        """The last resume point is on disk before anyone is told the run ended."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.close()
+
+    def finish(self, model, stopped: bool = False, early_stopped: bool = False,
+               networks: dict | None = None) -> TrainResult:
+        """Save ``model`` as ``model.keras`` and each of ``networks`` as ``NAME.keras``."""
+        self.close_writer()
         model_path = ""
         if model is not None:
             model_path = self.run_dir.model
-            with atomic_path(model_path) as tmp:
-                model.save(tmp)
+            _save(model, model_path)
+        for name, network in (networks or {}).items():
+            if network is not model and name != MAIN:
+                _save(network, os.path.join(self.run_dir.path, f"{name}.keras"))
         self.run_dir.write_history(self.history)
         epochs_done = len(self.history.get("epoch", []))
         self.emit(events.Finished(self.run_dir.path, epochs_done, stopped, early_stopped,
                                   self.history, model_path))
         return TrainResult(model, self.history, self.run_dir.path, stopped, self.dataset)
+
+
+def _save(model, path: str) -> None:
+    with atomic_path(path) as tmp:
+        model.save(tmp)
+
+
+def check_finite(logs: dict, epoch: int, batch: int | None = None) -> None:
+    """A NaN or infinite loss (or metric) ends the run with a sentence that says where."""
+    bad = {k: v for k, v in logs.items() if isinstance(v, (int, float)) and not math.isfinite(v)}
+    if not bad:
+        return
+    where = f"epoch {epoch + 1}" + (f", batch {batch}" if batch is not None else "")
+    what = ", ".join(f"{k}={v}" for k, v in bad.items())
+    raise Diverged(f"training diverged at {where} ({what}); the run stopped and keeps its last "
+                   "finite resume point: lower learning_rate (or add clipnorm) and train again")
 
 
 def fit_with_keras(ctx: TrainingContext) -> TrainResult:
@@ -152,10 +298,12 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
     their own targets; ``y`` may be any structure ``fit`` accepts. When the run is
     being resumed, the model (built and compiled as at the start) gets the
     checkpoint's variables here, so such trainers resume too: a trainer says so with
-    ``trainer.resumable = True``. ``extra_callbacks``
-    run after validation, so they can add metrics (``val_mAP``) to the epoch logs.
+    ``trainer.resumable = True``. ``extra_callbacks`` run after validation, so they
+    can add metrics (``val_mAP``) to the epoch logs.
+
+    The batches come from ``epoch_stream``: epoch ``e`` is always the same permutation
+    of the data, so a resumed run trains on exactly what the uninterrupted one did.
     """
-    import keras
     import tensorflow as tf
 
     from workbench.training import callbacks as cb
@@ -163,52 +311,29 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
 
     config = ctx.config
     device = devices.resolve(config.device)
-    if ctx.resume_from:
-        ctx.emit(events.Status(f"resuming after epoch {ctx.initial_epoch}"))
-        restore(model, ctx.resume_from)
-    keras.utils.set_random_seed(config.seed + ctx.initial_epoch)
-    steps = _steps_per_epoch(config, _length(x))
-    has_val = x_val is not None and _length(x_val) > 0
+    restored = ctx.restore_networks({MAIN: model})
+    steps = steps_per_epoch(length(x), config.batch_size, config.steps_per_epoch)
+    has_val = x_val is not None and length(x_val) > 0
     ctx.emit(events.RunStarted(ctx.run_dir.path, config.to_dict(), devices.describe(device),
                                config.epochs, ctx.initial_epoch, steps, int(model.count_params())))
     reporter = cb.EventReporter(ctx.emit, ctx.control, steps, config.epochs, ctx.initial_epoch)
     callbacks = [cb.EpochValidation(x_val, y_val, config.batch_size, reporter)] if has_val else []
-    writer = CheckpointWriter(ctx.run_dir)
-    callbacks += [*extra_callbacks, reporter, cb.ResumeCheckpoint(writer, reporter, ctx.history)]
-    early = _early_stopping(ctx.hp, has_validation=has_val)
+    early = cb.early_stopping(ctx.hp, has_validation=has_val,
+                              state=(restored.state.get("early_stopping") if restored else None))
+    callbacks += [*extra_callbacks, *cb.standard_views(ctx), reporter,
+                  cb.ResumeCheckpoint(ctx, reporter, early)]
     callbacks += [early] if early else []
     model.run_eagerly = config.eager
-    try:
-        if ctx.initial_epoch < config.epochs:
-            with tf.device(f"/{device}"):
-                if config.steps_per_epoch:
-                    # Keras does not rewind arrays between capped epochs: feed a repeating stream.
-                    model.fit(_repeating(x, y, config.batch_size, config.seed), epochs=config.epochs,
-                              initial_epoch=ctx.initial_epoch, verbose=0, callbacks=callbacks,
-                              steps_per_epoch=steps, shuffle=False)  # the stream shuffles itself
-                else:
-                    model.fit(x, y, batch_size=config.batch_size, epochs=config.epochs,
-                              initial_epoch=ctx.initial_epoch, verbose=0, callbacks=callbacks)
-    finally:
-        writer.close()  # the resume point is on disk before anyone is told the run ended
+    if ctx.initial_epoch < config.epochs:
+        stream = epoch_stream(x, y, config.batch_size, config.seed, ctx.initial_epoch, config.epochs, steps)
+        with tf.device(f"/{device}"):
+            model.fit(stream, epochs=config.epochs, initial_epoch=ctx.initial_epoch, steps_per_epoch=steps,
+                      shuffle=False, verbose=0, callbacks=callbacks)  # the stream is shuffled
+    ctx.close_writer()
+    if reporter.diverged:
+        raise reporter.diverged
     early_stopped = bool(early and early.stopped_epoch > 0)
     return ctx.finish(model, stopped=reporter.stopped, early_stopped=early_stopped)
-
-
-def _repeating(x, y, batch_size: int, seed: int):
-    import tensorflow as tf
-
-    stream = tf.data.Dataset.from_tensor_slices((x, y))
-    stream = stream.shuffle(_length(x), seed=seed, reshuffle_each_iteration=True)
-    return stream.batch(batch_size).repeat().prefetch(tf.data.AUTOTUNE)
-
-
-def _length(x) -> int:
-    if isinstance(x, dict):
-        x = next(iter(x.values()))
-    elif isinstance(x, (list, tuple)):
-        x = x[0]
-    return len(x)
 
 
 def build_compiled(entry, hp: dict, info, mixed_precision: bool = False):
@@ -268,22 +393,20 @@ def apply_l2(model, factor: float) -> None:
             variable.regularizer = keras.regularizers.L2(factor)
 
 
-def _early_stopping(hp: dict, has_validation: bool):
-    import keras
-
-    patience = hp.get("early_stopping", 0)
-    if not patience:
-        return None
-    return keras.callbacks.EarlyStopping(monitor="val_loss" if has_validation else "loss",
-                                         patience=patience)
-
-
 def _steps_per_epoch(config: TrainConfig, samples: int) -> int:
-    full = math.ceil(samples / config.batch_size)
-    return min(full, config.steps_per_epoch) if config.steps_per_epoch else full
+    return steps_per_epoch(samples, config.batch_size, config.steps_per_epoch)
+
+
+def _length(x) -> int:
+    return length(x)
 
 
 def _default_run_dir(config: TrainConfig) -> str:
     from workbench.runs.history import default_runs_root
 
-    return os.path.join(default_runs_root(), f"{time.strftime('%Y%m%d-%H%M%S')}-{config.model}")
+    base = os.path.join(default_runs_root(), f"{time.strftime('%Y%m%d-%H%M%S')}-{config.model}")
+    path, suffix = base, 1
+    while os.path.exists(path):  # two runs started in the same second
+        suffix += 1
+        path = f"{base}-{suffix}"
+    return path

@@ -79,7 +79,38 @@ def sweep(config: TrainConfig, key: str, values, emit: events.Emit = events.igno
         _seed_initial_weights(config.seed)
         results.append(run_training(run_config, emit_run, control, dataset=dataset))
     write_json(os.path.join(root, SUMMARY_FILE), summary(config, key, parsed, results))
+    _record_comparison(root, comparison_views(key, parsed, results), emit)
     return results
+
+
+def comparison_views(key: str, values: list, results: list[TrainResult]) -> list[events.View]:
+    """One curve set per validation metric (the training ones when there was no validation):
+    each value's metric per epoch, so the runs can be compared on one plot."""
+    from workbench.views.types import Curves
+
+    keys = [k for r in results for k in r.history if k != "epoch"]
+    metrics = list(dict.fromkeys(k for k in keys if k.startswith("val_"))) or list(dict.fromkeys(keys))
+    views = []
+    for metric in metrics:
+        series = {f"{key}={value}": (r.history["epoch"], r.history[metric])
+                  for value, r in zip(values, results) if r.history.get(metric)}
+        if series:
+            name = "comparison_" + re.sub(r"[^a-z0-9_.-]", "_", metric.lower())
+            views.append(events.View(name, Curves(series, "epoch", metric), f"{metric} by {key}",
+                                     max(len(x) for x, _ in series.values())))
+    return views
+
+
+def _record_comparison(root: str, views: list, emit: events.Emit) -> None:
+    """Into ``root/views/`` (the runs' own views are in their folders), and to ``emit``."""
+    from workbench.views.store import ViewRecorder
+
+    recorder = ViewRecorder(root, emit)
+    try:
+        for view in views:
+            recorder(view)
+    finally:
+        recorder.close()
 
 
 def _seed_initial_weights(seed: int) -> None:

@@ -156,6 +156,10 @@ class Scatter:
     projection: str = "pca"  # used when D > 2
     x_label: str = ""
     y_label: str = ""
+    #: Optional regions behind the points (a decision boundary): ``(rows, cols)`` class indices
+    #: (integers) or probabilities (floats in [0, 1]); row 0 is the bottom (``y = extent[2]``).
+    background: np.ndarray | None = None
+    extent: tuple[float, float, float, float] | None = None  # (x_min, x_max, y_min, y_max)
 
     def __post_init__(self):
         self.features = np.asarray(self.features, np.float64)
@@ -168,18 +172,30 @@ class Scatter:
         if self.projection not in PROJECTIONS:
             raise ValueError(f"projection {self.projection!r} is not one of {', '.join(PROJECTIONS)}")
         self.label_names = [str(v) for v in self.label_names]
+        if self.background is not None:
+            self.background = np.asarray(self.background)
+            if not np.issubdtype(self.background.dtype, np.integer):
+                self.background = self.background.astype(np.float64)
+            if self.background.ndim != 2 or self.extent is None or len(self.extent) != 4:
+                raise ValueError("a scatter's background needs a 2-D grid and its extent "
+                                 "(x_min, x_max, y_min, y_max)")
+            self.extent = tuple(float(v) for v in self.extent)
 
     def to_record(self):
         arrays = {"features": self.features}
         if self.labels is not None:
             arrays["labels"] = self.labels
+        if self.background is not None:
+            arrays["background"] = self.background
         return {"label_names": self.label_names, "projection": self.projection,
-                "x_label": self.x_label, "y_label": self.y_label}, arrays
+                "x_label": self.x_label, "y_label": self.y_label,
+                "extent": list(self.extent) if self.extent else None}, arrays
 
     @classmethod
     def from_record(cls, meta, arrays):
         return cls(arrays["features"], arrays.get("labels"), meta.get("label_names", []),
-                   meta.get("projection", "pca"), meta.get("x_label", ""), meta.get("y_label", ""))
+                   meta.get("projection", "pca"), meta.get("x_label", ""), meta.get("y_label", ""),
+                   arrays.get("background"), meta.get("extent"))
 
 
 @dataclass

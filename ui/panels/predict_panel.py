@@ -1,0 +1,260 @@
+"""The Predict tab: "what is this?" for one's own images, no heatmap needed.
+
+Drop images or a folder on the tab (or use the Open buttons): the session's classifier
+answers each with its top-k classes (``workbench.evaluation.predictions.predict_paths``)
+on the model lane, with progress; a new request cancels the one under way. The table
+sorts by any column (least confident first to start with) and saves as CSV.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ui.panels.base import Panel, hint_label
+from ui.widgets.per_class_table import NumberItem
+from ui.widgets.sample_strip import thumbnail
+from workbench.errors import WorkbenchError
+
+THUMB = 48
+COLUMNS = ("Image", "Path", "Top-1", "Probability", "Top-k")
+
+
+class Cancelled(WorkbenchError):
+    """Raised from the progress callback when a newer request replaces this one."""
+
+
+def image_paths(paths: list[str]) -> list[str]:
+    """Files as given, folders as their image files (recursively, sorted)."""
+    from workbench.xai.batch import image_files
+
+    found: list[str] = []
+    for path in paths:
+        found += image_files(path) if os.path.isdir(path) else [path]
+    if not found:
+        raise WorkbenchError("no image files (.png, .jpg, .jpeg, .bmp) in what was dropped or opened")
+    return found
+
+
+def small_picture(path: str, side: int = THUMB) -> np.ndarray | None:
+    """A thumbnail's pixels (worker thread), or None for a file that cannot be read."""
+    from workbench.data.images import fit_image, read_image, to_uint8_rgb
+
+    try:
+        image = read_image(path)
+    except WorkbenchError:
+        return None
+    scale = side / max(image.shape[:2])
+    if scale < 1:
+        image = fit_image(image, (max(1, round(image.shape[0] * scale)), max(1, round(image.shape[1] * scale)),
+                                  image.shape[2] if image.ndim == 3 else 1))
+    return to_uint8_rgb(image)
+
+
+def predict_with_thumbnails(model_file: str, paths: list[str], top: int, progress, stop: threading.Event):
+    """Worker: the predictions and each readable image's thumbnail."""
+    from workbench.evaluation.predictions import predict_paths
+
+    def report(done: int, total: int) -> None:
+        if stop.is_set():
+            raise Cancelled()
+        progress[:] = [done, total]
+
+    files = image_paths(paths)
+    rows = predict_paths(model_file, files, top=top, progress=report)
+    return [(row, None if "error" in row else small_picture(row["path"])) for row in rows]
+
+
+class PredictPanel(Panel):
+    title = "Predict"
+    order = 38
+    help = "The classifier's top classes for your own images or a folder of them"
+
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(session, parent)
+        self.rows: list[dict] = []
+        self.top_used = 5
+        self._stop = threading.Event()
+        self._progress = [0, 0]
+        self._build()
+        session.model_changed.connect(lambda _m: self._update_state())
+        self._update_state()
+
+    def _build(self) -> None:
+        self.model_label = QLabel("")
+        self.model_label.setWordWrap(True)
+        open_images = QPushButton("Open images…")
+        open_images.clicked.connect(self.open_images_dialog)
+        open_folder = QPushButton("Open folder…")
+        open_folder.clicked.connect(self.open_folder_dialog)
+        self.open_buttons = (open_images, open_folder)
+        self.top = QSpinBox()
+        self.top.setRange(1, 20)
+        self.top.setValue(5)
+        self.top.setPrefix("top ")
+        self.top.setToolTip("How many classes to list per image")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.progress.setMaximumWidth(240)
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._show_progress)
+        self.save_button = QPushButton("Save CSV…")
+        self.save_button.clicked.connect(self.save_csv_dialog)
+        row = QHBoxLayout()
+        for widget in (open_images, open_folder, self.top, self.progress, self.save_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.state = hint_label("")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(THUMB + 6)
+        self.table.setIconSize(QSize(THUMB, THUMB))
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, THUMB + 12)
+        self.table.setToolTip("Click a header to sort; Probability starts least confident first")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.model_label)
+        layout.addLayout(row)
+        layout.addWidget(self.state)
+        layout.addWidget(self.table, 1)
+
+    # -- state ---------------------------------------------------------------------------------
+    def model_problem(self) -> str:
+        """Why the session's model cannot answer here ("" when it can)."""
+        from workbench.inference import is_classifier
+
+        model = self.session.model
+        if model is None:
+            return ("No model yet: train a classifier (Train tab) or open a .keras file (File ▸ Open model…), "
+                    "then drop images or a folder here.")
+        if not is_classifier(model):
+            return f"{model.name} is not a classifier (a detector or segmenter): use the Detect tab."
+        if len(model.inputs[0].shape) != 4:
+            return f"{model.name} takes rows of a table, not images: Predict answers for images."
+        if not self.model_file():
+            return f"{model.name} has no saved file to predict with; export it or train it again."
+        return ""
+
+    def model_file(self) -> str:
+        session = self.session
+        return session.run_dir or session.model_path
+
+    def _update_state(self) -> None:
+        problem = self.model_problem()
+        model = self.session.model
+        self.model_label.setText("" if model is None else f"Model: <b>{model.name}</b> ({self.model_file()})")
+        if not problem and not self.rows:
+            problem = "Drop images or a folder on this tab, or use the Open buttons."
+        self.state.setText(problem)
+        self.state.setVisible(bool(problem))
+        self.save_button.setEnabled(bool(self.rows))
+
+    # -- requests ------------------------------------------------------------------------------
+    def open_images_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Images to predict", "",
+                                                "Images (*.png *.jpg *.jpeg *.bmp);;All files (*)")
+        if paths:
+            self.predict_paths(paths)
+
+    def open_folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "A folder of images to predict")
+        if path:
+            self.predict_paths([path])
+
+    def predict_paths(self, paths: list[str]) -> None:
+        """Predict ``paths`` (files and folders); cancels a request still under way."""
+        problem = self.model_problem()
+        if problem:
+            self.session.fail(problem)
+            return
+        self._stop.set()  # the older request stops at its next image
+        self._stop, progress = threading.Event(), [0, 0]
+        self._progress = progress
+        stop, model_file, top = self._stop, self.model_file(), self.top.value()
+        self._timer.start()
+        self.background(lambda: predict_with_thumbnails(model_file, paths, top, progress, stop),
+                        lambda result: self._predicted(result, top), key="predict",
+                        busy=f"Predicting {len(paths)} dropped item(s)…", lane=self.TF_LANE)
+
+    def shutdown(self) -> None:
+        self._stop.set()
+
+    def on_background_failed(self, key, message) -> None:
+        self._timer.stop()
+        self._show_progress()
+
+    def _show_progress(self) -> None:
+        done, total = self._progress
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(done)
+
+    def _predicted(self, result, top: int) -> None:
+        self._timer.stop()
+        self._show_progress()
+        self.rows, self.top_used = [row for row, _ in result], top
+        self._fill(result)
+        failed = sum("error" in row for row in self.rows)
+        self.session.report(f"Predicted {len(self.rows) - failed} image(s)"
+                            + (f"; {failed} could not be read" if failed else ""))
+        self._update_state()
+
+    def _fill(self, result) -> None:
+        table = self.table
+        table.setSortingEnabled(False)  # rows would move while they are being filled
+        table.setRowCount(len(result))
+        for r, (row, picture) in enumerate(result):
+            image = QTableWidgetItem()
+            if picture is not None:
+                image.setIcon(QIcon(thumbnail(picture, THUMB)))
+            path = QTableWidgetItem(row["path"])
+            path.setToolTip(row["path"])
+            table.setItem(r, 0, image)
+            table.setItem(r, 1, path)
+            if "error" in row:  # unreadable files sort first: they need a look too
+                table.setItem(r, 2, QTableWidgetItem("unreadable"))
+                table.setItem(r, 3, NumberItem(-1.0, ""))
+                table.setItem(r, 4, QTableWidgetItem(row["error"]))
+                continue
+            best = row["top"][0]
+            table.setItem(r, 2, QTableWidgetItem(best["label"]))
+            table.setItem(r, 3, NumberItem(best["probability"], f"{best['probability']:.1%}"))
+            table.setItem(r, 4, QTableWidgetItem(" · ".join(f"{p['label']} {p['probability']:.1%}"
+                                                            for p in row["top"])))
+        table.setSortingEnabled(True)
+        table.sortItems(3, Qt.SortOrder.AscendingOrder)
+
+    def shown_paths(self) -> list[str]:
+        """The paths in table order (as sorted on screen)."""
+        return [self.table.item(r, 1).text() for r in range(self.table.rowCount())]
+
+    # -- saving ------------------------------------------------------------------------------------
+    def save_csv_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the predictions", "predictions.csv",
+                                              "CSV files (*.csv)")
+        if path:
+            self.save_csv(path)
+
+    def save_csv(self, path: str) -> None:
+        """The rows in the table's current order (path, top-1 and its probability, the top-k)."""
+        from workbench.evaluation.predictions import write_predictions_csv
+
+        by_path = {row["path"]: row for row in self.rows}
+        try:
+            write_predictions_csv(path, [by_path[p] for p in self.shown_paths()], self.top_used)
+        except (WorkbenchError, OSError) as error:
+            self.session.fail(f"Could not save the predictions: {error}")
+            return
+        self.session.report(f"Saved {len(self.rows)} prediction(s) to {path}")

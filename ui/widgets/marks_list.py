@@ -1,0 +1,66 @@
+"""The samples a person marked "mislabelled" or "drop", with the counts of each.
+
+It only holds and shows the rows (``workbench.evaluation.marks.MARK_FIELDS``); saving
+them and training without them is the panel's business.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+
+class MarksList(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.rows: dict[str, dict] = {}  # by sample id: a later mark of a sample replaces it
+        self.saved = True
+        self.list = QListWidget()
+        self.list.setToolTip("Delete removes the selected mark")
+        self.counts = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.list, 1)
+        self._refresh()
+
+    def add(self, row: dict) -> None:
+        self.rows[row["path"]] = dict(row)
+        self.saved = False
+        self._refresh()
+
+    def remove_selected(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.rows.pop(item.data(Qt.ItemDataRole.UserRole), None)
+            self.saved = False
+            self._refresh()
+
+    def set_saved(self) -> None:
+        self.saved = True
+        self._refresh()
+
+    def mark_of(self, sample_id: str) -> str:
+        return self.rows.get(sample_id, {}).get("mark", "")
+
+    def count(self, mark: str) -> int:
+        return sum(row["mark"] == mark for row in self.rows.values())
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt's name
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.remove_selected()
+        else:
+            super().keyPressEvent(event)
+
+    def _refresh(self) -> None:
+        self.list.clear()
+        for sample, row in self.rows.items():
+            item = QListWidgetItem(f"{row['mark']}: {sample} — given {row['given_label']}, predicted "
+                                   f"{row['predicted_label']} ({float(row['confidence']):.1%})")
+            item.setData(Qt.ItemDataRole.UserRole, sample)
+            self.list.addItem(item)
+        unsaved = "" if self.saved or not self.rows else " · not saved yet"
+        self.counts.setText(f"{self.count('mislabelled')} mislabelled · {self.count('drop')} to drop{unsaved}")
+        self.changed.emit()

@@ -1,0 +1,91 @@
+"""An ``Audio`` view: the waveform over time and the spectrogram (dB) under it.
+
+The spectrogram is computed on a worker thread (scipy's import alone takes seconds).
+
+No Play button: QtMultimedia needs a sound server library (libpulse) that a headless
+machine lacks, and a view must work everywhere; the spectrogram shows what one would hear.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ui.widgets.views.common import in_background, plot_widget
+from ui.widgets.views.heatgrid import colormap
+
+#: Samples at most given to the spectrogram (10 s at 48 kHz).
+MAX_SPECTROGRAM_SAMPLES = 480_000
+
+
+def spectrogram(samples: np.ndarray, rate: int):
+    """``(freqs, times, dB)`` with the core PNG's settings (``workbench/views/render.py``):
+    Welch segments of up to 256 samples, half overlapping; ``None`` for clips too short."""
+    from scipy.signal import spectrogram as welch_spectrogram
+
+    samples = np.asarray(samples, np.float64)[:MAX_SPECTROGRAM_SAMPLES]
+    if len(samples) < 16:
+        return None
+    segment = int(min(256, 2 ** np.floor(np.log2(len(samples) / 4))))
+    freqs, times, power = welch_spectrogram(samples, fs=rate, nperseg=segment, noverlap=segment // 2)
+    return freqs, times, 10 * np.log10(power + 1e-10)
+
+
+class AudioView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.value = None
+        self.spectrum = None  # (freqs, times, dB) drawn
+        self.caption = QLabel("")
+        self.caption.setStyleSheet("color: #404040;")
+        self.wave_plot = plot_widget()
+        wave = self.wave_plot.getPlotItem()
+        wave.setLabel("left", "amplitude")
+        self.wave = wave.plot([], [], pen=pg.mkPen((31, 119, 180), width=1))
+        self.wave.setDownsampling(auto=True, method="peak")  # a minute of audio is 3 M samples
+        self.wave.setClipToView(True)
+        self.spec_plot = plot_widget()
+        spec = self.spec_plot.getPlotItem()
+        spec.showGrid(x=False, y=False)
+        spec.setLabel("left", "frequency (Hz)")
+        spec.setLabel("bottom", "time (s)")
+        spec.setXLink(wave)
+        self.image = pg.ImageItem()
+        self.image.setColorMap(colormap("magma"))
+        spec.addItem(self.image)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.wave_plot, 2)
+        layout.addWidget(self.spec_plot, 3)
+
+    def set_value(self, value) -> None:
+        self.value = value
+        samples, rate = value.samples, value.sample_rate
+        seconds = len(samples) / rate
+        self.caption.setText(f"{value.caption + ' · ' if value.caption else ''}{seconds:.2f} s at {rate:,} Hz")
+        self.caption.setVisible(True)
+        self.wave.setData(np.arange(len(samples)) / rate, samples)
+
+        def done(spectrum) -> None:
+            if self.value is value:
+                self._show_spectrum(spectrum, len(samples), rate)
+
+        in_background(self, lambda: spectrogram(samples, rate), done, key=f"spectrogram-{id(self)}")
+
+    def show_problem(self, message: str) -> None:
+        self.caption.setText(message)
+
+    def _show_spectrum(self, spectrum, count: int, rate: int) -> None:
+        self.spectrum = spectrum
+        if spectrum is None:
+            self.image.clear()
+            return
+        freqs, times, db = spectrum
+        self.image.setImage(db.T, autoLevels=False, levels=(float(db.min()), float(db.max())))
+        # each column covers one hop, each row one frequency bin
+        hop = times[1] - times[0] if len(times) > 1 else count / rate
+        step = freqs[1] - freqs[0] if len(freqs) > 1 else rate / 2
+        self.image.setRect(float(times[0] - hop / 2), float(-step / 2), float(hop * len(times)),
+                           float(step * len(freqs)))

@@ -1,0 +1,116 @@
+"""A ``Scatter`` view: points coloured by class with a legend. Features of more than two
+dimensions are projected (PCA or t-SNE, ``workbench.views.projection``) on a worker
+thread: t-SNE of a few thousand points takes seconds, and the window must not wait."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui.widgets.views.common import class_color, class_name, groups, in_background, plot_widget
+
+#: What the projection combo offers, by ``Scatter.projection`` value.
+PROJECTION_TITLES = {"pca": "PCA", "tsne": "t-SNE"}
+
+
+class ScatterView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plot = plot_widget()
+        self.item = self.plot.getPlotItem()
+        self.legend = self.item.addLegend(offset=(-8, 8), brush=(255, 255, 255, 200))
+        self.points: dict[int, pg.ScatterPlotItem] = {}  # label -> its points
+        self.value = None
+        self.positions: np.ndarray | None = None  # (N, 2) drawn
+        self._projected: dict[str, np.ndarray] = {}  # method -> (N, 2) of the current value
+        self.projection = QComboBox()
+        for method, title in PROJECTION_TITLES.items():
+            self.projection.addItem(title, method)
+        self.projection.setToolTip("How features of more than two dimensions are drawn on the plane")
+        self.projection.activated.connect(lambda _i: self._project())
+        self.state = QLabel("")
+        self.state.setStyleSheet("color: #606060;")
+        self._controls = QWidget()
+        row = QHBoxLayout(self._controls)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel("Projection"))
+        row.addWidget(self.projection)
+        row.addWidget(self.state, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._controls)
+        layout.addWidget(self.plot, 1)
+        self._controls.setVisible(False)
+
+    @property
+    def method(self) -> str:
+        return self.projection.currentData()
+
+    def set_value(self, value) -> None:
+        first = self.value is None
+        self.value = value
+        self._projected = {}
+        wide = value.features.shape[1] > 2
+        self._controls.setVisible(wide)
+        if first:  # afterwards the person's choice in the combo stands
+            self.projection.setCurrentIndex(max(self.projection.findData(value.projection), 0))
+        if not wide:
+            self._draw(value.features, value.x_label or "x", value.y_label or "y")
+            return
+        self._project()
+
+    def _project(self) -> None:
+        value, method = self.value, self.method
+        if value is None or value.features.shape[1] <= 2:
+            return
+        if method in self._projected:
+            self._draw_projection(method)
+            return
+        from workbench.views.projection import project
+
+        features = value.features
+        self.state.setText(f"computing {PROJECTION_TITLES[method]} of {len(features):,} points…")
+
+        def done(positions) -> None:
+            if self.value is value:  # not a result for a value already replaced
+                self._projected[method] = positions
+                if self.method == method:
+                    self._draw_projection(method)
+
+        in_background(self, lambda: project(features, method, seed=0), done, key=f"scatter-{id(self)}")
+
+    def _draw_projection(self, method: str) -> None:
+        title = PROJECTION_TITLES[method]
+        self.state.setText(f"{len(self.value.features):,} points, {self.value.features.shape[1]} "
+                           f"dimensions")
+        self._draw(self._projected[method], f"{title} 1", f"{title} 2")
+
+    def show_problem(self, message: str) -> None:
+        self.state.setText(message)
+
+    def _draw(self, positions: np.ndarray, x_label: str, y_label: str) -> None:
+        """One ``ScatterPlotItem`` per class, created when the class first appears."""
+        value = self.value
+        self.positions = np.asarray(positions, np.float64)[:, :2]
+        parts = groups(value.labels, len(self.positions))
+        for label in [label for label in self.points if label not in parts]:
+            item = self.points.pop(label)
+            self.item.removeItem(item)
+            self.legend.removeItem(item)
+        for label, index in sorted(parts.items()):
+            item = self.points.get(label)
+            if item is None:
+                color = class_color(label)
+                item = pg.ScatterPlotItem(size=7, pen=pg.mkPen(255, 255, 255, 160, width=0.5),
+                                          brush=pg.mkBrush(*color, 220))
+                self.item.addItem(item)
+                if label >= 0:
+                    self.legend.addItem(item, class_name(label, value.label_names))
+                self.points[label] = item
+            item.setData(pos=self.positions[index])
+        self.item.setLabel("bottom", x_label)
+        self.item.setLabel("left", y_label)
+
+    def point_count(self) -> int:
+        return sum(len(item.data) for item in self.points.values())

@@ -1,0 +1,1 @@
+"""Reinforcement-learning agents (catalog section F): each trains in its own loop."""
