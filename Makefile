@@ -7,13 +7,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?= -q
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean constraints
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test]" -c constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,10 +22,19 @@ run: $(STAMP)
 	$(BIN)/keras-workbench
 
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache  # the core never imports Qt (the contract in pyproject.toml)
 	QT_QPA_PLATFORM=offscreen TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
+
+# The versions the suite last passed with (`make install` installs exactly these); run after
+# upgrading a package on purpose. PySide6's pin differs by Python version (pyproject.toml),
+# so its lines carry the marker of the version frozen here.
+constraints:
+	@echo "# pip constraints: the versions the test suite passed with (make constraints)" > constraints.txt
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^#' \
+	  | sed -E "s/^((PySide6|PySide6_Addons|PySide6_Essentials|shiboken6)==.*)$$/\1; python_version < '3.12'/" >> constraints.txt
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

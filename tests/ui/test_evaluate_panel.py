@@ -114,7 +114,7 @@ def test_a_chosen_sample_opens_in_explain_with_its_heatmap(window, evaluated, qt
     sample = panel.strip.indices[0]
     assert panel.chosen == sample
     xai.explanation = None
-    qtbot.mouseClick(panel.explain_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.card.explain_button, Qt.MouseButton.LeftButton)
     assert window.tabs.currentWidget() is xai
     qtbot.waitUntil(lambda: xai.explanation is not None, timeout=TIMEOUT_MS)
     assert xai.from_sample.isChecked() and xai.index.value() == sample
@@ -131,7 +131,7 @@ def test_mark_save_and_train_again_without_it(window, evaluated, qtbot, tmp_path
     window.show_panel("EvaluatePanel")
     evaluation, sample = panel.evaluation, panel.chosen
     sample_id = evaluation.ids[sample]
-    qtbot.mouseClick(panel.mislabelled_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.card.mislabelled_button, Qt.MouseButton.LeftButton)
     assert panel.marks.mark_of(sample_id) == "mislabelled"
     assert panel.marks.counts.text().startswith("1 mislabelled · 0 to drop")
     assert panel.strip.thumbs.item(panel.strip.indices.index(sample)).text().endswith("⚑ mislabelled")
@@ -147,7 +147,7 @@ def test_mark_save_and_train_again_without_it(window, evaluated, qtbot, tmp_path
     before_val = [str(i) for i in session.dataset.ids_val]
     before_train = len(session.dataset.ids_train)
     with qtbot.waitSignal(session.dataset_changed, timeout=TIMEOUT_MS):
-        qtbot.mouseClick(panel.retrain_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(panel.marks.retrain_button, Qt.MouseButton.LeftButton)
     assert session.data_options["exclude"] == path
     assert window.tabs.currentWidget() is window.panel("TrainPanel")
     ids_val = [str(i) for i in session.dataset.ids_val]
@@ -190,10 +190,12 @@ def test_a_tabular_classifier_on_the_loaded_data_shows_rows_in_their_own_units(w
     assert panel.source.currentData() == "loaded" and panel.evaluate_button.isEnabled()
     before = panel.evaluation
     qtbot.mouseClick(panel.evaluate_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.evaluation is not before and panel.evaluation is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: panel.evaluation is not before and panel.evaluation is not None,
+                    timeout=TIMEOUT_MS)
     evaluation = panel.evaluation
     probs = np.asarray(model(iris.x_val, training=False), np.float64)
-    assert np.array_equal(evaluation.confusion, confusion_matrix(iris.y_val, probs.argmax(1), labels=range(3)))
+    expected = confusion_matrix(iris.y_val, probs.argmax(1), labels=range(3))
+    assert np.array_equal(evaluation.confusion, expected)
     true_index = int(iris.y_val[0])
     predicted_index = int(probs[0].argmax())
     panel.show_cell(true_index, predicted_index)
@@ -204,3 +206,5 @@ def test_a_tabular_classifier_on_the_loaded_data_shows_rows_in_their_own_units(w
     flower = int(evaluation.ids[shown[0]].split(":")[1])
     cells = [float(panel.strip.rows.item(0, c).text()) for c in range(1, 5)]
     assert np.allclose(cells, load_iris().data[flower], atol=1e-3)
+    # the Predict tab says in a sentence why a table's classifier cannot answer for images
+    assert "rows of a table" in window.panel("PredictPanel").model_problem()

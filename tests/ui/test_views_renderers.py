@@ -219,6 +219,13 @@ def test_gallery_updates_tiles_in_place_and_enlarges_live(qtbot):
     assert dialog.windowTitle() == "loss — epoch 3"
     gallery.show_view(t.View("note", t.HeatGrid(np.eye(2))))  # same name, another kind
     assert gallery.tiles["note"].kind == "heatgrid"
+    # a burst of queued views is drawn one per event-loop turn, the newest of each name
+    for i in range(5):
+        gallery.queue_view(t.View("burst", t.Text(f"draw {i}")))
+    gallery.queue_view(t.View("other", t.Text("once")))
+    assert gallery.pending() == 2 and gallery.has("burst") and "burst" not in gallery.tiles
+    qtbot.waitUntil(lambda: gallery.pending() == 0, timeout=TIMEOUT_MS)
+    assert gallery.tiles["burst"].renderer.text() == "draw 4" and gallery.has("other")
     gallery.clear()
     assert gallery.names() == [] and gallery.hint.isVisible()
     assert not dialog.isVisible()  # a cleared gallery's large windows close with it

@@ -88,8 +88,9 @@ def test_perceptron_on_and_writes_a_decision_boundary_that_matches_its_predictio
     assert main(["train", "perceptron", "--data", "and", "--epochs", "4", "--batch-size", "4",
                  "--data-option", "repeat=8", "--out", str(out)]) == 0
     printed = [line for line in capsys.readouterr().err.splitlines() if line.startswith("view ")]
-    assert printed == [f"view decision_boundary \u2192 {out / 'views' / 'decision_boundary.png'}"] or \
-        printed == [f"view decision_boundary -> {out / 'views' / 'decision_boundary.png'}"]
+    arrow = "\u2192" if "\u2192" in printed[0] else "->"
+    assert printed == [f"view {name} {arrow} {out / 'views' / (name + '.png')}"
+                       for name in ("decision_boundary", "confusion_matrix")]
     view = load_view(str(out), "decision_boundary")
     assert view.step == 4  # the last epoch is always shown
     from workbench.models.io import load_model
@@ -101,7 +102,7 @@ def test_perceptron_on_and_writes_a_decision_boundary_that_matches_its_predictio
     # AND is learned: only the corner nearest (1, 1) is "1"
     assert view.value.background[-1, -1] == 1 and view.value.background[0, 0] == 0
     assert view.value.background[0, -1] == 0 and view.value.background[-1, 0] == 0
-    assert [v.name for v in list_views(str(out))] == ["decision_boundary"]
+    assert [v.name for v in list_views(str(out))] == ["confusion_matrix", "decision_boundary"]
 
 
 def test_an_optimizer_sweep_writes_its_comparison_views(tmp_path):
@@ -118,4 +119,24 @@ def test_an_optimizer_sweep_writes_its_comparison_views(tmp_path):
     emitted = [e.name for e in received if isinstance(e, events.View)]
     assert sorted(emitted[-2:]) == ["comparison_val_accuracy", "comparison_val_loss"]
     for result in results:  # each run keeps its own decision boundary
-        assert [v.name for v in list_views(result.run_dir)] == ["decision_boundary"]
+        assert [v.name for v in list_views(result.run_dir)] == ["confusion_matrix", "decision_boundary"]
+
+
+def test_a_classifier_run_keeps_its_validation_confusion_matrix(tmp_path):
+    """The run's views/confusion_matrix equals scikit-learn's on the saved model's predictions."""
+    from sklearn.metrics import confusion_matrix
+
+    from workbench import data
+    from workbench.models.io import load_model
+    from workbench.training import TrainConfig, job
+    from workbench.views.store import load_view
+
+    digits = data.load("digits")
+    job.run_training(TrainConfig("mlp", "digits", epochs=1, batch_size=64, out=str(tmp_path / "run"),
+                                 hparams={"hidden_units": "16"}), dataset=digits)
+    view = load_view(str(tmp_path / "run"), "confusion_matrix")
+    predicted = load_model(str(tmp_path / "run" / "model.keras")).predict(digits.x_val, verbose=0).argmax(1)
+    expected = confusion_matrix(digits.y_val, predicted, labels=range(10))
+    np.testing.assert_array_equal(view.value.values, expected)
+    assert view.value.row_labels == list(digits.info.class_names)
+    assert (view.value.x_label, view.value.y_label) == ("predicted", "true")

@@ -155,6 +155,7 @@ class DataPanel(Panel):
         split.addWidget(self._boxed("Samples", self.views))
         self.chart_hint = hint_label("The class counts appear here once the data is loaded.")
         classes = self._boxed("Classes", self.chart_hint)
+        self._classes_box = classes  # hidden while a source shows its own views
         self._classes_layout = classes.layout()
         split.addWidget(classes)
         split.setSizes([640, 360])
@@ -275,14 +276,16 @@ class DataPanel(Panel):
 
     # -- showing a loaded data set ----------------------------------------------------
     def _show_dataset(self, dataset) -> None:
+        if not callable(getattr(dataset, "preview", None)) or hasattr(dataset, "boxes"):
+            self._classes_box.setVisible(True)
+            if self.preview.tiles:
+                self.preview.clear()  # the previous source's views: their arrays need not stay
         if hasattr(dataset, "boxes"):  # images annotated with boxes and masks
             self._show_annotated(dataset)
             return
         if callable(getattr(dataset, "preview", None)):  # environments, corpora, graphs, audio, …
             self._show_preview(dataset)
             return
-        if self.preview.tiles:
-            self.preview.clear()  # the previous source's views: their arrays need not stay
         info = dataset.info
         shape = "×".join(str(s) for s in info.input_shape)
         parts = [f"<b>{info.name}</b>: {len(dataset.x_train):,} training / {len(dataset.x_val):,} "
@@ -351,11 +354,7 @@ class DataPanel(Panel):
         self.info.setText(head)
         self.info.setToolTip("\n".join((getattr(source, "skipped", []) or [])[:30]))
         self.session.report(f"Loaded {info.name} ({info.kind})")
-        if self._chart is not None:
-            self._chart.setVisible(False)
-        self.chart_hint.setText(f"No class counts to draw: {info.name} is a {info.kind} source; its "
-                                "preview is on the left.")
-        self.chart_hint.setVisible(True)
+        self._classes_box.setVisible(False)  # no class counts: the preview takes the width
         self.preview.clear()
         self.preview.hint.setText("Loading the preview…")
         self.views.setCurrentWidget(self.preview)
@@ -372,8 +371,9 @@ class DataPanel(Panel):
                 self.info.setText(head + " · " + " · ".join(html.escape(f"{k}: {describe_value(v)}")
                                                             for k, v in facts.items()))
             self.preview.hint.setText("This source shows no preview.")
+            self.session.report(f"Loaded {info.name}: {len(views)} preview view(s)")
             for view in views:
-                self.preview.show_view(view)
+                self.preview.queue_view(view)
 
         self.background(make, shown, key="data-preview", busy=f"Preparing a preview of {info.name}…")
 

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGroupBox, QHB
 
 from ui.panels.base import Panel, hint_label
 from ui.widgets.confusion_matrix import ConfusionMatrixView
-from ui.widgets.image_view import ImageView
 from ui.widgets.marks_list import MarksList
 from ui.widgets.per_class_table import PerClassTable
 from ui.widgets.predictions_browser import PredictionsBrowser
+from ui.widgets.sample_card import SampleCard
 from ui.widgets.sample_strip import MAX_SHOWN, SampleStrip
 from workbench.errors import WorkbenchError
 
@@ -129,48 +129,18 @@ class EvaluatePanel(Panel):
         layout.addWidget(split, 1)
 
     def _chosen_box(self) -> QWidget:
-        self.preview = ImageView("Choose a sample.")
-        self.preview.setMinimumSize(120, 120)
-        self.preview.setMaximumWidth(220)
-        self.sample_label = QLabel("")
-        self.sample_label.setWordWrap(True)
-        self.explain_button = QPushButton("Open in Explain")
-        self.explain_button.clicked.connect(lambda: self.open_in_explain(self.chosen))
-        self.mislabelled_button = QPushButton("Mark mislabelled")
-        self.mislabelled_button.clicked.connect(lambda: self.mark("mislabelled"))
-        self.drop_button = QPushButton("Mark drop")
-        self.drop_button.clicked.connect(lambda: self.mark("drop"))
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.sample_label)
-        for button in (self.explain_button, self.mislabelled_button, self.drop_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        sample = QHBoxLayout()
-        sample.addWidget(self.preview)
-        sample.addLayout(buttons, 1)
-
+        self.card = SampleCard()
+        self.card.explain_clicked.connect(lambda: self.open_in_explain(self.chosen))
+        self.card.mark_clicked.connect(self.mark)
         self.marks = MarksList()
         self.marks.changed.connect(self._update_state)
-        self.save_button = QPushButton("Save marks…")
-        self.save_button.clicked.connect(self.save_marks_dialog)
-        self.retrain_button = QPushButton("Train again without marked")
-        self.retrain_button.setToolTip("Saves the marks, reloads the data with exclude=<marks file> "
-                                       "(mislabelled and dropped samples both leave) and opens the Train tab")
-        self.retrain_button.clicked.connect(self.exclude_marked)
-        remove = QPushButton("Remove mark")
-        remove.clicked.connect(self.marks.remove_selected)
-        marks_buttons = QHBoxLayout()
-        for button in (remove, self.save_button, self.retrain_button):
-            marks_buttons.addWidget(button)
-        marks_column = QVBoxLayout()
-        marks_column.addWidget(self.marks, 1)
-        marks_column.addLayout(marks_buttons)
-
+        self.marks.save_clicked.connect(self.save_marks_dialog)
+        self.marks.exclude_clicked.connect(self.exclude_marked)
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self._boxed("Chosen sample", sample), 1)
-        row.addWidget(self._boxed("Marks", marks_column), 1)
+        row.addWidget(self._boxed("Chosen sample", self.card), 1)
+        row.addWidget(self._boxed("Marks", self.marks), 1)
         return box
 
     @staticmethod
@@ -211,12 +181,9 @@ class EvaluatePanel(Panel):
         self.state.setVisible(bool(text))
         chosen = self.chosen is not None
         has_ids = self.evaluation is not None and getattr(self.dataset, "ids_val", None) is not None
-        for button in (self.explain_button, self.mislabelled_button, self.drop_button):
-            button.setEnabled(chosen)
-        self.mislabelled_button.setEnabled(chosen and has_ids)
-        self.drop_button.setEnabled(chosen and has_ids)
-        self.save_button.setEnabled(bool(self.marks.rows))
-        self.retrain_button.setEnabled(bool(self.marks.rows) or bool(self.marks_path))
+        self.card.set_enabled(chosen, has_ids)
+        self.marks.save_button.setEnabled(bool(self.marks.rows))
+        self.marks.retrain_button.setEnabled(bool(self.marks.rows) or bool(self.marks_path))
 
     def on_tf_ready(self) -> None:
         self._update_state()
@@ -255,7 +222,7 @@ class EvaluatePanel(Panel):
             self._timer.stop()
             self._update_state()
         elif key == "exclude":
-            self.retrain_button.setEnabled(True)
+            self.marks.retrain_button.setEnabled(True)
 
     def _evaluated(self, result) -> None:
         self._timer.stop()
@@ -267,13 +234,14 @@ class EvaluatePanel(Panel):
         self.chosen, self.cell = None, None
         top = " · ".join(f"top-{k} {v:.1%}" for k, v in sorted(evaluation.top_k.items()) if k > 1)
         self.summary.setText(f"<b>accuracy {evaluation.accuracy:.1%}</b> on {len(evaluation.y_true):,} "
-                             f"validation samples of {self.dataset.info.name}" + (f" · {top}" if top else ""))
+                             f"validation samples of {self.dataset.info.name}"
+                             + (f" · {top}" if top else ""))
         self.matrix.set_matrix(evaluation.confusion, evaluation.labels)
         self.per_class.set_report(evaluation.per_class, evaluation.labels)
         self.browser.set_evaluation(evaluation)
         self.strip.clear()
-        self.preview.set_image(None)
-        self.sample_label.setText("")
+        self.card.preview.set_image(None)
+        self.card.label.setText("")
         self.cell_label.setText("Click a cell of the matrix to see its samples.")
         self.session.report(f"Evaluated: accuracy {evaluation.accuracy:.1%}")
         self._update_state()
@@ -306,7 +274,8 @@ class EvaluatePanel(Panel):
         if self._is_image_data():
             self.strip.set_images(shown, [to_uint8_rgb(self.dataset.x_val[i]) for i in shown], captions)
         else:
-            columns = list(self.dataset.info.feature_names) or [f"x{i}" for i in range(self.dataset.x_val.shape[1])]
+            columns = (list(self.dataset.info.feature_names)
+                       or [f"x{i}" for i in range(self.dataset.x_val.shape[1])])
             self.strip.set_rows(shown, self._raw_rows(shown), columns,
                                 [f"{evaluation.ids[i]} · {c}" for i, c in zip(shown, captions)])
         self.views.setCurrentIndex(0)
@@ -322,10 +291,11 @@ class EvaluatePanel(Panel):
         evaluation = self.evaluation
         self.chosen = int(sample)
         true, predicted = evaluation.y_true[sample], self.predicted[sample]
-        self.sample_label.setText(f"<b>{evaluation.ids[sample]}</b><br>given label: "
+        self.card.label.setText(f"<b>{evaluation.ids[sample]}</b><br>given label: "
                                   f"{evaluation.labels[true]}<br>predicted: {evaluation.labels[predicted]} "
                                   f"({self.confidence[sample]:.1%})")
-        self.preview.set_image(to_uint8_rgb(self.dataset.x_val[sample]) if self._is_image_data() else None)
+        image = to_uint8_rgb(self.dataset.x_val[sample]) if self._is_image_data() else None
+        self.card.preview.set_image(image)
         self._update_state()
 
     def open_in_explain(self, sample: int | None) -> None:
@@ -357,7 +327,9 @@ class EvaluatePanel(Panel):
                         "predicted_label": evaluation.labels[self.predicted[sample]],
                         "confidence": float(self.confidence[sample]), "mark": kind})
         caption = self.caption(sample)
-        self.strip.set_caption(sample, caption if self._is_image_data() else f"{evaluation.ids[sample]} · {caption}")
+        if not self._is_image_data():
+            caption = f"{evaluation.ids[sample]} · {caption}"
+        self.strip.set_caption(sample, caption)
         self.session.report(f"Marked {evaluation.ids[sample]} {kind}")
 
     def default_marks_path(self) -> str:
@@ -369,8 +341,8 @@ class EvaluatePanel(Panel):
         return os.path.join(folder or os.path.expanduser("~"), MARKS_FILE)
 
     def save_marks_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the marks", self.marks_path or self.default_marks_path(),
-                                              "CSV files (*.csv)")
+        start = self.marks_path or self.default_marks_path()
+        path, _ = QFileDialog.getSaveFileName(self, "Save the marks", start, "CSV files (*.csv)")
         if path:
             self.save_marks(path)
 
@@ -397,19 +369,21 @@ class EvaluatePanel(Panel):
             session.fail("Load the data to train on first (Data tab), then train again without the marks.")
             return
         path = self.marks_path or self.default_marks_path()
-        if (self.marks.rows and not self.marks.saved or not os.path.isfile(path)) and not self.save_marks(path):
+        unsaved = self.marks.rows and not self.marks.saved or not os.path.isfile(path)
+        if unsaved and not self.save_marks(path):
             return
         source, val = session.data_source, session.val_split
         options = {**session.data_options, "exclude": path}
-        self.retrain_button.setEnabled(False)
+        self.marks.retrain_button.setEnabled(False)
 
         def loaded(dataset) -> None:
             session.set_dataset(dataset, source, options, val)
-            self.retrain_button.setEnabled(True)
+            self.marks.retrain_button.setEnabled(True)
             excluded = next((line for line in dataset.skipped if line.startswith("excluded")), "")
             session.report(f"Reloaded {dataset.info.name}, {excluded or 'nothing excluded'}: "
                            "the next run trains without them")
             session.panel_requested.emit("TrainPanel")
 
         self.background(lambda: data.load(source, options, seed=0, val_fraction=val), loaded,
-                        key="exclude", busy=f"Reloading {os.path.basename(source) or source} without the marks…")
+                        key="exclude",
+                        busy=f"Reloading {os.path.basename(source) or source} without the marks…")

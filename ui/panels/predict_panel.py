@@ -52,8 +52,8 @@ def small_picture(path: str, side: int = THUMB) -> np.ndarray | None:
         return None
     scale = side / max(image.shape[:2])
     if scale < 1:
-        image = fit_image(image, (max(1, round(image.shape[0] * scale)), max(1, round(image.shape[1] * scale)),
-                                  image.shape[2] if image.ndim == 3 else 1))
+        size = (max(1, round(image.shape[0] * scale)), max(1, round(image.shape[1] * scale)))
+        image = fit_image(image, (*size, image.shape[2] if image.ndim == 3 else 1))
     return to_uint8_rgb(image)
 
 
@@ -138,8 +138,8 @@ class PredictPanel(Panel):
 
         model = self.session.model
         if model is None:
-            return ("No model yet: train a classifier (Train tab) or open a .keras file (File ▸ Open model…), "
-                    "then drop images or a folder here.")
+            return ("No model yet: train a classifier (Train tab) or open a .keras file "
+                    "(File ▸ Open model…), then drop images or a folder here.")
         if not is_classifier(model):
             return f"{model.name} is not a classifier (a detector or segmenter): use the Detect tab."
         if len(model.inputs[0].shape) != 4:

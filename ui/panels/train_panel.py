@@ -255,11 +255,11 @@ class TrainPanel(Panel):
 
     def _stored_views(self, views: list) -> None:
         for view in views:
-            if view.name not in self.gallery.tiles:  # a live view of the resumed run is newer
+            if not self.gallery.has(view.name):  # a live view of the resumed run is newer
                 self.show_view(view)
 
     def show_view(self, view) -> None:
-        self.gallery.show_view(view)
+        self.gallery.queue_view(view)
         if not self._views_room:  # the first view: give the gallery half of the height once
             self._views_room = True
             total = sum(self.split.sizes())

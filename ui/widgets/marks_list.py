@@ -7,11 +7,14 @@ them and training without them is the panel's business.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+                               QWidget)
 
 
 class MarksList(QWidget):
     changed = Signal()
+    save_clicked = Signal()
+    exclude_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -20,10 +23,22 @@ class MarksList(QWidget):
         self.list = QListWidget()
         self.list.setToolTip("Delete removes the selected mark")
         self.counts = QLabel()
+        remove = QPushButton("Remove mark")
+        remove.clicked.connect(self.remove_selected)
+        self.save_button = QPushButton("Save marks…")
+        self.save_button.clicked.connect(self.save_clicked)
+        self.retrain_button = QPushButton("Train again without marked")
+        self.retrain_button.setToolTip("Saves the marks, reloads the data with exclude=<marks file> "
+                                       "(mislabelled and dropped samples both leave) and opens the Train tab")
+        self.retrain_button.clicked.connect(self.exclude_clicked)
+        buttons = QHBoxLayout()
+        for button in (remove, self.save_button, self.retrain_button):
+            buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.counts)
         layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
         self._refresh()
 
     def add(self, row: dict) -> None:
@@ -57,10 +72,11 @@ class MarksList(QWidget):
     def _refresh(self) -> None:
         self.list.clear()
         for sample, row in self.rows.items():
-            item = QListWidgetItem(f"{row['mark']}: {sample} — given {row['given_label']}, predicted "
-                                   f"{row['predicted_label']} ({float(row['confidence']):.1%})")
+            item = QListWidgetItem(f"{row['mark']}: {sample} — given {row['given_label']}, "
+                                   f"predicted {row['predicted_label']} ({float(row['confidence']):.1%})")
             item.setData(Qt.ItemDataRole.UserRole, sample)
             self.list.addItem(item)
         unsaved = "" if self.saved or not self.rows else " · not saved yet"
-        self.counts.setText(f"{self.count('mislabelled')} mislabelled · {self.count('drop')} to drop{unsaved}")
+        self.counts.setText(f"{self.count('mislabelled')} mislabelled · {self.count('drop')} to drop"
+                            f"{unsaved}")
         self.changed.emit()

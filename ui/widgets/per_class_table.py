@@ -28,7 +28,7 @@ class NumberItem(QTableWidgetItem):
 
 
 class PerClassTable(QTableWidget):
-    """``set_report(per_class, labels)`` with ``per_class[label] = {"precision", "recall", "f1", "support"}``."""
+    """``set_report(per_class, labels)``; ``per_class[label]`` holds precision, recall, f1 and support."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(0, len(COLUMNS), parent)

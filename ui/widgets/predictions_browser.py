@@ -93,9 +93,12 @@ class PredictionsBrowser(QTableView):
         self.verticalHeader().setDefaultSectionSize(22)
         self.setToolTip("Every validation sample, least confident first (red: wrong); "
                         "double-click to open one in Explain")
-        self.selectionModel().currentRowChanged.connect(
-            lambda current, _previous: current.isValid() and self.chosen.emit(self.predictions.sample_at(current.row())))
+        self.selectionModel().currentRowChanged.connect(self._row_changed)
         self.doubleClicked.connect(lambda index: self.opened.emit(self.predictions.sample_at(index.row())))
+
+    def _row_changed(self, current, _previous) -> None:
+        if current.isValid():
+            self.chosen.emit(self.predictions.sample_at(current.row()))
 
     def set_evaluation(self, evaluation) -> None:
         self.predictions.set_predictions(evaluation.ids, evaluation.y_true, evaluation.predicted(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.commands.numbers import float_in, int_in
+from workbench.commands.numbers import int_in
 from workbench.errors import WorkbenchError
 
 
@@ -10,8 +10,8 @@ def register(sub) -> None:
     p = sub.add_parser("detect", help="boxes, classes, scores (and masks) on an image")
     p.add_argument("model_file", help="trained detector: .keras file or run directory")
     p.add_argument("--image", required=True)
-    p.add_argument("--score-threshold", type=float_in(0.0, 1.0), default=0.3)
-    p.add_argument("--iou-threshold", type=float_in(0.0, 1.0), default=0.5, help="NMS IoU threshold")
+    p.add_argument("--score-threshold", type=float, default=0.3)
+    p.add_argument("--iou-threshold", type=float, default=0.5, help="NMS IoU threshold")
     p.add_argument("--out", required=True, help="overlay PNG to write")
     p.add_argument("--json", dest="json_out", help="also write the detections as COCO results")
     p.add_argument("--image-id", type=int_in(0), default=1, help="image_id in the COCO results")
@@ -21,7 +21,7 @@ def register(sub) -> None:
     p = sub.add_parser("segment", help="per-pixel classes of an image (semantic segmentation)")
     p.add_argument("model_file", help="trained segmenter: .keras file or run directory")
     p.add_argument("--image", required=True)
-    p.add_argument("--alpha", type=float_in(0.0, 1.0), default=0.5, help="mask opacity, 0-1")
+    p.add_argument("--alpha", type=float, default=0.5, help="mask opacity, 0-1")
     p.add_argument("--out", required=True, help="overlay PNG to write")
     p.add_argument("--mask", help="also write the class map (0 = background) as a PNG")
     p.add_argument("--force", action="store_true", help="replace --out / --mask files that exist")
@@ -97,7 +97,7 @@ def run_segment(args) -> int:
     _check_unit("--alpha", args.alpha)
     _outputs(args, "out", "mask")
     model, names, image = _load(args.model_file, args.image)
-    if not _is_segmenter(model):
+    if not _is_segmenter(model, args.model_file):
         raise WorkbenchError(f"{args.model_file} is not a segmenter (its output is not a map of "
                              "per-pixel classes); use predict for a classifier, detect for a detector")
     class_map = inference.segment(model, image)
@@ -110,15 +110,19 @@ def run_segment(args) -> int:
     return 0
 
 
-def _is_segmenter(model) -> bool:
-    """A segmenter maps an image to per-pixel class scores: ``(N, H, W, classes)``."""
-    if hasattr(model, "predict_candidates"):  # a detector
+def _is_segmenter(model, model_file: str) -> bool:
+    """Not a classifier (one probability vector per image) and, where the run names its
+    catalog entry, an entry whose declared task is segmentation."""
+    from workbench import catalog
+    from workbench.inference import is_classifier, model_metadata
+
+    if is_classifier(model):
         return False
+    name = model_metadata(model_file).get("model")
     try:
-        shape = model.output_shape
-    except (AttributeError, ValueError, RuntimeError):
-        return True  # a subclassed model without a fixed output: let it try
-    return isinstance(shape, tuple) and len(shape) == 4
+        return catalog.get(name).task == "segmentation" if name else True
+    except WorkbenchError:  # a model of an entry since renamed: let it try
+        return True
 
 
 def run_evaluate(args) -> int:

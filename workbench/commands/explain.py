@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from workbench.commands.numbers import float_in, int_in
+from workbench.commands.numbers import int_in
 from workbench.errors import WorkbenchError
 
 
@@ -12,11 +12,12 @@ def register(sub) -> None:
     p = sub.add_parser("explain", help="Grad-CAM and the other explanation methods on an image")
     p.add_argument("model_file", help=".keras file or run directory")
     p.add_argument("--image", required=True)
+    p.add_argument("--model", help="another network of the run: RUN_DIR/NAME.keras")
     p.add_argument("--method", default="gradcam", help="gradcam, cam, gradcam++, scorecam, saliency, ...")
     p.add_argument("--compare", help="several methods side by side, e.g. gradcam,saliency,lime")
     p.add_argument("--layer", help="conv layer (default: the last one)")
     p.add_argument("--class-index", type=int_in(0), help="class to explain (default: the predicted one)")
-    p.add_argument("--alpha", type=float_in(0.0, 1.0), default=0.5, help="heatmap opacity, 0-1")
+    p.add_argument("--alpha", type=float, default=0.5, help="heatmap opacity, 0-1")
     p.add_argument("--colormap", default="jet")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
@@ -48,7 +49,9 @@ def run(args) -> int:
     for method in methods:
         xai.method_info(method)  # unknown names fail before the model loads
     options = {key: _number(value) for key, value in parse_assignments(args.option).items()}
-    model, names, image = load_for_image(args.model_file, args.image)
+    from workbench.models.io import network_path
+
+    model, names, image = load_for_image(network_path(args.model_file, args.model), args.image)
     if args.compare:
         sheet = xai.compare_sheet(model, image, methods, layer=args.layer, class_index=args.class_index,
                                   alpha=args.alpha, colormap=args.colormap, seed=args.seed)

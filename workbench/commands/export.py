@@ -9,6 +9,7 @@ def register(sub) -> None:
     p = sub.add_parser("export", help="export a trained model (.keras, SavedModel)")
     p.add_argument("model_file", help=".keras file or run directory")
     p.add_argument("--format", required=True, choices=FORMATS)
+    p.add_argument("--model", help="another network of the run: RUN_DIR/NAME.keras")
     p.add_argument("--out", required=True)
     p.add_argument("--no-verify", action="store_true", help="skip reloading the export")
     p.add_argument("--force", action="store_true", help="replace an earlier export at --out")
@@ -19,17 +20,17 @@ def run(args) -> int:
     import numpy as np
 
     from workbench.export import export_model, verify_export
-    from workbench.models.io import load_model
+    from workbench.models.io import load_model, network_path
     from workbench.quiet import import_tensorflow
-
     from workbench.runs.outputs import check_output_path
 
     kind = "file" if args.format == "keras" else "directory"
     marker = "" if args.format == "keras" else "saved_model.pb"
     # refused before the model (and TensorFlow) loads; export_model checks again
     args.out = check_output_path(args.out, kind, force=args.force, marker=marker, example="model.keras")
+    source = network_path(args.model_file, args.model)
     import_tensorflow()
-    model = load_model(args.model_file)
+    model = load_model(source)
     export_model(model, args.format, args.out, force=args.force)
     print(f"wrote {args.out}")
     if not args.no_verify:

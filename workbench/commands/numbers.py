@@ -4,7 +4,6 @@ sentence (``--top -3`` would otherwise slice the class list from the wrong end).
 from __future__ import annotations
 
 import argparse
-import math
 
 
 def int_in(low: int | None = None, high: int | None = None):
@@ -19,23 +18,6 @@ def int_in(low: int | None = None, high: int | None = None):
         return value
 
     parse.__name__ = "whole number"
-    return parse
-
-
-def float_in(low: float | None = None, high: float | None = None):
-    """A finite ``float`` type that accepts ``low <= value <= high``."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not math.isfinite(value):
-            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number")
-        _check(value, low, high)
-        return value
-
-    parse.__name__ = "number"
     return parse
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from workbench.data.base import DataInfo, Dataset, split
 from workbench.data.images import IMAGE_SUFFIXES, fit_image, read_image
-from workbench.data.registry import DatasetSpec, register
+from workbench.data.registry import DatasetSpec, register, whole_option
 from workbench.errors import WorkbenchError
 
 register(DatasetSpec(
@@ -26,9 +26,7 @@ DEFAULT_SIZE = 64
 
 def load_folder(options: dict, seed: int, val_fraction: float) -> Dataset:
     root = options["path"]
-    size = int(options.get("image_size") or DEFAULT_SIZE)
-    if size < 4 or size > 1024:
-        raise WorkbenchError(f"image_size={size} must be between 4 and 1024")
+    size = whole_option(options, "image_size", DEFAULT_SIZE, 4, 1024)
     files, labels, classes = _list_files(root)
     images, kept, ids, skipped = [], [], [], []
     for path, label in zip(files, labels):

@@ -10,7 +10,7 @@ import numpy as np
 
 from workbench.data.base import DataInfo, Dataset, split
 from workbench.data.embedded import indexed_ids, with_ids
-from workbench.data.registry import DatasetSpec, register
+from workbench.data.registry import DatasetSpec, register, whole_option
 from workbench.errors import WorkbenchError
 
 FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -45,7 +45,7 @@ def load_keras_dataset(options: dict, seed: int, val_fraction: float) -> Dataset
     x = np.concatenate([x_a, x_b])
     y = np.concatenate([y_a, y_b]).reshape(-1).astype(np.int64)
     ids = np.asarray(indexed_ids(f"{name}:train", len(x_a)) + indexed_ids(f"{name}:test", len(x_b)))
-    limit = int(options.get("limit") or 0)
+    limit = whole_option(options, "limit", 0, 0, 10_000_000)
     if limit:  # a quick look at a big set: a stratified-by-chance subset
         keep = np.random.default_rng(seed).permutation(len(x))[:limit]
         x, y, ids = x[keep], y[keep], ids[keep]

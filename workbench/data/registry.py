@@ -126,6 +126,20 @@ def load(source: str, options: dict[str, Any] | None = None, seed: int = 0,
     return dataset
 
 
+def whole_option(options: dict, name: str, default: int, low: int, high: int) -> int:
+    """A whole-number data option (``--data-option count=200``) checked against its range."""
+    value = options.get(name, default)
+    try:
+        number = float(value)
+        if number != int(number):
+            raise ValueError
+    except (TypeError, ValueError, OverflowError):
+        raise WorkbenchError(f"data option {name}={value!r} is not a whole number") from None
+    if not low <= number <= high:
+        raise WorkbenchError(f"data option {name}={value!r} must be between {low} and {high}")
+    return int(number)
+
+
 #: Options every source takes because ``load`` (or the path) handles them itself.
 GENERIC_OPTIONS = ("path", "exclude")
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from workbench.data.base import DataInfo
-from workbench.data.registry import DatasetSpec, register
+from workbench.data.registry import DatasetSpec, register, whole_option
 from workbench.errors import WorkbenchError
 
 CLASSES = ("circle", "square", "triangle")
@@ -359,8 +359,9 @@ def side_option(value):
 
 def load_shapes(options: dict, seed: int, val_fraction: float) -> DetectionData:
     """Registry loader: options ``count`` (200), ``image_size`` (64), ``max_objects`` (3)."""
-    data = make_shapes(int(options.get("count", 200)), side_option(options.get("image_size", 64)),
-                       int(options.get("max_objects", 3)), seed=seed)
+    data = make_shapes(whole_option(options, "count", 200, 2, 100_000),
+                       side_option(options.get("image_size", 64)),
+                       whole_option(options, "max_objects", 3, 1, 50), seed=seed)
     data.val_fraction, data.split_seed = float(val_fraction), int(seed)
     data.split(val_fraction, seed)  # checks the fraction now, where the user set it
     return data

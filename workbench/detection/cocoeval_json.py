@@ -92,30 +92,12 @@ def rle_to_mask(rle: dict) -> np.ndarray:
 def polygons_to_mask(polygons, height: int, width: int) -> np.ndarray:
     """COCO polygons ``[[x1, y1, x2, y2, ...], ...]`` -> ``(H, W)`` bool mask.
 
-    A pixel belongs to the mask when its centre lies inside a polygon (even-odd rule);
-    COCO's coordinates are pixel edges, so pixel ``(r, c)`` has centre ``(c + .5, r + .5)``.
+    Rasterised exactly as pycocotools does (``coco_polygons``), so masks and segm AP are
+    the ones every COCO number is computed on; not by testing pixel centres.
     """
-    mask = np.zeros((int(height), int(width)), bool)
-    for polygon in polygons:
-        points = np.asarray(polygon, np.float64).reshape(-1, 2)
-        if len(points) < 3:
-            raise WorkbenchError(f"a polygon needs at least 3 points, got {len(points)}")
-        # Only the polygon's bounding rectangle can be inside: test those pixels alone.
-        c0 = max(int(np.floor(points[:, 0].min())), 0)
-        c1 = min(int(np.ceil(points[:, 0].max())) + 1, int(width))
-        r0 = max(int(np.floor(points[:, 1].min())), 0)
-        r1 = min(int(np.ceil(points[:, 1].max())) + 1, int(height))
-        if c0 >= c1 or r0 >= r1:
-            continue
-        ys, xs = np.mgrid[r0:r1, c0:c1] + 0.5
-        inside = np.zeros(xs.shape, bool)
-        for (xa, ya), (xb, yb) in zip(points, np.roll(points, -1, axis=0)):
-            crosses = (ya > ys) != (yb > ys)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                x_at = xa + (ys - ya) * (xb - xa) / (yb - ya)
-            inside ^= crosses & (xs < x_at)
-        mask[r0:r1, c0:c1] |= inside
-    return mask
+    from workbench.detection.coco_polygons import polygons_to_mask as pycocotools_raster
+
+    return pycocotools_raster(polygons, height, width)
 
 
 def segmentation_to_mask(segmentation, height: int, width: int) -> np.ndarray:

@@ -30,6 +30,22 @@ def register_custom_objects() -> list[str]:
     return failed
 
 
+def network_path(model_file: str, name: str | None = None) -> str:
+    """The file of network ``name`` of a run (``RUN/NAME.keras``; ``model`` is the main one),
+    or ``model_file`` itself when no name is given."""
+    if not name:
+        return model_file
+    if not os.path.isdir(model_file):
+        raise WorkbenchError(f"--model {name} names a network of a run: give the run directory, "
+                             f"not {model_file}")
+    path = os.path.join(model_file, f"{name}.keras")
+    if not os.path.isfile(path):
+        found = sorted(f[:-6] for f in os.listdir(model_file) if f.endswith(".keras"))
+        raise WorkbenchError(f"run {model_file} has no network {name!r}; it has "
+                             f"{', '.join(found) if found else 'none'}")
+    return path
+
+
 def load_model(path: str):
     """Load a ``.keras`` (or legacy ``.h5``) file, or a run directory's ``model.keras``."""
     import keras

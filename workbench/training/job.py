@@ -46,7 +46,7 @@ class Diverged(WorkbenchError):
 
 
 #: What a run directory holds that a new run into it replaces (with ``force``).
-_RUN_FILES = ("config.json", "info.json", "history.json", "model.keras")
+_RUN_FILES = ("config.json", "info.json", "history.json", "model.keras", "data_problems.txt")
 _RUN_FOLDERS = ("checkpoint", "views")
 
 

@@ -2,7 +2,8 @@
 
 Computing a view costs a prediction over a grid on the training thread, so it runs at
 most once per ``min_interval`` seconds of wall time, and always for the last epoch
-(also when Stop or early stopping ends the run before the planned last one).
+(also when Stop or early stopping ends the run before the planned last one). When
+training ends, a classifier's validation confusion matrix is shown once.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ class EpochViews(keras.callbacks.Callback):
         super().__init__()
         self.emit, self.dataset, self.min_interval = emit, dataset, min_interval
         self.active = bool(standard.applicable(dataset.info))
+        self._epochs_seen = 0
         self._last_time = -float("inf")
         self._last_shown = self._last_done = None
 
     def on_epoch_end(self, epoch, logs=None):
+        self._epochs_seen = epoch + 1
         if not self.active:
             return
         self._last_done = epoch
@@ -33,6 +36,9 @@ class EpochViews(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.active and self._last_done is not None and self._last_shown != self._last_done:
             self._show(self._last_done)
+        if self._epochs_seen:  # once per run: a pass over the validation split
+            for view in standard.final_views(self.model, self.dataset, step=self._epochs_seen):
+                self.emit(view)
 
     def _show(self, epoch: int) -> None:
         for view in standard.standard_views(self.model, self.dataset, step=epoch + 1):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from workbench.views.types import Scatter, View
+from workbench.views.types import HeatGrid, Scatter, View
 
 #: Grid points per side of a decision-boundary picture (64 x 64 = 4096 predictions).
 BOUNDARY_RESOLUTION = 64
@@ -22,6 +22,36 @@ def applicable(info) -> list[str]:
     if info.task == "classification" and info.kind == "tabular" and tuple(info.input_shape) == (2,):
         names.append("decision_boundary")
     return names
+
+
+#: Classes up to which a confusion matrix writes its counts in the cells.
+ANNOTATE_CLASSES = 20
+
+
+def final_views(model, dataset, step: int = 0) -> list[View]:
+    """Views made once, when training ends: the validation confusion matrix of a classifier."""
+    x_val, y_val = getattr(dataset, "x_val", None), getattr(dataset, "y_val", None)
+    info = dataset.info
+    if info.task != "classification" or x_val is None or y_val is None or not len(x_val) \
+            or not info.class_names or np.asarray(y_val).ndim != 1:
+        return []
+    return [confusion_view(model, x_val, y_val, info.class_names, step)]
+
+
+def confusion_view(model, x, y, class_names, step: int = 0) -> View:
+    """Rows = true class, columns = predicted (scikit-learn's convention), as counts."""
+    from sklearn.metrics import confusion_matrix
+
+    from workbench.evaluation.classification import predict_probabilities
+
+    probs = predict_probabilities(model, x, len(class_names))
+    matrix = confusion_matrix(np.asarray(y).astype(np.int64), probs.argmax(axis=1),
+                              labels=np.arange(len(class_names)))
+    accuracy = float(np.trace(matrix) / max(matrix.sum(), 1))
+    return View("confusion_matrix", HeatGrid(matrix, list(class_names), list(class_names), "predicted",
+                                             "true", annotate=len(class_names) <= ANNOTATE_CLASSES,
+                                             colormap="Blues"),
+                f"Confusion matrix on the validation split (accuracy {accuracy:.3f})", step=step)
 
 
 def standard_views(model, dataset, step: int = 0) -> list[View]:

@@ -53,8 +53,12 @@ def view_paths(run_dir: str, name: str) -> tuple[str, str, str]:
     return base + ".json", base + ".npz", base + ".png"
 
 
-def save_view(run_dir: str, view: View) -> str:
-    """Write the view's arrays, picture and description; returns the PNG's path."""
+def save_view(run_dir: str, view: View, picture: bool = True) -> str:
+    """Write the view's arrays, picture and description; returns the PNG's path.
+
+    ``picture=False`` writes the numbers only (milliseconds); the PNG (a matplotlib
+    render, a tenth of a second or more) is then left as it was, to be drawn later.
+    """
     from workbench.views.render import render_png
 
     json_path, npz_path, png_path = view_paths(run_dir, view.name)
@@ -66,7 +70,8 @@ def save_view(run_dir: str, view: View) -> str:
                 np.savez(tmp, **arrays)
         elif os.path.exists(npz_path):  # the name held a view with arrays before
             os.unlink(npz_path)
-        render_png(view, png_path, PNG_SIZE)
+        if picture:
+            render_png(view, png_path, PNG_SIZE)
         write_json(json_path, {"name": view.name, "title": view.title, "kind": view.value.kind,
                                "step": int(view.step), "meta": meta})
     except OSError as error:
@@ -141,21 +146,27 @@ class ViewRecorder:
     """An event sink that forwards every event and writes ``View`` events into ``run_dir``.
 
     Views go to one background thread that holds only the newest pending view of each
-    name (a view refreshed every batch is written as often as rendering allows, not
-    queued without end) and keeps its rendering to about ``duty`` of wall time, so it
-    costs the training loop little even on a machine with few cores. ``close()``
-    writes what is pending and waits; ``written`` maps each name to its PNG.
+    name (a view refreshed every batch is written as often as it can be, not queued
+    without end). Its numbers (``.json``/``.npz``) are written at once; its picture is
+    drawn only while rendering has taken less than ``duty`` of the wall time so far, so
+    on a machine with few cores matplotlib never competes with training for long. Every
+    picture left behind is drawn by ``close()``, which the run calls when it ends; the
+    GUI draws live views from the numbers, not from the PNGs. ``written`` maps each name
+    to its PNG.
     """
 
-    def __init__(self, run_dir: str, emit, duty: float = 0.1):
+    def __init__(self, run_dir: str, emit, duty: float = 0.02):
         self.run_dir, self.emit = run_dir, emit
-        self.duty = min(max(duty, 0.01), 1.0)
+        self.duty = min(max(duty, 0.0), 1.0)
         self.written: dict[str, str] = {}
         self.failures: dict[str, str] = {}  # name -> why it could not be written
         self._pending: dict[str, View] = {}
+        self._unpictured: dict[str, View] = {}  # written without its PNG; drawn at close
         self._wake = threading.Condition()
         self._closing = False
         self._thread: threading.Thread | None = None
+        self._started = time.perf_counter()
+        self._rendering = 0.0  # seconds spent drawing PNGs so far
 
     def __call__(self, event) -> None:
         if isinstance(event, View):
@@ -170,7 +181,7 @@ class ViewRecorder:
     def submit(self, view: View) -> None:
         with self._wake:
             if self._closing:  # after close(): write it here and now
-                self._write(view)
+                self._write(view, picture=True)
                 return
             self._pending[view.name] = view  # replaces an unwritten older one of the same name
             if self._thread is None:
@@ -179,13 +190,16 @@ class ViewRecorder:
             self._wake.notify()
 
     def close(self) -> None:
-        """Write the pending views and stop the writer (idempotent)."""
+        """Write the pending views, draw every picture not drawn yet, stop (idempotent)."""
         with self._wake:
             self._closing = True
             self._wake.notify()
             thread = self._thread
         if thread is not None:
             thread.join()
+        for view in list(self._unpictured.values()):
+            self._write(view, picture=True)
+        self._unpictured.clear()
 
     def _run(self) -> None:
         while True:
@@ -195,15 +209,21 @@ class ViewRecorder:
                 if not self._pending:
                     return
                 view = self._pending.pop(next(iter(self._pending)))
+            elapsed = time.perf_counter() - self._started
+            picture = self._closing or self._rendering <= self.duty * elapsed
             started = time.perf_counter()
-            self._write(view)
-            rest = (time.perf_counter() - started) * (1.0 / self.duty - 1.0)
-            with self._wake:  # wait out the duty cycle, unless close() asks for the rest now
-                self._wake.wait_for(lambda: self._closing, timeout=rest)
+            self._write(view, picture)
+            if picture:
+                self._rendering += time.perf_counter() - started
 
-    def _write(self, view: View) -> None:
+    def _write(self, view: View, picture: bool) -> None:
         try:
-            self.written[view.name] = save_view(self.run_dir, view)
+            png = save_view(self.run_dir, view, picture=picture)
+            if picture:
+                self.written[view.name] = png
+                self._unpictured.pop(view.name, None)
+            else:
+                self._unpictured[view.name] = view
             self.failures.pop(view.name, None)
         except Exception as error:  # a view must never end a run; say so and go on
             self.failures[view.name] = f"{type(error).__name__}: {error}"

@@ -46,29 +46,44 @@ class RunViews(QWidget):
         layout.addWidget(split)
 
     def show_run(self, run_dir: str) -> None:
-        """List ``run_dir``'s views ("" empties the list)."""
-        if run_dir == self.run_dir:
-            return
+        """List ``run_dir``'s views ("" empties the list); the same run again re-reads its list
+        (a run in progress keeps writing views) and keeps the chosen view."""
+        again = run_dir == self.run_dir and bool(run_dir)
         self.run_dir = run_dir
-        self._list([])
+        if not again:
+            self._list([])
         if not run_dir:
             self._say("Select one run to list the views it saved.")
             return
         from workbench.views.store import list_views
 
-        self._say("Reading the run's views…")
+        if not again:
+            self._say("Reading the run's views…")
         run_in_background(lambda: list_views(run_dir), lambda infos: self._listed(run_dir, infos),
                           self._say, key=f"run-views-{id(self)}", owner=self)
 
     def _listed(self, run_dir: str, infos: list) -> None:
         if run_dir != self.run_dir:
             return
+        listed = [(i.name, i.kind, i.step) for i in self.infos]
+        if listed and listed == [(i.name, i.kind, i.step) for i in infos]:
+            return  # nothing new: leave the list and the shown view alone
+        chosen = self.chosen_name()
         self._list(infos)
         if not infos:
             self._say("This run saved no views.")
             return
-        self._say(f"{len(infos)} view(s): choose one to show it.")
-        self.table.selectRow(0)
+        names = [info.name for info in infos]
+        if chosen not in names:
+            self._say(f"{len(infos)} view(s): choose one to show it.")
+        self.table.blockSignals(True)
+        self.table.clearSelection()  # so that selecting the row again reloads its view
+        self.table.blockSignals(False)
+        self.table.selectRow(names.index(chosen) if chosen in names else 0)
+
+    def chosen_name(self) -> str:
+        rows = self.table.selectionModel().selectedRows()
+        return self.infos[rows[0].row()].name if rows and rows[0].row() < len(self.infos) else ""
 
     def _list(self, infos: list) -> None:
         self.infos = infos

@@ -48,6 +48,15 @@ def plot_widget() -> pg.PlotWidget:
     return widget
 
 
+def set_axis_labels(item: pg.PlotItem, x_label: str, y_label: str) -> None:
+    """Axis titles, set only when they change: each ``setLabel`` re-lays out the plot, which
+    a view refreshed thirty times a second must not pay every time."""
+    if getattr(item, "_view_labels", None) != (x_label, y_label):
+        item._view_labels = (x_label, y_label)
+        item.setLabel("bottom", x_label)
+        item.setLabel("left", y_label)
+
+
 def in_background(owner, fn, on_done, key: str) -> None:
     """Run ``fn`` on the views lane; ``on_done(result)`` runs on the GUI thread unless the
     owner widget has gone or a newer request of the same key superseded it."""

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ui.widgets.views.common import class_color, plot_widget
+from ui.widgets.views.common import class_color, plot_widget, set_axis_labels
 
 
 class CurvesView(QWidget):
@@ -19,6 +19,7 @@ class CurvesView(QWidget):
         self.legend = self.item.addLegend(offset=(-8, 8), brush=(255, 255, 255, 200))
         self.lines: dict[str, pg.PlotDataItem] = {}
         self.value = None
+        self._log_y = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -29,7 +30,9 @@ class CurvesView(QWidget):
             line = self.lines.pop(label)
             self.item.removeItem(line)
             self.legend.removeItem(line)
-        self.item.setLogMode(False, bool(value.log_y))
+        if self._log_y != bool(value.log_y):  # re-maps every line: only when it changes
+            self._log_y = bool(value.log_y)
+            self.item.setLogMode(False, self._log_y)
         for label, (x, y) in value.series.items():
             line = self.lines.get(label)
             if line is None:
@@ -43,8 +46,7 @@ class CurvesView(QWidget):
                 keep = y > 0
                 x, y = x[keep], y[keep]
             line.setData(x, y)
-        self.item.setLabel("bottom", value.x_label)
-        self.item.setLabel("left", value.y_label)
+        set_axis_labels(self.item, value.x_label, value.y_label)
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """label -> (x, y) given to each line, before log scaling and downsampling (tests read it)."""

@@ -2,13 +2,15 @@
 
 ``show_view(view)`` creates a tile the first time a name appears and afterwards hands
 the new value to the same renderer, so a view sent every epoch moves instead of
-flickering. Enlarging a tile (its button, or a double-click on its title) opens the
+flickering. ``queue_view(view)`` does the same one view per event-loop turn: the first
+epoch's burst of views (each a new pyqtgraph scene, tens of milliseconds) then never
+holds the loop for their sum. Enlarging a tile (its button, or a double-click on its title) opens the
 view in a large non-modal window that keeps following the live updates.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QToolButton,
                                QVBoxLayout, QWidget)
 
@@ -114,6 +116,9 @@ class ViewGallery(QWidget):
         super().__init__(parent)
         self.tiles: dict[str, ViewTile] = {}
         self.dialogs: dict[str, ViewDialog] = {}
+        self.created = 0  # tiles made so far (a view updated in place makes none)
+        self._queued: dict = {}  # name -> newest view waiting for its turn
+        self._draining = False
         self.hint = QLabel(hint)
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -139,6 +144,7 @@ class ViewGallery(QWidget):
         """Show ``view``: update the tile of its name in place, or add one."""
         tile = self.tiles.get(view.name)
         if tile is None:
+            self.created += 1
             tile = ViewTile(view)
             tile.enlarge_requested.connect(self.enlarge)
             self.tiles[view.name] = tile
@@ -152,7 +158,30 @@ class ViewGallery(QWidget):
             dialog.show_view(view)
         return tile
 
+    def queue_view(self, view) -> None:
+        """Show ``view`` on a coming event-loop turn (the newest of its name wins)."""
+        self._queued[view.name] = view
+        if not self._draining:
+            self._draining = True
+            QTimer.singleShot(0, self, self._drain)
+
+    def _drain(self) -> None:
+        if self._queued:
+            self.show_view(self._queued.pop(next(iter(self._queued))))
+        if self._queued:
+            QTimer.singleShot(0, self, self._drain)
+        else:
+            self._draining = False
+
+    def pending(self) -> int:
+        return len(self._queued)
+
+    def has(self, name: str) -> bool:
+        """Whether a view of ``name`` is shown or waiting to be."""
+        return name in self.tiles or name in self._queued
+
     def clear(self) -> None:
+        self._queued.clear()
         for dialog in self.dialogs.values():
             dialog.hide()
         for tile in self.tiles.values():

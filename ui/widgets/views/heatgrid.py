@@ -7,10 +7,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QCursor
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QCursor
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
-from ui.widgets.views.common import plot_widget
+from ui.widgets.views.common import plot_widget, set_axis_labels
 
 #: Row / column labels shown per axis at most; beyond, every k-th one.
 MAX_TICKS = 24
@@ -51,6 +52,47 @@ def cell_format(values: np.ndarray) -> str:
     return "{:.0f}" if integral else "{:.2g}"
 
 
+class CellNumbers(pg.GraphicsObject):
+    """Every cell's value written in it, by one item that draws them all in screen pixels
+    (a hundred ``TextItem``s would cost a hundred Python items to lay out on each change).
+    Numbers wider than their cell on screen are left out rather than overlapping."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+        self.colors: list[QColor] = []
+        self.shape = (0, 0)
+
+    def set_cells(self, texts: list[str], colors: list[QColor], shape: tuple[int, int]) -> None:
+        self.prepareGeometryChange()
+        self.texts, self.colors, self.shape = texts, colors, shape
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        rows, cols = self.shape
+        return QRectF(0, 0, cols, rows)
+
+    def paint(self, painter, *args) -> None:
+        if not self.texts:
+            return
+        rows, cols = self.shape
+        transform = painter.transform()  # item (cell) coordinates -> device pixels
+        corner, unit = transform.map(QPointF(0, 0)), transform.map(QPointF(1, 1))
+        cell_w, cell_h = abs(unit.x() - corner.x()), abs(unit.y() - corner.y())
+        metrics = painter.fontMetrics()
+        if max(map(metrics.horizontalAdvance, self.texts)) + 2 > cell_w or metrics.height() > cell_h:
+            return  # too small on screen to read: the hover tooltip still tells each value
+        painter.save()
+        painter.resetTransform()
+        for index, text in enumerate(self.texts):
+            row, col = divmod(index, cols)
+            centre = transform.map(QPointF(col + 0.5, row + 0.5))
+            painter.setPen(self.colors[index])
+            painter.drawText(QRectF(centre.x() - cell_w / 2, centre.y() - cell_h / 2, cell_w, cell_h),
+                             Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+
 class HeatGridView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -64,7 +106,8 @@ class HeatGridView(QWidget):
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=colormap("viridis"), interactive=False,
                                         width=12)
         self.colorbar.setImageItem(self.image, insert_in=self.item)
-        self.cells: list[pg.TextItem] = []
+        self.cells = CellNumbers()
+        self.item.addItem(self.cells)
         self.value = None
         self._colormap = "viridis"
         self._map = colormap("viridis")
@@ -91,33 +134,21 @@ class HeatGridView(QWidget):
             self.item.getAxis("left").setTicks([thinned_ticks(value.row_labels, rows)])
             self.item.getAxis("bottom").setTicks([thinned_ticks(value.col_labels, cols)])
             self.item.setRange(xRange=(0, cols), yRange=(0, rows), padding=0.02)
-        self.item.setLabel("bottom", value.x_label)
-        self.item.setLabel("left", value.y_label)
+        set_axis_labels(self.item, value.x_label, value.y_label)
         self._annotate(values if value.annotate and values.size <= MAX_ANNOTATED else None, low, high)
 
     def _annotate(self, values: np.ndarray | None, low: float, high: float) -> None:
-        """One text item per cell, created once per matrix size and then only re-texted."""
-        wanted = 0 if values is None else values.size
-        if len(self.cells) != wanted:
-            for text in self.cells:
-                self.item.removeItem(text)
-            self.cells = [pg.TextItem(anchor=(0.5, 0.5)) for _ in range(wanted)]
-            for text in self.cells:
-                self.item.addItem(text)
         if values is None:
+            self.cells.set_cells([], [], (0, 0))
             return
         fmt = cell_format(values)
-        rows, cols = values.shape
         # white numbers on dark cells, black on light ones (as the PNG of the run directory)
         rgb = self._map.map(np.clip((np.nan_to_num(values) - low) / (high - low), 0, 1).ravel(),
-                                           mode="float")[:, :3]
+                            mode="float")[:, :3]
         luminance = rgb @ np.array([0.299, 0.587, 0.114])
-        for index, text in enumerate(self.cells):
-            row, col = divmod(index, cols)
-            v = values[row, col]
-            text.setColor((20, 20, 20) if luminance[index] >= 0.5 else (245, 245, 245))
-            text.setText(fmt.format(v) if np.isfinite(v) else "–")
-            text.setPos(col + 0.5, row + 0.5)
+        dark, light = QColor(20, 20, 20), QColor(245, 245, 245)
+        texts = [fmt.format(v) if np.isfinite(v) else "–" for v in values.ravel()]
+        self.cells.set_cells(texts, [dark if lum >= 0.5 else light for lum in luminance], values.shape)
 
     def cell_text(self, x: float, y: float) -> str:
         """What the tooltip says at view coordinates (x, y): row, column and value."""
@@ -134,7 +165,7 @@ class HeatGridView(QWidget):
                 f"{value.values[row, col]:.4g}")
 
     def annotations(self) -> list[str]:
-        return [text.textItem.toPlainText() for text in self.cells]
+        return list(self.cells.texts)
 
     def _hover(self, scene_pos) -> None:
         point = self.item.vb.mapSceneToView(scene_pos)

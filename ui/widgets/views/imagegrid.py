@@ -47,8 +47,15 @@ class ImageGridView(QWidget):
         if self.value is None or not self.images:
             return []
         rows, cols = self.value.grid_shape
-        width, height = self.width() / cols, self.height() / rows
-        return [QRect(int(c * width), int(r * height), int(width), int(height))
+        width = self.width() / cols
+        # cells as tall as the images' shape asks (plus the caption), not stretched to the
+        # tile: wide frames would otherwise float in tall empty cells
+        first = self.images[0]
+        caption = self.fontMetrics().height() + 4 if any(self.captions) else 0
+        wanted = width * first.height() / max(first.width(), 1) + caption
+        height = min(self.height() / rows, wanted)
+        top = max(0.0, (self.height() - height * rows) / 2)
+        return [QRect(int(c * width), int(top + r * height), int(width), int(height))
                 for r, c in (divmod(i, cols) for i in range(len(self.images)))]
 
     def paintEvent(self, event):  # noqa: N802 - Qt's name

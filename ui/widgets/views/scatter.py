@@ -8,8 +8,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ui.widgets.views.common import class_color, class_name, groups, in_background, plot_widget
+from ui.widgets.views.common import (class_color, class_name, groups, in_background, plot_widget,
+                                      set_axis_labels)
 
+#: Legend entries per column; more classes spread over more columns.
+LEGEND_ROWS = 5
 #: What the projection combo offers, by ``Scatter.projection`` value.
 PROJECTION_TITLES = {"pca": "PCA", "tsne": "t-SNE"}
 
@@ -109,8 +112,8 @@ class ScatterView(QWidget):
                     self.legend.addItem(item, class_name(label, value.label_names))
                 self.points[label] = item
             item.setData(pos=self.positions[index])
-        self.item.setLabel("bottom", x_label)
-        self.item.setLabel("left", y_label)
+        self.legend.setColumnCount(1 + (len(self.legend.items) - 1) // LEGEND_ROWS)  # ten digits: two columns
+        set_axis_labels(self.item, x_label, y_label)
 
     def point_count(self) -> int:
         return sum(len(item.data) for item in self.points.values())
