@@ -77,7 +77,8 @@ def epoch_views(epoch: int, losses: list[float]) -> list:
     edges = np.r_[np.c_[np.arange(nodes), (np.arange(nodes) + 1) % nodes], rng.integers(0, nodes, (300, 2))]
     seconds = np.arange(16000) / 16000
     return [
-        t.View("loss_per_epoch", t.Curves({"loss": (np.arange(1, len(losses) + 1), losses)}, "epoch", "loss"), step=step),
+        t.View("loss_per_epoch", t.Curves({"loss": (np.arange(1, len(losses) + 1), losses)}, "epoch", "loss"),
+               step=step),
         t.View("confusion", t.HeatGrid(confusion, classes, classes, "predicted", "true", annotate=True), step=step),
         t.View("samples", t.ImageGrid(rng.random((32, 32, 32, 3)), [f"#{i}" for i in range(32)]), step=step),
         t.View("embedding", t.Scatter(rng.normal(size=(2000, 16)), rng.integers(0, 10, 2000), classes), step=step),

@@ -33,8 +33,8 @@ MASKS = ("tests/detection/test_coco_polygons.py", "tests/detection/test_loaders.
          "tests/detection/test_metrics.py")
 GRADIENTS = ("tests/xai/test_gradients.py", "tests/xai/test_core_values.py")
 SURROGATES = ("tests/xai/test_surrogates.py", "tests/xai/test_core_values.py")
-CAMS = ("tests/xai/test_cam_family.py",)
-FAITHFULNESS = ("tests/xai/test_faithfulness_and_output.py",)
+CAMS = ("tests/xai/test_cam_family.py", "tests/xai/test_core_values.py")
+FAITHFULNESS = ("tests/xai/test_faithfulness_and_output.py", "tests/xai/test_core_values.py")
 TRAINING = ("tests/test_training.py",)
 CONFIG = ("tests/test_training.py", "tests/reliability/test_bad_data.py")
 

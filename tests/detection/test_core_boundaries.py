@@ -114,3 +114,39 @@ def test_coco_evaluate_reports_voc_ap_at_iou_half_all_point():
           {"image_id": 1, "category_id": 1, "bbox": [30, 30, 10, 10], "score": 0.8},
           {"image_id": 1, "category_id": 1, "bbox": [50, 50, 10, 10], "score": 0.7}]
     assert M.coco_evaluate(gt, dt)["VOC_AP"] == pytest.approx(5 / 6)
+
+
+def test_nms_zero_area_boxes_overlap_nothing():
+    """TF treats a box without area as overlapping nothing: two equal lines both stay."""
+    import tensorflow as tf
+
+    lines = np.array([[1, 1, 1, 5], [1, 1, 1, 5], [0, 0, 4, 4]], np.float32)
+    scores = np.array([0.9, 0.8, 0.7], np.float32)
+    np.testing.assert_array_equal(nms(lines, scores, 0.5), [0, 1, 2])
+    np.testing.assert_array_equal(nms(lines, scores, 0.5),
+                                  tf.image.non_max_suppression(lines, scores, 10, 0.5).numpy())
+
+
+def test_decode_caps_the_log_scale_as_detectron_does():
+    """A huge width delta is clamped at log(1000/16) (Detectron's bbox_xform_clip), not inf."""
+    from workbench.detection.boxes import MAX_LOG_DELTA, decode
+
+    anchor = np.array([[0, 0, 10, 10]], np.float32)
+    box = decode(np.array([[0, 0, 100.0, 0]], np.float32), anchor, variances=(1, 1, 1, 1))[0]
+    assert np.isfinite(box).all()
+    assert box[2] - box[0] == pytest.approx(10 * np.exp(MAX_LOG_DELTA), rel=1e-5)  # 625 px
+    assert box[3] - box[1] == pytest.approx(10.0)
+
+
+def test_voc_needs_iou_above_the_threshold_and_coco_at_least_it():
+    """IoU exactly 0.5 (a box and its half): the VOC devkit's `ovmax > ovthresh` says miss,
+    COCOeval's `iou >= t` (it skips only `iou < t`) says match."""
+    truth = [{"boxes": [[0, 0, 2, 1]], "labels": [0]}]
+    found = [{"boxes": [[0, 0, 1, 1]], "scores": [0.9], "labels": [0]}]
+    assert M.voc_map(found, truth)["mAP"] == 0.0
+    assert M.voc_map(found, truth, iou_threshold=0.4999)["mAP"] == pytest.approx(1.0)
+    gt = _gt([(0, 0, 2, 1, 0)])
+    dt = [{"image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1], "score": 0.9}]
+    mine = M.coco_evaluate(gt, dt)
+    assert mine["AP50"] == pytest.approx(1.0) and mine["AP75"] == 0.0
+    assert mine["AP50"] == pytest.approx(_cocoeval(gt, dt)[1], abs=1e-6)

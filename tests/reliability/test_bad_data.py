@@ -101,6 +101,8 @@ REFUSED = {
     "int-hparam-inf": (["build", "lenet", "--set", "width=inf"], 1, "is not a whole number"),
     "val-split-nan": (["train", "lenet", "--data", "digits", "--val-split", "nan"], 1,
                       "validation split nan must be in [0, 1)"),
+    "val-split-one": (["train", "lenet", "--data", "digits", "--val-split", "1"], 1,
+                      "validation split 1.0 must be in [0, 1)"),
     "image-size-on-digits": (["train", "lenet", "--data", "digits", "--image-size", "32"], 1,
                              "'digits' has a fixed image size"),
     "unknown-data-option": (["train", "lenet", "--data", "shapes", "--data-option", "colour=red"],

@@ -2,7 +2,6 @@
 Train tab of the real main window; the Runs tab lists and reopens a run's stored views
 (and says why a damaged one cannot be shown); the Data tab previews a non-array source."""
 
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -109,7 +108,8 @@ def test_train_tab_shows_a_tile_per_view_updated_in_place(window, qtbot, tmp_pat
     assert delivered.count("confusion") == EPOCHS and gallery.created == len(NAMES)  # updated in place
     last = {view.name: view for view in one_of_each(EPOCHS - 1)}
     renderers = {name: tile.renderer for name, tile in gallery.tiles.items()}
-    np.testing.assert_array_equal(renderers["loss_by_gap"].curve_data()["lstm"][1], last["loss_by_gap"].value.series["lstm"][1])
+    np.testing.assert_array_equal(renderers["loss_by_gap"].curve_data()["lstm"][1],
+                                  last["loss_by_gap"].value.series["lstm"][1])
     np.testing.assert_array_equal(renderers["confusion"].image.image, np.eye(3).T * EPOCHS)
     assert renderers["confusion"].annotations()[0] == str(EPOCHS)
     np.testing.assert_array_equal(renderers["samples"].value.images, last["samples"].value.images)

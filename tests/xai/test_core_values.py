@@ -85,3 +85,42 @@ def test_tabular_lime_recovers_a_linear_models_signs_and_order():
     assert np.sign(lime[:3]).tolist() == [1.0, -1.0, 1.0]
     assert abs(lime[0]) > abs(lime[1]) > abs(lime[2]) > abs(lime[3])
     assert abs(lime[3]) < 0.2 * abs(lime[2])  # a feature the model ignores weighs ~nothing
+
+
+def test_saliency_takes_the_largest_gradient_over_channels():
+    """Simonyan et al.: the map is max_c |d score / d x_c|; here the gradient is 2x."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((4, 4, 3))
+    flat = layers.Flatten()(layers.Multiply()([inputs, inputs]))
+    dense = layers.Dense(2, activation="softmax", name="predictions")
+    model = keras.Model(inputs, dense(flat))
+    dense.set_weights([np.stack([np.zeros(48), np.ones(48)], 1).astype(np.float32), np.zeros(2, np.float32)])
+    image = np.random.default_rng(3).uniform(-1, 1, (4, 4, 3)).astype(np.float32)
+    heatmap = xai.explain(model, image, "saliency", class_index=1).heatmap
+    expected = np.abs(image).max(axis=2)
+    np.testing.assert_allclose(heatmap, expected / expected.max(), rtol=1e-5)
+
+
+def test_integrated_gradients_from_a_non_black_baseline_is_exact(square_model, ramp):
+    """f = sum x^2 along the straight path from b: IG_i = (x_i - b_i)(x_i + b_i) = x_i^2 - b_i^2
+    (the trapezoid rule is exact for the linear gradient 2x); "white" is b = max(x) = 2."""
+    result = xai.explain(square_model, ramp, "integrated_gradients", class_index=1, baseline="white",
+                         steps=4, target="logit")
+    np.testing.assert_allclose(result.attribution, ramp ** 2 - 4.0, rtol=1e-4, atol=1e-4)
+
+
+def test_cam_keeps_only_evidence_for_the_class():
+    """Grad-CAM's ReLU: negative evidence is 0 in the heatmap, the rest scaled by the peak."""
+    from workbench.xai.common import cam_result
+
+    result = cam_result(np.array([[-1.0, 2.0], [3.0, -4.0]]), (2, 2))
+    np.testing.assert_allclose(result.heatmap, [[0.0, 2 / 3], [1.0, 0.0]], atol=1e-6)
+
+
+def test_faithfulness_auc_is_the_trapezoid_area():
+    from workbench.xai.faithfulness import auc
+
+    assert auc(np.array([1.0, 0.0, 0.0])) == pytest.approx(0.25)  # a mean would say 1/3
+    assert auc(np.array([0.0, 1.0])) == pytest.approx(0.5)

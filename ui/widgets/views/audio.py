@@ -42,6 +42,7 @@ class AudioView(QWidget):
         self.wave_plot = plot_widget()
         wave = self.wave_plot.getPlotItem()
         wave.setLabel("left", "amplitude")
+        wave.hideAxis("bottom")  # shares the spectrogram's time axis below it
         self.wave = wave.plot([], [], pen=pg.mkPen((31, 119, 180), width=1))
         self.wave.setDownsampling(auto=True, method="peak")  # a minute of audio is 3 M samples
         self.wave.setClipToView(True)
