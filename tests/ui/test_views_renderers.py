@@ -131,7 +131,8 @@ def test_scatter_projects_wide_features_off_the_gui_thread(qtbot, monkeypatch):
     view.projection.setCurrentIndex(view.projection.findData("tsne"))
     view.projection.activated.emit(view.projection.currentIndex())
     qtbot.waitUntil(lambda: "tsne" in view._projected, timeout=TIMEOUT_MS)
-    reference = TSNE(n_components=2, perplexity=19 / 3, init="pca", random_state=0).fit_transform(features)
+    reference = TSNE(n_components=2, perplexity=19 / 3, init="pca", random_state=0,
+                     method="exact").fit_transform(features)
     np.testing.assert_allclose(view.positions, reference, atol=1e-4)
     assert view.point_count() == 20
     assert threads == [False, False]  # PCA and t-SNE both ran on a worker

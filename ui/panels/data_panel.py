@@ -99,8 +99,12 @@ class DataPanel(Panel):
         open_folder.setToolTip("A folder with one sub-folder per class: root/<class>/<image>.png")
         open_folder.clicked.connect(self.open_folder_dialog)
         open_csv = QPushButton("Open CSV…")
-        open_csv.setToolTip("A table with a header line; choose the target column below")
+        open_csv.setToolTip("A table with a header line; choose the target column below. "
+                            "A CSV with source,target columns is read as a graph's edge list")
         open_csv.clicked.connect(self.open_csv_dialog)
+        open_text = QPushButton("Open text…")
+        open_text.setToolTip("A UTF-8 .txt file to train language models on")
+        open_text.clicked.connect(self.open_text_dialog)
 
         self.path_label = QLabel()
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -128,6 +132,7 @@ class DataPanel(Panel):
         row.addWidget(self.combo, 1)
         row.addWidget(open_folder)
         row.addWidget(open_csv)
+        row.addWidget(open_text)
         form.addRow("Data set", row)
         form.addRow("", self.summary)
         form.addRow("Path", self.path_label)
@@ -183,16 +188,28 @@ class DataPanel(Panel):
         inner.addWidget(widget)
         return box
 
+    def source_kind(self) -> str:
+        """The registry's name for the current source: a path may be a class folder, a WAV
+        folder, a table, an edge list, a text file, VOC or COCO (``registry.resolve`` decides)."""
+        from workbench.data import registry
+
+        if not self.source or self.source in self.specs:
+            return self.source
+        try:
+            return registry.resolve(self.source)[0].name
+        except WorkbenchError:
+            return ""
+
     def _show_source_fields(self) -> None:
-        kind = self.specs.get(self.source).name if self.source in self.specs else (
-            "csv" if self.source.lower().endswith(".csv") else "folder" if self.source else "")
-        for widget, visible in ((self.path_label, kind in ("csv", "folder")),
+        kind = self.source_kind()
+        is_path = bool(self.source) and self.source not in self.specs
+        for widget, visible in ((self.path_label, is_path),
                                 (self.image_size, kind == "folder"),
                                 (self.target, kind == "csv")):
             self._form.setRowVisible(widget, visible)
         spec = self.specs.get(kind)
         self.summary.setText(spec.summary if spec else "")
-        self.path_label.setText(self.source if kind in ("csv", "folder") else "")
+        self.path_label.setText(self.source if is_path else "")
         if spec is not None and not spec.offline:
             self.load_button.setText("Load (downloads once, then cached)")
         else:
@@ -220,6 +237,11 @@ class DataPanel(Panel):
         self._show_source_fields()
         self.load()
 
+    def open_text_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a text file", "", "Text (*.txt);;All files (*)")
+        if path:
+            self.open_folder(path)  # any path the registry resolves: load it as it is
+
     def open_csv_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a CSV table", "",
                                               "CSV tables (*.csv);;All files (*)")
@@ -243,11 +265,18 @@ class DataPanel(Panel):
 
     # -- loading --------------------------------------------------------------------
     def current_options(self) -> dict:
-        if self.source.lower().endswith(".csv"):
-            return {"path": self.source, "target": self.target.currentText()}
-        if os.path.isdir(self.source) and self.source not in self.specs:
-            return {"path": self.source, "image_size": self.image_size.value()}
-        return {}
+        """The options the form sets for the current source; an ``exclude`` marks file set
+        for this source (Evaluate tab's "Train again without marked") is kept."""
+        kind = self.source_kind()
+        options = {}
+        if kind == "csv":
+            options = {"path": self.source, "target": self.target.currentText()}
+        elif kind == "folder":
+            options = {"path": self.source, "image_size": self.image_size.value()}
+        exclude = self.session.data_options.get("exclude")
+        if exclude and self.session.data_source == self.source:
+            options["exclude"] = exclude
+        return options
 
     def load(self) -> None:
         from workbench import data

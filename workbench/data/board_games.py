@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from scipy.signal import convolve2d
 
 #: Stone colours in RGB for the renderer: player 0, player 1, board, grid.
 _COLOURS = {"p0": (220, 60, 50), "p1": (240, 200, 40), "board": (30, 80, 170), "grid": (20, 20, 20)}
@@ -119,6 +118,8 @@ class BoardGame:
         """Whether ``player`` has ``to_win`` stones in a row, column or diagonal:
         a line-summing convolution reaches ``to_win`` exactly where one lies."""
         stones = (board == (1 if player == 0 else -1)).astype(np.int32)
+        from scipy.signal import convolve2d  # here, not at import: the registry lists this module at start-up
+
         return any((convolve2d(stones, k, mode="valid") >= to_win).any() for k in kernels)
 
     def _info(self) -> dict:

@@ -36,7 +36,8 @@ class DatasetSpec:
 
     def as_dict(self) -> dict:
         return {"name": self.name, "kind": self.kind, "task": self.task,
-                "summary": self.summary, "offline": self.offline, "needs_path": self.needs_path}
+                "summary": self.summary, "offline": self.offline, "needs_path": self.needs_path,
+                "options": None if self.options is None else list(self.options)}
 
 
 _SPECS: dict[str, DatasetSpec] = {}

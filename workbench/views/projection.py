@@ -15,6 +15,8 @@ from workbench.views.types import PROJECTIONS
 
 #: t-SNE's usual perplexity; smaller sets get less (it must stay below the number of points).
 TSNE_PERPLEXITY = 30.0
+#: Up to this many points t-SNE uses its exact gradient (faster than Barnes-Hut there).
+EXACT_TSNE_POINTS = 200
 
 
 def project(features, method: str = "pca", seed: int = 0) -> np.ndarray:
@@ -49,4 +51,7 @@ def _tsne(features: np.ndarray, seed: int) -> np.ndarray:
         raise WorkbenchError(f"t-SNE needs at least 3 points to place by their neighbours; there are {n} "
                              "(choose PCA)")
     perplexity = min(TSNE_PERPLEXITY, max(1.0, (n - 1) / 3.0))  # below N, as scikit-learn requires
-    return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(features)
+    # Barnes-Hut pays off only for large sets; the exact gradient is faster below a few hundred
+    method = "exact" if n <= EXACT_TSNE_POINTS else "barnes_hut"
+    return TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed,
+                method=method).fit_transform(features)
