@@ -188,3 +188,26 @@ def test_the_seed_fixes_the_initial_weights(tmp_path, digits):
     third, _ = run(tmp_path, digits, "c", epochs=1, steps_per_epoch=1, seed=12)
     assert first.history["loss"] == second.history["loss"]
     assert first.history["loss"] != third.history["loss"]
+
+
+def test_the_eta_counts_the_epochs_still_to_come(tmp_path, digits):
+    """ETA after epoch e (zero-based) of E is the mean epoch time so far x (E - e - 1)."""
+    _, evts = run(tmp_path, digits, epochs=3, steps_per_epoch=2)
+    ends = [e for e in evts if isinstance(e, events.EpochEnd)]
+    assert [e.epoch for e in ends] == [0, 1, 2]
+    assert ends[-1].eta_seconds == 0.0
+    assert ends[0].eta_seconds == pytest.approx(ends[0].seconds * 2)
+    assert ends[1].eta_seconds == pytest.approx((ends[0].seconds + ends[1].seconds) / 2)
+
+
+def test_a_custom_loop_reports_the_same_eta(tmp_path):
+    from workbench.training.job import TrainingContext
+    from workbench.runs.rundir import RunDir
+
+    collected = []
+    config = TrainConfig("lenet", "digits", epochs=4, out=str(tmp_path / "r"))
+    ctx = TrainingContext(config, catalog.get("lenet"), {}, None, RunDir(str(tmp_path / "r")).create(),
+                          collected.append, RunControl())
+    ctx.end_epoch(1, {"loss": 1.0}, seconds=3.0)
+    ctx.end_epoch(3, {"loss": 0.5}, seconds=3.0)
+    assert [e.eta_seconds for e in collected] == [6.0, 0.0]

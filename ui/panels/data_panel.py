@@ -17,6 +17,9 @@ from ui.widgets.image_view import SampleGrid
 from ui.widgets.views.gallery import ViewGallery
 from workbench.errors import WorkbenchError
 
+#: What a source's ``class_names`` are, by its kind (an environment's are its actions).
+_NAMES_ARE = {"environment": "actions", "text": "tokens in the vocabulary"}
+
 #: Samples shown in the grid and rows shown in the table.
 GRID_SAMPLES = 40
 TABLE_ROWS = 60
@@ -92,6 +95,7 @@ class DataPanel(Panel):
                 continue  # folders and CSV files come from the Open buttons
             where = "embedded" if spec.offline else "download"
             self.combo.addItem(f"{spec.name}  ({spec.kind}, {where})", spec.name)
+        self.combo.setPlaceholderText("your own data (see Path)")
         self.combo.activated.connect(lambda _i: self.choose(self.combo.currentData()))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -203,6 +207,8 @@ class DataPanel(Panel):
     def _show_source_fields(self) -> None:
         kind = self.source_kind()
         is_path = bool(self.source) and self.source not in self.specs
+        if is_path:  # the combo must not go on naming the set chosen before
+            self.combo.setCurrentIndex(-1)
         for widget, visible in ((self.path_label, is_path),
                                 (self.image_size, kind == "folder"),
                                 (self.target, kind == "csv")):
@@ -378,7 +384,8 @@ class DataPanel(Panel):
         info = source.info
         skipped = len(getattr(source, "skipped", []) or [])
         head = (f"<b>{html.escape(info.name)}</b>: {info.kind} · {info.task}"
-                + (f" · {len(info.class_names)} classes" if info.class_names else "")
+                + (f" · {len(info.class_names)} {_NAMES_ARE.get(info.kind, 'classes')}"
+                   if info.class_names else "")
                 + (f" · {skipped} input(s) skipped" if skipped else ""))
         self.info.setText(head)
         self.info.setToolTip("\n".join((getattr(source, "skipped", []) or [])[:30]))

@@ -62,11 +62,11 @@ def run(args) -> int:
     dataset = job.load_dataset(config)  # bad data is reported before TensorFlow loads
     from workbench.data import checks
 
-    full_list = os.path.join(config.out, checks.PROBLEM_FILE)  # written once the run folder exists
+    full_list = os.path.join(config.out, checks.PROBLEM_FILE)  # the run writes it into its folder
     for line in checks.data_report(dataset, config.val_split).lines(full_list):
         print(line, file=sys.stderr)
     import_tensorflow()
-    result = job.run_training(config, emit=ProgressPrinter(args.quiet, dataset), dataset=dataset,
+    result = job.run_training(config, emit=ProgressPrinter(args.quiet), dataset=dataset,
                               force=args.force)
     return _summary(result)
 
@@ -83,10 +83,9 @@ def _summary(result) -> int:
 class ProgressPrinter:
     """Run events -> a tqdm progress bar over all batches, and one line per epoch."""
 
-    def __init__(self, quiet: bool = False, dataset=None):
+    def __init__(self, quiet: bool = False):
         self.quiet = quiet
         self.bar = None
-        self.dataset = dataset  # its problem list goes into the run folder once that exists
         self.run_dir = ""
         self.views_shown: set[str] = set()  # a view refreshed every epoch is announced once
 
@@ -94,10 +93,6 @@ class ProgressPrinter:
         from workbench.training import events
 
         if isinstance(event, events.RunStarted):
-            if self.dataset is not None:
-                from workbench.data.checks import write_problem_list
-
-                write_problem_list(self.dataset, event.run_dir)
             self._start(event)
         elif isinstance(event, events.BatchEnd) and self.bar is not None:
             self.bar.update(1)

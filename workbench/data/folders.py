@@ -18,7 +18,7 @@ from workbench.errors import WorkbenchError
 register(DatasetSpec(
     "folder", "image", "classification",
     "Your own images: a folder with one sub-folder per class (jpg, png, bmp).",
-    "workbench.data.folders:load_folder", needs_path=True, options=("image_size",),
+    "workbench.data.folders:load_folder", needs_path=True, options=("image_size", "stream", "cache"),
 ))
 
 DEFAULT_SIZE = 64
@@ -27,6 +27,17 @@ DEFAULT_SIZE = 64
 def load_folder(options: dict, seed: int, val_fraction: float) -> Dataset:
     root = options["path"]
     size = whole_option(options, "image_size", DEFAULT_SIZE, 4, 1024)
+    loading = ""
+    if str(options.get("stream", "auto")) != "no":
+        # stream=auto|yes: list (headers only) and stream when the arrays would be too big
+        from workbench.data import streaming
+
+        listing = streaming.list_images(root, options.get("_progress"))
+        stream, loading = streaming.choose(str(options.get("stream", "auto")), len(listing.files), size,
+                                           listing.channels)
+        if stream:
+            return streaming.streaming_folder(listing, size, seed, val_fraction, loading,
+                                              cache=str(options.get("cache") or ""))
     files, labels, classes = _list_files(root)
     images, kept, ids, skipped = [], [], [], []
     for path, label in zip(files, labels):
@@ -45,8 +56,10 @@ def load_folder(options: dict, seed: int, val_fraction: float) -> Dataset:
     info = DataInfo(os.path.basename(os.path.normpath(root)), "image", "classification",
                     shape, tuple(classes))
     x_train, y_train, x_val, y_val, ids_train, ids_val = split(x, y, val_fraction, seed, ids=ids)
-    return Dataset(info, x_train, y_train, x_val, y_val, skipped=skipped, ids_train=ids_train,
-                   ids_val=ids_val, root=os.path.abspath(root))
+    dataset = Dataset(info, x_train, y_train, x_val, y_val, skipped=skipped, ids_train=ids_train,
+                      ids_val=ids_val, root=os.path.abspath(root))
+    dataset.loading = loading  # "in memory (stream=auto): ..." for the Data tab and the CLI
+    return dataset
 
 
 def sample_id(root: str, path: str) -> str:

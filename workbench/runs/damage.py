@@ -56,7 +56,9 @@ def load_json(path: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        where = "cut short" if error.pos >= len(text.rstrip()) else f"line {error.lineno}"
+        # a string that never closes also means the file ends inside it
+        ends_early = error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+        where = "cut short" if ends_early else f"line {error.lineno}"
         raise DamagedFile(path, f"not JSON, {where}") from None
     except RecursionError:
         raise DamagedFile(path, "nested too deeply") from None

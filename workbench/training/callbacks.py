@@ -26,8 +26,10 @@ class EpochValidation(keras.callbacks.Callback):
         super().__init__()
         import tensorflow as tf
 
-        # Batched once, as fit does for its own validation data, not converted every epoch.
-        self.data = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size).cache()
+        if isinstance(x_val, tf.data.Dataset):  # batches of (x, y) streamed from files, not cached
+            self.data = x_val
+        else:  # batched once, as fit does for its own validation data, not converted every epoch
+            self.data = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size).cache()
         self.progress = progress
 
     def on_epoch_end(self, epoch, logs=None):

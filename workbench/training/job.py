@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench import catalog
+from workbench.data.checks import PROBLEM_FILE, write_problem_list
 from workbench.errors import WorkbenchError
 from workbench.runs.atomic import atomic_path, write_json
 from workbench.runs.lock import RunLock
@@ -46,7 +47,7 @@ class Diverged(WorkbenchError):
 
 
 #: What a run directory holds that a new run into it replaces (with ``force``).
-_RUN_FILES = ("config.json", "info.json", "history.json", "model.keras", "data_problems.txt")
+_RUN_FILES = ("config.json", "info.json", "history.json", "model.keras", PROBLEM_FILE)
 _RUN_FOLDERS = ("checkpoint", "views")
 
 
@@ -74,6 +75,7 @@ def run_training(config: TrainConfig, emit: events.Emit = events.ignore,
         write_json(run_dir.config, {**config.to_dict(), "out": run_dir.path, "hparams": hp})
         write_json(run_dir.info, {**dataset.info.as_dict(), "scaler": getattr(dataset, "scaler", None),
                                   "model": entry.name})
+        write_problem_list(dataset, run_dir.path)  # every input the loader could not use, in full
         context = TrainingContext(config, entry, hp, dataset, run_dir, emit, control)
         seed_everything(config.seed)  # before any builder draws its initial weights
         return _train(entry, context)
@@ -287,6 +289,8 @@ def fit_with_keras(ctx: TrainingContext) -> TrainResult:
     data = ctx.dataset
     with tf.device(f"/{devices.resolve(ctx.config.device)}"):
         model = build_compiled(ctx.entry, ctx.hp, data.info, ctx.config.mixed_precision)
+    if hasattr(data, "train_stream"):  # a class folder streamed from disk (data.streaming)
+        return fit_stream(ctx, model, data)
     return fit_arrays(ctx, model, data.x_train, data.y_train, data.x_val, data.y_val)
 
 
@@ -304,6 +308,42 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
     The batches come from ``epoch_stream``: epoch ``e`` is always the same permutation
     of the data, so a resumed run trains on exactly what the uninterrupted one did.
     """
+    config = ctx.config
+    steps = steps_per_epoch(length(x), config.batch_size, config.steps_per_epoch)
+    has_val = x_val is not None and length(x_val) > 0
+    return _fit(ctx, model, steps, lambda: epoch_stream(x, y, config.batch_size, config.seed, ctx.initial_epoch,
+                                                        config.epochs, steps),
+                (x_val, y_val) if has_val else None, extra_callbacks)
+
+
+def fit_stream(ctx: TrainingContext, model, dataset, extra_callbacks=()) -> TrainResult:
+    """``fit_arrays`` for a ``StreamingImages`` folder: the batches are decoded from the
+    files as ``fit`` asks for them, in ``epoch_stream``'s order (a function of seed and
+    epoch), and validation streams too. Files that do not decode are skipped, reported
+    as a status line at the epoch's end and listed in the run's ``data_problems.txt``."""
+    import keras
+
+    config = ctx.config
+    steps = steps_per_epoch(len(dataset.files_train), config.batch_size, config.steps_per_epoch)
+    validation = (dataset.val_stream(config.batch_size), None) if len(dataset.files_val) else None
+
+    def report(*_):
+        failed = dataset.decode_failures()
+        if failed:
+            dataset.skipped.extend(f"did not decode: {path}" for path in failed)
+            ctx.emit(events.Status(f"{len(failed)} image(s) did not decode and were skipped "
+                                   f"(the first: {failed[0]})"))
+            write_problem_list(dataset, ctx.run_dir.path)
+
+    reporter = keras.callbacks.LambdaCallback(on_epoch_end=report, on_train_end=report)
+    return _fit(ctx, model, steps, lambda: dataset.train_stream(config.batch_size, config.seed, ctx.initial_epoch,
+                                                                config.epochs, steps),
+                validation, [*extra_callbacks, reporter])
+
+
+def _fit(ctx: TrainingContext, model, steps: int, make_stream, validation, extra_callbacks) -> TrainResult:
+    """What ``fit_arrays`` and ``fit_stream`` share: ``validation`` is ``(x_val, y_val)``
+    arrays, ``(stream, None)`` or None; ``make_stream()`` gives the training batches."""
     import tensorflow as tf
 
     from workbench.training import callbacks as cb
@@ -312,8 +352,8 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
     config = ctx.config
     device = devices.resolve(config.device)
     restored = ctx.restore_networks({MAIN: model})
-    steps = steps_per_epoch(length(x), config.batch_size, config.steps_per_epoch)
-    has_val = x_val is not None and length(x_val) > 0
+    has_val = validation is not None
+    x_val, y_val = validation if has_val else (None, None)
     ctx.emit(events.RunStarted(ctx.run_dir.path, config.to_dict(), devices.describe(device),
                                config.epochs, ctx.initial_epoch, steps, int(model.count_params())))
     reporter = cb.EventReporter(ctx.emit, ctx.control, steps, config.epochs, ctx.initial_epoch)
@@ -325,7 +365,7 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
     callbacks += [early] if early else []
     model.run_eagerly = config.eager
     if ctx.initial_epoch < config.epochs:
-        stream = epoch_stream(x, y, config.batch_size, config.seed, ctx.initial_epoch, config.epochs, steps)
+        stream = make_stream()
         with tf.device(f"/{device}"):
             model.fit(stream, epochs=config.epochs, initial_epoch=ctx.initial_epoch, steps_per_epoch=steps,
                       shuffle=False, verbose=0, callbacks=callbacks)  # the stream is shuffled

@@ -30,8 +30,12 @@ ANNOTATE_CLASSES = 20
 
 def final_views(model, dataset, step: int = 0) -> list[View]:
     """Views made once, when training ends: the validation confusion matrix of a classifier."""
-    x_val, y_val = getattr(dataset, "x_val", None), getattr(dataset, "y_val", None)
     info = dataset.info
+    if hasattr(dataset, "val_stream"):  # a class folder streamed from disk: no arrays to hold
+        if info.task != "classification" or not len(dataset.files_val) or not info.class_names:
+            return []
+        return [streamed_confusion_view(model, dataset.val_stream(BATCH_STREAMED), info.class_names, step)]
+    x_val, y_val = getattr(dataset, "x_val", None), getattr(dataset, "y_val", None)
     if info.task != "classification" or x_val is None or y_val is None or not len(x_val) \
             or not info.class_names or np.asarray(y_val).ndim != 1:
         return []
@@ -45,8 +49,29 @@ def confusion_view(model, x, y, class_names, step: int = 0) -> View:
     from workbench.evaluation.classification import predict_probabilities
 
     probs = predict_probabilities(model, x, len(class_names))
-    matrix = confusion_matrix(np.asarray(y).astype(np.int64), probs.argmax(axis=1),
-                              labels=np.arange(len(class_names)))
+    return _confusion_view(np.asarray(y).astype(np.int64), probs.argmax(axis=1), class_names, step)
+
+
+#: Images per batch when a streamed validation split is predicted.
+BATCH_STREAMED = 64
+
+
+def streamed_confusion_view(model, stream, class_names, step: int = 0) -> View:
+    """``confusion_view`` over a ``tf.data`` stream of ``(x, y)`` batches, one batch in memory at a time."""
+    from workbench.evaluation.classification import as_probabilities
+
+    truth, predicted = [], []
+    for x, y in stream:
+        out = np.asarray(model(x, training=False), np.float64)
+        predicted.append(as_probabilities(out.reshape(len(out), -1), len(class_names)).argmax(axis=1))
+        truth.append(np.asarray(y, np.int64))
+    return _confusion_view(np.concatenate(truth), np.concatenate(predicted), class_names, step)
+
+
+def _confusion_view(y, predicted, class_names, step: int) -> View:
+    from sklearn.metrics import confusion_matrix
+
+    matrix = confusion_matrix(y, predicted, labels=np.arange(len(class_names)))
     accuracy = float(np.trace(matrix) / max(matrix.sum(), 1))
     return View("confusion_matrix", HeatGrid(matrix, list(class_names), list(class_names), "predicted",
                                              "true", annotate=len(class_names) <= ANNOTATE_CLASSES,

@@ -140,7 +140,7 @@ class Reinforce:
             policy_loss = -tf.reduce_mean(tf.math.log(chosen + 1e-8) * advantages)
         grads = tape.gradient(policy_loss, self.policy.trainable_variables)
         self.policy_optimizer.apply(grads, self.policy.trainable_variables)
-        logs["policy_loss"] = float(policy_loss)
+        logs["loss"] = float(policy_loss)  # the surrogate whose gradient is the policy gradient
         return logs
 
 
@@ -177,7 +177,7 @@ def train_reinforce(ctx):
             stopped = True
             break
         means = {key: float(np.mean([logs[key] for logs in epoch_logs])) for key in epoch_logs[0]}
-        ctx.end_epoch(epoch, {"loss": means["policy_loss"], **means}, time.perf_counter() - started)
+        ctx.end_epoch(epoch, means, time.perf_counter() - started)
         ctx.emit(_returns_view(returns, epoch + 1))
         ctx.save_point(epoch + 1, agent.networks, agent.optimizers, state={"returns": returns})
     return ctx.finish(agent.policy, stopped=stopped, networks=agent.networks)

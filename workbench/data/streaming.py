@@ -1,0 +1,517 @@
+"""Class folders streamed through ``tf.data`` instead of loaded into one float32 array.
+
+Food-101 at 224 px is 60 GB of floats; streamed, memory holds a few batches whatever
+the folder's size. Listing reads only each file's first bytes (its magic number and the
+header field that says gray or colour); the pixels are decoded in parallel while the
+model trains, by TensorFlow's decoders set to give what ``images.read_image`` +
+``fit_image`` give (JPEG with the accurate integer IDCT, the same resize filter, alpha
+composited on white, BT.601 luma), so a streamed run sees the in-memory run's values.
+
+Epoch ``e``'s order is ``data_order.epoch_permutation(seed, e, n)`` over the same
+stratified split of the file list the in-memory loader draws, so a streamed run and an
+in-memory one of the same seed train on the same batches, and a resumed run continues
+exactly. A file that passes the listing check but does not decode is dropped from its
+batch, remembered (``DecodeFailures``) and reported; training goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from workbench.data.base import DataInfo, split
+from workbench.data.images import IMAGE_SUFFIXES
+from workbench.errors import WorkbenchError
+
+STREAM_CHOICES = ("auto", "yes", "no")
+#: ``stream=auto`` streams when the float32 arrays would take more than this (or a quarter
+#: of the machine's memory, whichever is smaller); below it decoding once is faster.
+AUTO_LIMIT_BYTES = 1 << 30
+#: Samples shown by ``preview()``.
+PREVIEW_SAMPLES = 16
+
+_JPEG, _PNG, _BMP, _GIF = b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM", b"GIF8"
+#: JPEG start-of-frame markers (C4 = Huffman tables, C8 = reserved, CC = arithmetic tables).
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+# ----------------------------------------------------------------------------- listing
+
+def probe(path: str) -> int:
+    """The channels ``read_image`` would give ``path`` (1 gray, 3 colour), from its header
+    alone; ``ValueError`` when the file is empty or its first bytes are no image's."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+        if not head:
+            raise ValueError("empty file")
+        if head.startswith(_JPEG):
+            return _jpeg_channels(f)
+        if head.startswith(_PNG):
+            return 1 if len(head) > 25 and head[25] == 0 else 3  # colour type 0 = gray
+        if head.startswith(_BMP):
+            return _bmp_channels(f, head)
+        if head.startswith(_GIF):
+            return 3
+    raise ValueError("not a JPEG, PNG, BMP or GIF file")
+
+
+def _jpeg_channels(f) -> int:
+    """Walk the segments to the start-of-frame marker: 1 component is gray."""
+    f.seek(2)
+    while True:
+        marker = f.read(2)
+        while marker[:1] == b"\xff" and marker[1:2] == b"\xff":  # fill bytes
+            marker = marker[1:] + f.read(1)
+        if len(marker) < 2 or marker[0] != 0xFF or marker[1] == 0xDA:  # damaged, or scan data
+            return 3  # no frame header before the pixels: the decoder will say more
+        length = f.read(2)
+        if len(length) < 2:
+            return 3
+        if marker[1] in _SOF:
+            frame = f.read(6)  # precision, height, width, components
+            return 1 if len(frame) == 6 and frame[5] == 1 else 3
+        f.seek(struct.unpack(">H", length)[0] - 2, os.SEEK_CUR)
+
+
+def _bmp_channels(f, head: bytes) -> int:
+    """OpenCV reads a palette bitmap as gray when every palette entry is gray."""
+    if len(head) < 50:
+        return 3
+    header_size, = struct.unpack_from("<I", head, 14)
+    bits, = struct.unpack_from("<H", head, 28)
+    if bits > 8:
+        return 3
+    colors, = struct.unpack_from("<I", head, 46)
+    f.seek(14 + header_size)
+    palette = np.frombuffer(f.read(4 * (colors or 1 << bits)), np.uint8)
+    palette = palette[: len(palette) // 4 * 4].reshape(-1, 4)
+    gray = len(palette) and (palette[:, 0] == palette[:, 1]).all() and (palette[:, 1] == palette[:, 2]).all()
+    return 1 if gray else 3
+
+
+@dataclass
+class Listing:
+    """A class folder's files that passed the header check, and those that did not."""
+
+    root: str
+    files: list[str]
+    labels: list[int]
+    classes: list[str]
+    channels: int
+    skipped: list[str] = field(default_factory=list)
+
+
+def list_images(root: str, progress: Callable[[int, int], None] | None = None) -> Listing:
+    """List ``root/<class>/<image>`` and check each file's first bytes (no decoding);
+    ``progress(done, total)`` is called every 1,000 files and at the end."""
+    from workbench.data.folders import _list_files
+
+    paths, labels, classes = _list_files(root)
+    files, kept, skipped, gray = [], [], [], True
+    total = len(paths)
+    for done, (path, label) in enumerate(zip(paths, labels), 1):
+        try:
+            channels = probe(path)
+        except (OSError, ValueError, struct.error) as error:
+            skipped.append(f"not a readable image: {path} ({error})")
+        else:
+            files.append(path)
+            kept.append(label)
+            gray = gray and channels == 1
+        if progress is not None and (done % 1000 == 0 or done == total):
+            progress(done, total)
+    if not files:
+        raise WorkbenchError(f"no readable images in {root} ({len(skipped)} file(s) skipped)")
+    return Listing(os.path.abspath(root), files, kept, classes, 1 if gray else 3, skipped)
+
+
+def array_bytes(count: int, size: int, channels: int) -> int:
+    """What ``count`` images would take as the in-memory loader's float32 arrays."""
+    return count * size * size * channels * 4
+
+
+def auto_limit() -> int:
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not on every system
+        return AUTO_LIMIT_BYTES
+    return min(AUTO_LIMIT_BYTES, memory // 4)
+
+
+def choose(mode: str, count: int, size: int, channels: int, limit: int | None = None) -> tuple[bool, str]:
+    """Stream or not, and the sentence that says why (shown by ``describe()``)."""
+    if mode not in STREAM_CHOICES:
+        raise WorkbenchError(f"data option stream={mode!r} must be one of {', '.join(STREAM_CHOICES)}")
+    need = array_bytes(count, size, channels)
+    limit = auto_limit() if limit is None else limit
+    if mode == "yes":
+        return True, f"streamed (stream=yes): {_size(need)} as arrays"
+    if mode == "no":
+        return False, f"in memory (stream=no): {_size(need)} as arrays"
+    if need > limit:
+        return True, f"streamed (stream=auto): {_size(need)} as arrays is over {_size(limit)}"
+    return False, f"in memory (stream=auto): {_size(need)} as arrays fits under {_size(limit)}"
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} bytes"
+
+
+# ----------------------------------------------------------------------------- decoding
+
+def decode_file(path, height: int, width: int, channels: int):
+    """``(image, ok)``: the file as ``read_image`` + ``fit_image`` give it, float32 in
+    [0, 1], or zeros and ``ok = False`` when it does not decode (no exception: a
+    one-element dataset with ``ignore_errors`` catches the decoder's error)."""
+    import tensorflow as tf
+
+    decoded = tf.data.Dataset.from_tensors(path).map(
+        lambda p: (_decode(p, height, width, channels), True)).ignore_errors()
+    fallback = tf.data.Dataset.from_tensors((tf.zeros((height, width, channels), tf.float32), False))
+    return decoded.concatenate(fallback).take(1).get_single_element()
+
+
+def _decode(path, height: int, width: int, channels: int):
+    import tensorflow as tf
+
+    raw = tf.io.read_file(path)
+    # OpenCV's libjpeg uses the accurate integer IDCT with fancy upsampling; so does this.
+    image = tf.cond(tf.io.is_jpeg(raw),
+                    lambda: tf.cast(tf.io.decode_jpeg(raw, dct_method="INTEGER_ACCURATE"), tf.float32) / 255.0,
+                    lambda: tf.io.decode_image(raw, expand_animations=False, dtype=tf.float32))
+    image = _on_white(image)
+    shape = tf.shape(image)
+    image = tf.cond((shape[0] == height) & (shape[1] == width), lambda: image,
+                    lambda: _resize(image, shape, height, width))
+    image = _to_channels(image, channels)
+    image.set_shape((height, width, channels))
+    return image
+
+
+def _on_white(image):
+    """RGBA (and gray + alpha) composited on white, as ``read_image`` does."""
+    import tensorflow as tf
+
+    count = tf.shape(image)[2]
+    with_alpha = count % 2 == 0  # 2 = gray + alpha, 4 = RGBA
+    return tf.cond(with_alpha, lambda: image[..., :-1] * image[..., -1:] + (1.0 - image[..., -1:]),
+                   lambda: image)
+
+
+def _resize(image, shape, height: int, width: int):
+    """``fit_image``'s choice: OpenCV's area filter when shrinking (which OpenCV applies
+    only when neither side grows), bilinear otherwise."""
+    import tensorflow as tf
+
+    area = (shape[0] > height) & (shape[1] >= width)
+    return tf.cond(area, lambda: tf.image.resize(image, (height, width), method="area"),
+                   lambda: tf.image.resize(image, (height, width), method="bilinear"))
+
+
+def _to_channels(image, channels: int):
+    import tensorflow as tf
+
+    count = tf.shape(image)[2]
+    if channels == 1:  # ITU-R BT.601 luma, as fit_image
+        luma = tf.constant([[0.299], [0.587], [0.114]], tf.float32)
+        return tf.cond(count == 1, lambda: image, lambda: tf.tensordot(image, luma, axes=1))
+    return tf.cond(count == 1, lambda: tf.tile(image, [1, 1, 3]), lambda: image)
+
+
+class DecodeFailures:
+    """Files that passed the listing check but did not decode, noted from ``tf.data``'s
+    threads; ``new()`` gives those not yet reported."""
+
+    def __init__(self, files):
+        self.files = list(files)
+        self._failed: dict[int, None] = {}
+        self._reported = 0
+        self._lock = threading.Lock()
+
+    def note(self, index) -> np.bool_:
+        with self._lock:
+            self._failed.setdefault(int(index), None)
+        return np.bool_(False)
+
+    @property
+    def paths(self) -> list[str]:
+        with self._lock:
+            return [self.files[i] for i in self._failed]
+
+    def new(self) -> list[str]:
+        paths = self.paths
+        fresh, self._reported = paths[self._reported:], len(paths)
+        return fresh
+
+
+def _decoded_samples(order, files, labels, size, channels, failures: DecodeFailures | None):
+    """``order`` (file indices) -> decoded ``(image, label)`` in that order, failures dropped."""
+    import tensorflow as tf
+
+    files_t, labels_t = tf.constant(files), tf.constant(labels, tf.int64)
+
+    def load(index):
+        image, ok = decode_file(tf.gather(files_t, index), size, size, channels)
+        return image, tf.gather(labels_t, index), index, ok
+
+    def keep(image, label, index, ok):
+        if failures is None:
+            return ok
+        return tf.cond(ok, lambda: ok, lambda: tf.numpy_function(failures.note, [index], tf.bool, stateful=True))
+
+    return (tf.data.Dataset.from_tensor_slices(order)
+            .map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+            .filter(keep).map(lambda image, label, index, ok: (image, label)))
+
+
+def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: int, epochs: int, steps: int,
+                      image_size: int, channels: int, augment=None, failures: DecodeFailures | None = None):
+    """``epoch_stream``'s batches, decoded from ``files`` as they are needed: epoch ``e`` is
+    ``epoch_permutation(seed, e, n)`` of the files cut to ``steps`` batches. An epoch that
+    lost files to decoding errors is topped up from its own start, so every epoch still has
+    ``steps`` batches and epoch boundaries stay where ``fit`` counts them. ``augment`` maps
+    a batch ``(x, y)`` to a batch, on the fly."""
+    import tensorflow as tf
+
+    samples, seed = len(files), int(seed)
+
+    def batches_of(epoch):
+        keys = tf.random.stateless_uniform([samples], seed=tf.stack([tf.constant(seed, tf.int64), epoch]))
+        order = tf.argsort(keys, stable=True)
+        decoded = _decoded_samples(order, files, labels, image_size, channels, failures)
+        return decoded.batch(batch_size).repeat(2).take(steps)  # repeat(2): top-up, never endless
+
+    stream = tf.data.Dataset.range(first_epoch, epochs).flat_map(batches_of)
+    if augment is not None:
+        stream = stream.map(augment, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return stream.prefetch(tf.data.AUTOTUNE)
+
+
+def file_batches(files, labels, batch_size: int, image_size: int, channels: int,
+                 failures: DecodeFailures | None = None):
+    """The files in their own order, batched (validation, prediction)."""
+    import tensorflow as tf
+
+    order = np.arange(len(files), dtype=np.int64)
+    decoded = _decoded_samples(order, files, labels, image_size, channels, failures)
+    return decoded.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+# ----------------------------------------------------------------------------- the cache
+
+def decode_into_cache(files, labels, size: int, channels: int, cache: str,
+                      failures: DecodeFailures | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every file decoded once, in file order: ``(images, ok)``. ``cache="memory"`` keeps
+    them in RAM; a folder keeps them in ``workbench-cache-<key>.npy`` there (memory-mapped,
+    so the page cache, not the process, holds them), found again by later runs."""
+    import hashlib
+
+    shape = (len(files), size, size, channels)
+    if cache == "memory":
+        images, ok = np.zeros(shape, np.float32), np.zeros(len(files), bool)
+        _decode_all(files, labels, size, channels, images, ok, failures)
+        return images, ok
+    from workbench.runs.atomic import atomic_path
+
+    key = hashlib.sha1("\n".join([str(size), str(channels), *map(str, files)]).encode()).hexdigest()[:16]
+    path = os.path.join(cache, f"workbench-cache-{key}.npy")
+    mask_path = path[:-4] + "-ok.npy"
+    if not (os.path.isfile(path) and os.path.isfile(mask_path)):  # the mask is written last
+        os.makedirs(cache, exist_ok=True)
+        with atomic_path(path) as tmp:
+            images = np.lib.format.open_memmap(tmp, "w+", np.float32, shape)
+            ok = np.zeros(len(files), bool)
+            _decode_all(files, labels, size, channels, images, ok, failures)
+            images.flush()
+            del images
+        with atomic_path(mask_path) as tmp:
+            np.save(tmp, ok)
+    return np.load(path, mmap_mode="r"), np.load(mask_path)
+
+
+def _decode_all(files, labels, size, channels, images, ok, failures) -> None:
+    import tensorflow as tf
+
+    order = np.arange(len(files), dtype=np.int64)
+    files_t = tf.constant(files)
+    stream = (tf.data.Dataset.from_tensor_slices(order)
+              .map(lambda i: (i, *decode_file(tf.gather(files_t, i), size, size, channels)),
+                   num_parallel_calls=tf.data.AUTOTUNE, deterministic=False).batch(64))
+    for index, image, good in stream.as_numpy_iterator():
+        images[index], ok[index] = image, good
+    if failures is not None:
+        for index in np.flatnonzero(~ok):
+            failures.note(index)
+
+
+def cached_epoch_stream(images, ok, labels, batch_size: int, seed: int, first_epoch: int, epochs: int,
+                        steps: int, augment=None):
+    """``file_epoch_stream``'s batches gathered from decoded ``images``: the same order,
+    the same dropped files, the same top-up."""
+    import tensorflow as tf
+
+    samples, seed, ok_t = len(images), int(seed), tf.constant(ok)
+
+    def batches_of(epoch):
+        keys = tf.random.stateless_uniform([samples], seed=tf.stack([tf.constant(seed, tf.int64), epoch]))
+        order = tf.argsort(keys, stable=True)
+        order = tf.boolean_mask(order, tf.gather(ok_t, order))
+        return tf.data.Dataset.from_tensor_slices(order).batch(batch_size).repeat(2).take(steps)
+
+    stream = tf.data.Dataset.range(first_epoch, epochs).flat_map(batches_of)
+    stream = stream.map(_gatherer(images, labels), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    if augment is not None:
+        stream = stream.map(augment, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    return stream.prefetch(tf.data.AUTOTUNE)
+
+
+def cached_batches(images, ok, labels, batch_size: int):
+    import tensorflow as tf
+
+    order = np.flatnonzero(ok).astype(np.int64)
+    stream = tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+    return stream.map(_gatherer(images, labels), num_parallel_calls=tf.data.AUTOTUNE,
+                      deterministic=True).prefetch(tf.data.AUTOTUNE)
+
+
+def _gatherer(images, labels):
+    import tensorflow as tf
+
+    labels_t = tf.constant(np.asarray(labels, np.int64))
+
+    def gather(index):
+        x = tf.numpy_function(lambda i: np.asarray(images[i], np.float32), [index], tf.float32)
+        x.set_shape((None, *images.shape[1:]))
+        return x, tf.gather(labels_t, index)
+
+    return gather
+
+
+# ----------------------------------------------------------------------------- the source
+
+@dataclass
+class StreamingImages:
+    """A class folder whose images are decoded while the model trains."""
+
+    info: DataInfo
+    root: str
+    files_train: np.ndarray
+    labels_train: np.ndarray
+    files_val: np.ndarray
+    labels_val: np.ndarray
+    ids_train: np.ndarray
+    ids_val: np.ndarray
+    skipped: list[str] = field(default_factory=list)
+    #: Why this folder streams (``choose``'s sentence).
+    loading: str = ""
+    #: "" decodes every epoch; "memory" keeps the decoded images after the first pass;
+    #: a folder keeps them there in a memory-mapped ``.npy`` (reused by later runs).
+    cache: str = ""
+    scaler: None = None
+
+    def __post_init__(self):
+        self.failures_train = DecodeFailures(self.files_train)
+        self.failures_val = DecodeFailures(self.files_val)
+        self._cached: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    @property
+    def image_size(self) -> int:
+        return int(self.info.input_shape[0])
+
+    @property
+    def channels(self) -> int:
+        return int(self.info.input_shape[2])
+
+    def train_stream(self, batch_size: int, seed: int, first_epoch: int, epochs: int, steps: int, augment=None):
+        if self.cache:
+            images, ok = self.decoded("train")
+            return cached_epoch_stream(images, ok, self.labels_train, batch_size, seed, first_epoch, epochs,
+                                       steps, augment)
+        return file_epoch_stream(self.files_train, self.labels_train, batch_size, seed, first_epoch, epochs,
+                                 steps, self.image_size, self.channels, augment, self.failures_train)
+
+    def val_stream(self, batch_size: int):
+        if self.cache:
+            images, ok = self.decoded("val")
+            return cached_batches(images, ok, self.labels_val, batch_size)
+        return file_batches(self.files_val, self.labels_val, batch_size, self.image_size, self.channels,
+                            self.failures_val)
+
+    def decoded(self, part: str) -> tuple[np.ndarray, np.ndarray]:
+        """``part``'s images decoded once (in parallel) into the cache, and which decoded."""
+        if part not in self._cached:
+            files, labels = (self.files_train, self.labels_train) if part == "train" else \
+                (self.files_val, self.labels_val)
+            failures = self.failures_train if part == "train" else self.failures_val
+            self._cached[part] = decode_into_cache(files, labels, self.image_size, self.channels, self.cache,
+                                                   failures)
+        return self._cached[part]
+
+    def decode_failures(self) -> list[str]:
+        """Files not yet reported that passed the listing check but did not decode."""
+        return self.failures_train.new() + self.failures_val.new()
+
+    def sample_path(self, sample_id: str) -> str:
+        return os.path.abspath(os.path.join(self.root, *str(sample_id).split("/")))
+
+    def class_counts(self) -> dict[str, int]:
+        labels = np.concatenate([self.labels_train, self.labels_val]).astype(int)
+        counts = np.bincount(labels, minlength=self.info.num_classes)
+        return {name: int(n) for name, n in zip(self.info.class_names, counts)}
+
+    def describe(self) -> dict:
+        count = len(self.files_train) + len(self.files_val)
+        size = _size(array_bytes(count, self.image_size, self.channels))
+        return {"loading": f"streamed from {count:,} files (about {size} as arrays), decoded in parallel",
+                "why": self.loading, "train": len(self.files_train), "validation": len(self.files_val),
+                "input": "×".join(str(s) for s in self.info.input_shape), "per_class": self.class_counts()}
+
+    def preview(self) -> list:
+        """A grid of training samples, a few per class, decoded as training decodes them."""
+        from workbench.views import ImageGrid, View
+
+        picks = _spread(self.labels_train, PREVIEW_SAMPLES)
+        files, labels = self.files_train[picks], self.labels_train[picks]
+        images, captions = [], []
+        for image, label in file_batches(files, labels, len(picks) or 1, self.image_size, self.channels).unbatch():
+            images.append(image.numpy())
+            captions.append(self.info.class_names[int(label)])
+        if not images:
+            return []
+        return [View("samples", ImageGrid(np.stack(images), captions), f"{self.info.name}: training samples "
+                     "(streamed)")]
+
+
+def _spread(labels: np.ndarray, count: int) -> np.ndarray:
+    """Up to ``count`` indices, taking each class in turn."""
+    by_class = [np.flatnonzero(labels == c) for c in np.unique(labels)]
+    picks = []
+    for rank in range(count):
+        for members in by_class:
+            if rank < len(members) and len(picks) < count:
+                picks.append(members[rank])
+    return np.asarray(picks, np.int64)
+
+
+def streaming_folder(listing: Listing, size: int, seed: int, val_fraction: float, loading: str = "",
+                     cache: str = "") -> StreamingImages:
+    """The listing split as ``folders.load_folder`` splits its arrays (same seed, same ids)."""
+    from workbench.data.folders import sample_id
+
+    indices = np.arange(len(listing.files))
+    labels = np.asarray(listing.labels, np.int64)
+    ids = [sample_id(listing.root, path) for path in listing.files]
+    train, y_train, val, y_val, ids_train, ids_val = split(indices, labels, val_fraction, seed, ids=ids)
+    files = np.asarray(listing.files, dtype=str)
+    info = DataInfo(os.path.basename(os.path.normpath(listing.root)), "image", "classification",
+                    (size, size, listing.channels), tuple(listing.classes))
+    return StreamingImages(info, listing.root, files[train], y_train, files[val], y_val, ids_train, ids_val,
+                           skipped=list(listing.skipped), loading=loading, cache=cache)
