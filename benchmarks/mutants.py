@@ -37,6 +37,7 @@ CAMS = ("tests/xai/test_cam_family.py", "tests/xai/test_core_values.py")
 FAITHFULNESS = ("tests/xai/test_faithfulness_and_output.py", "tests/xai/test_core_values.py")
 TRAINING = ("tests/test_training.py",)
 CONFIG = ("tests/test_training.py", "tests/reliability/test_bad_data.py")
+RESUME = ("tests/training/test_exact_resume.py",)
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,25 @@ MUTANTS = [
     Mutant("callback-step-off-by-one", T + "callbacks.py", "self.step = max(self.step, batch + 1)",
            "self.step = max(self.step, batch)", TRAINING),
     Mutant("callback-eta-off-by-one", T + "callbacks.py", "eta = mean * (self.epochs - epoch - 1)",
-           "eta = mean * (self.epochs - epoch)", TRAINING, "no test reads the ETA yet"),
+           "eta = mean * (self.epochs - epoch)", TRAINING),
     Mutant("job-eta-off-by-one", T + "job.py", "eta = seconds * (self.config.epochs - epoch - 1)",
-           "eta = seconds * (self.config.epochs - epoch)", TRAINING, "no test reads the ETA yet"),
+           "eta = seconds * (self.config.epochs - epoch)", TRAINING),
+    # --- exact resume -------------------------------------------------------------------
+    Mutant("resume-fresh-weights", T + "job.py", "restored = ctx.restore_networks({MAIN: model})",
+           "restored = None", RESUME),
+    Mutant("resume-optimizer-reset", T + "checkpoints.py", "if optimizer is None or not arrays:",
+           "if True:", RESUME),
+    Mutant("resume-seed-states-lost", T + "checkpoints.py",
+           "return [v for v in model.variables if id(v) not in metric_ids]", "return list(model.weights)",
+           RESUME),
+    Mutant("data-order-ignores-epoch", T + "data_order.py",
+           "seed=tf.stack([tf.constant(seed, tf.int64), epoch])",
+           "seed=tf.stack([tf.constant(seed, tf.int64), tf.constant(0, tf.int64)])", RESUME),
+    Mutant("resume-newest-checkpoint-dropped", "workbench/runs/rundir.py",
+           "keep.add(previous[\"checkpoint\"])", "pass", RESUME),
+    Mutant("divergence-unchecked", T + "callbacks.py",
+           "if self.diverged is None and not math.isfinite(logs.get(\"loss\", 0.0)):",
+           "if False:", RESUME),
 ]
 
 

@@ -167,20 +167,14 @@ def _size(count: int) -> str:
 
 # ----------------------------------------------------------------------------- decoding
 
-def decode_file(path, height: int, width: int, channels: int):
-    """``(image, ok)``: the file as ``read_image`` + ``fit_image`` give it, float32 in
-    [0, 1], or zeros and ``ok = False`` when it does not decode (no exception: a
-    one-element dataset with ``ignore_errors`` catches the decoder's error)."""
+def decode_image(path, height: int, width: int, channels: int):
+    """The file at ``path`` as ``read_image`` + ``fit_image`` give it: decoded by TensorFlow
+    (in parallel, without the GIL), then resized by ``fit_image`` itself, so the values are
+    OpenCV's (TensorFlow's own resize computes coordinates in float: up to ~1e-5 off).
+    A file that does not decode raises inside ``tf.data`` (``_decoded_samples`` drops it)."""
     import tensorflow as tf
 
-    decoded = tf.data.Dataset.from_tensors(path).map(
-        lambda p: (_decode(p, height, width, channels), True)).ignore_errors()
-    fallback = tf.data.Dataset.from_tensors((tf.zeros((height, width, channels), tf.float32), False))
-    return decoded.concatenate(fallback).take(1).get_single_element()
-
-
-def _decode(path, height: int, width: int, channels: int):
-    import tensorflow as tf
+    from workbench.data.images import fit_image
 
     raw = tf.io.read_file(path)
     # OpenCV's libjpeg uses the accurate integer IDCT with fancy upsampling; so does this.
@@ -188,11 +182,11 @@ def _decode(path, height: int, width: int, channels: int):
                     lambda: tf.cast(tf.io.decode_jpeg(raw, dct_method="INTEGER_ACCURATE"), tf.float32) / 255.0,
                     lambda: tf.io.decode_image(raw, expand_animations=False, dtype=tf.float32))
     image = _on_white(image)
-    shape = tf.shape(image)
-    image = tf.cond((shape[0] == height) & (shape[1] == width), lambda: image,
-                    lambda: _resize(image, shape, height, width))
-    image = _to_channels(image, channels)
-    image.set_shape((height, width, channels))
+    shape = (height, width, channels)
+    fits = tf.reduce_all(tf.shape(image) == shape)  # already the model's size: nothing to do
+    image = tf.cond(fits, lambda: image,
+                    lambda: tf.numpy_function(lambda a: fit_image(a, shape), [image], tf.float32, stateful=False))
+    image.set_shape(shape)
     return image
 
 
@@ -206,26 +200,6 @@ def _on_white(image):
                    lambda: image)
 
 
-def _resize(image, shape, height: int, width: int):
-    """``fit_image``'s choice: OpenCV's area filter when shrinking (which OpenCV applies
-    only when neither side grows), bilinear otherwise."""
-    import tensorflow as tf
-
-    area = (shape[0] > height) & (shape[1] >= width)
-    return tf.cond(area, lambda: tf.image.resize(image, (height, width), method="area"),
-                   lambda: tf.image.resize(image, (height, width), method="bilinear"))
-
-
-def _to_channels(image, channels: int):
-    import tensorflow as tf
-
-    count = tf.shape(image)[2]
-    if channels == 1:  # ITU-R BT.601 luma, as fit_image
-        luma = tf.constant([[0.299], [0.587], [0.114]], tf.float32)
-        return tf.cond(count == 1, lambda: image, lambda: tf.tensordot(image, luma, axes=1))
-    return tf.cond(count == 1, lambda: tf.tile(image, [1, 1, 3]), lambda: image)
-
-
 class DecodeFailures:
     """Files that passed the listing check but did not decode, noted from ``tf.data``'s
     threads; ``new()`` gives those not yet reported."""
@@ -236,10 +210,11 @@ class DecodeFailures:
         self._reported = 0
         self._lock = threading.Lock()
 
-    def note(self, index) -> np.bool_:
+    def note(self, indices) -> np.int64:
         with self._lock:
-            self._failed.setdefault(int(index), None)
-        return np.bool_(False)
+            for index in np.atleast_1d(indices):
+                self._failed.setdefault(int(index), None)
+        return np.int64(len(np.atleast_1d(indices)))
 
     @property
     def paths(self) -> list[str]:
@@ -252,24 +227,39 @@ class DecodeFailures:
         return fresh
 
 
-def _decoded_samples(order, files, labels, size, channels, failures: DecodeFailures | None):
-    """``order`` (file indices) -> decoded ``(image, label)`` in that order, failures dropped."""
+def _decoded_batches(order, files, labels, size: int, channels: int, batch_size: int,
+                     failures: DecodeFailures | None):
+    """``order`` (file indices) -> batches of decoded ``(image, label)`` in that order. A
+    file that does not decode is dropped (``ignore_errors``) and noted: each sample carries
+    its position in ``order``, so the positions missing from a batch (and before it) name
+    the files lost; an empty closing batch names those lost at the end."""
     import tensorflow as tf
 
     files_t, labels_t = tf.constant(files), tf.constant(labels, tf.int64)
+    order = tf.cast(order, tf.int64)
+    count = tf.shape(order, out_type=tf.int64)[0]
 
-    def load(index):
-        image, ok = decode_file(tf.gather(files_t, index), size, size, channels)
-        return image, tf.gather(labels_t, index), index, ok
+    def load(position):
+        index = tf.gather(order, position)
+        return decode_image(tf.gather(files_t, index), size, size, channels), tf.gather(labels_t, index), position
 
-    def keep(image, label, index, ok):
-        if failures is None:
-            return ok
-        return tf.cond(ok, lambda: ok, lambda: tf.numpy_function(failures.note, [index], tf.bool, stateful=True))
+    batches = (tf.data.Dataset.range(count).map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+               .ignore_errors().batch(batch_size))
+    if failures is None:
+        return batches.map(lambda image, label, position: (image, label))
+    closing = tf.data.Dataset.from_tensors((tf.zeros((0, size, size, channels)), tf.zeros((0,), tf.int64),
+                                            tf.reshape(count, [1])))
 
-    return (tf.data.Dataset.from_tensor_slices(order)
-            .map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-            .filter(keep).map(lambda image, label, index, ok: (image, label)))
+    def note_gaps(last, batch):
+        image, label, position = batch
+        wanted = tf.range(last + 1, position[-1] + 1)
+        lost = tf.sets.difference(wanted[None], position[None]).values
+        tf.cond(tf.size(lost) > 0, lambda: tf.numpy_function(failures.note, [tf.gather(order, lost)], tf.int64),
+                lambda: tf.constant(0, tf.int64))
+        return position[-1], (image, label)
+
+    return (batches.concatenate(closing).scan(tf.constant(-1, tf.int64), note_gaps)
+            .filter(lambda image, label: tf.shape(label)[0] > 0))
 
 
 def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: int, epochs: int, steps: int,
@@ -286,8 +276,8 @@ def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: in
     def batches_of(epoch):
         keys = tf.random.stateless_uniform([samples], seed=tf.stack([tf.constant(seed, tf.int64), epoch]))
         order = tf.argsort(keys, stable=True)
-        decoded = _decoded_samples(order, files, labels, image_size, channels, failures)
-        return decoded.batch(batch_size).repeat(2).take(steps)  # repeat(2): top-up, never endless
+        decoded = _decoded_batches(order, files, labels, image_size, channels, batch_size, failures)
+        return decoded.repeat(2).take(steps)  # repeat(2): the top-up, never endless
 
     stream = tf.data.Dataset.range(first_epoch, epochs).flat_map(batches_of)
     if augment is not None:
@@ -297,12 +287,12 @@ def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: in
 
 def file_batches(files, labels, batch_size: int, image_size: int, channels: int,
                  failures: DecodeFailures | None = None):
-    """The files in their own order, batched (validation, prediction)."""
+    """The files in their own order, batched (validation, previews)."""
     import tensorflow as tf
 
     order = np.arange(len(files), dtype=np.int64)
-    decoded = _decoded_samples(order, files, labels, image_size, channels, failures)
-    return decoded.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    decoded = _decoded_batches(order, files, labels, image_size, channels, batch_size, failures)
+    return decoded.prefetch(tf.data.AUTOTUNE)
 
 
 # ----------------------------------------------------------------------------- the cache
@@ -340,16 +330,14 @@ def decode_into_cache(files, labels, size: int, channels: int, cache: str,
 def _decode_all(files, labels, size, channels, images, ok, failures) -> None:
     import tensorflow as tf
 
-    order = np.arange(len(files), dtype=np.int64)
     files_t = tf.constant(files)
-    stream = (tf.data.Dataset.from_tensor_slices(order)
-              .map(lambda i: (i, *decode_file(tf.gather(files_t, i), size, size, channels)),
-                   num_parallel_calls=tf.data.AUTOTUNE, deterministic=False).batch(64))
-    for index, image, good in stream.as_numpy_iterator():
-        images[index], ok[index] = image, good
-    if failures is not None:
-        for index in np.flatnonzero(~ok):
-            failures.note(index)
+    stream = (tf.data.Dataset.range(len(files))
+              .map(lambda i: (i, decode_image(tf.gather(files_t, i), size, size, channels)),
+                   num_parallel_calls=tf.data.AUTOTUNE, deterministic=False).ignore_errors().batch(64))
+    for index, image in stream.as_numpy_iterator():
+        images[index], ok[index] = image, True
+    if failures is not None and not ok.all():
+        failures.note(np.flatnonzero(~ok))
 
 
 def cached_epoch_stream(images, ok, labels, batch_size: int, seed: int, first_epoch: int, epochs: int,
@@ -423,6 +411,15 @@ class StreamingImages:
         self._cached: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @property
+    def y_train(self) -> np.ndarray:
+        """The training labels (there is no ``x_train``: the images stay in their files)."""
+        return self.labels_train
+
+    @property
+    def y_val(self) -> np.ndarray:
+        return self.labels_val
+
+    @property
     def image_size(self) -> int:
         return int(self.info.input_shape[0])
 
@@ -471,7 +468,7 @@ class StreamingImages:
         count = len(self.files_train) + len(self.files_val)
         size = _size(array_bytes(count, self.image_size, self.channels))
         return {"loading": f"streamed from {count:,} files (about {size} as arrays), decoded in parallel",
-                "why": self.loading, "train": len(self.files_train), "validation": len(self.files_val),
+                "why": self.loading, "cache": self.cache or "none (decoded every epoch)", "train": len(self.files_train), "validation": len(self.files_val),
                 "input": "×".join(str(s) for s in self.info.input_shape), "per_class": self.class_counts()}
 
     def preview(self) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 
 import math
 
@@ -26,7 +27,10 @@ class EpochValidation(keras.callbacks.Callback):
         super().__init__()
         import tensorflow as tf
 
-        if isinstance(x_val, tf.data.Dataset):  # batches of (x, y) streamed from files, not cached
+        #: Batches of (x, y) streamed from files (not cached), whose length Keras learns only
+        #: at their end: it warns "ran out of data" there, which is no problem here.
+        self.streamed = isinstance(x_val, tf.data.Dataset)
+        if self.streamed:
             self.data = x_val
         else:  # batched once, as fit does for its own validation data, not converted every epoch
             self.data = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size).cache()
@@ -35,7 +39,10 @@ class EpochValidation(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if logs is None or not self.progress.epoch_complete:
             return
-        results = self.model.evaluate(self.data, verbose=0, return_dict=True)
+        with warnings.catch_warnings():
+            if self.streamed:
+                warnings.filterwarnings("ignore", message="Your input ran out of data")
+            results = self.model.evaluate(self.data, verbose=0, return_dict=True)
         logs.update({f"val_{name}": float(value) for name, value in results.items()})
 
 

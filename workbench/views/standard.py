@@ -44,8 +44,6 @@ def final_views(model, dataset, step: int = 0) -> list[View]:
 
 def confusion_view(model, x, y, class_names, step: int = 0) -> View:
     """Rows = true class, columns = predicted (scikit-learn's convention), as counts."""
-    from sklearn.metrics import confusion_matrix
-
     from workbench.evaluation.classification import predict_probabilities
 
     probs = predict_probabilities(model, x, len(class_names))

@@ -1,0 +1,261 @@
+"""Class folders streamed through tf.data (``workbench.data.streaming``).
+
+The in-memory loader (``folders.load_folder`` with ``stream=no``: OpenCV, one array) is
+the reference: the streamed source must give its split, its ids, its pixel values (to
+1e-6) and, for one seed, its batches; corrupt files are counted, not fatal; memory
+does not grow with the number of images.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import cv2
+import numpy as np
+import pytest
+
+from workbench import data
+from workbench.data import streaming
+from workbench.data.streaming import StreamingImages
+from workbench.errors import WorkbenchError
+from workbench.training.data_order import epoch_permutation, epoch_stream
+
+
+def _noise(rng, h, w, channels=3):
+    image = (rng.random((h, w, channels)) * 255).astype(np.uint8)
+    return cv2.GaussianBlur(image, (5, 5), 0).reshape(h, w, channels)  # JPEG-like content
+
+
+#: (height, width) pairs covering every resize path of ``fit_image`` for a 24 px target
+#: area (both shrink), OpenCV's area zoom (height shrinks, width grows), bilinear up and
+#: bilinear with the width shrinking, and no resize at all.
+SHAPES = [(50, 40), (37, 29), (40, 15), (30, 12), (11, 17), (20, 60), (24, 24), (97, 73)]
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    """JPEG, PNG (8 and 16 bit, RGBA, gray + alpha), BMP (colour and gray), in 3 classes."""
+    root = tmp_path_factory.mktemp("mixed")
+    rng = np.random.default_rng(0)
+    for label in range(3):
+        os.makedirs(root / f"class{label}")
+        for i, (h, w) in enumerate(SHAPES):
+            kind = (i + label) % 6
+            path = root / f"class{label}" / f"{i:02d}"
+            if kind == 0:
+                cv2.imwrite(f"{path}.jpg", _noise(rng, h, w))
+            elif kind == 1:
+                cv2.imwrite(f"{path}.png", _noise(rng, h, w))
+            elif kind == 2:
+                cv2.imwrite(f"{path}.png", np.dstack([_noise(rng, h, w), _noise(rng, h, w, 1)]))  # RGBA
+            elif kind == 3:
+                cv2.imwrite(f"{path}.png", (rng.random((h, w, 3)) * 65535).astype(np.uint16))  # 16 bit
+            elif kind == 4:
+                cv2.imwrite(f"{path}.bmp", _noise(rng, h, w, 1)[..., 0])  # gray, palette bitmap
+            else:
+                cv2.imwrite(f"{path}.jpeg", _noise(rng, h, w, 1)[..., 0])  # gray JPEG
+    return str(root)
+
+
+@pytest.fixture(scope="module")
+def gray(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gray")
+    rng = np.random.default_rng(1)
+    for label in range(2):
+        os.makedirs(root / f"g{label}")
+        for i, (h, w) in enumerate(SHAPES):
+            cv2.imwrite(str(root / f"g{label}" / f"{i}.{['png', 'jpg', 'bmp'][i % 3]}"), _noise(rng, h, w, 1)[..., 0])
+    return str(root)
+
+
+def load_both(root, seed=3, size=24):
+    memory = data.load(root, {"stream": "no", "image_size": size}, seed=seed, val_fraction=0.25)
+    streamed = data.load(root, {"stream": "yes", "image_size": size}, seed=seed, val_fraction=0.25)
+    return memory, streamed
+
+
+def streamed_array(stream):
+    xs, ys = zip(*[(x.numpy(), y.numpy()) for x, y in stream])
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+@pytest.mark.parametrize("fixture,channels", [("mixed", 3), ("gray", 1)])
+def test_streamed_pixels_equal_the_in_memory_loaders(request, fixture, channels):
+    memory, streamed = load_both(request.getfixturevalue(fixture))
+    assert isinstance(streamed, StreamingImages) and not isinstance(memory, StreamingImages)
+    assert memory.info == streamed.info and streamed.channels == channels
+    np.testing.assert_array_equal(memory.ids_train, streamed.ids_train)  # the same split, same order
+    np.testing.assert_array_equal(memory.ids_val, streamed.ids_val)
+    x_val, y_val = streamed_array(streamed.val_stream(5))
+    np.testing.assert_array_equal(y_val, memory.y_val)
+    np.testing.assert_allclose(x_val, memory.x_val, rtol=0, atol=1e-6)
+    x_train, _ = streamed_array(streaming.file_batches(streamed.files_train, streamed.labels_train, 64, 24,
+                                                       channels))
+    np.testing.assert_allclose(x_train, memory.x_train, rtol=0, atol=1e-6)
+
+
+def test_streamed_and_in_memory_batches_are_the_same_for_a_seed(mixed):
+    memory, streamed = load_both(mixed)
+    steps = 3  # batches of 4 of 18 training images: a partial epoch, as steps_per_epoch cuts it
+    ours = list(streamed.train_stream(4, seed=7, first_epoch=1, epochs=3, steps=steps))
+    theirs = list(epoch_stream(memory.x_train, memory.y_train, 4, 7, 1, 3, steps))
+    assert len(ours) == len(theirs) == 2 * steps
+    for (x, y), (x_ref, y_ref) in zip(ours, theirs):
+        np.testing.assert_array_equal(y.numpy(), y_ref.numpy())
+        np.testing.assert_allclose(x.numpy(), x_ref.numpy(), rtol=0, atol=1e-6)
+    # epoch e is epoch_permutation(seed, e) of the training files
+    order = epoch_permutation(7, 2, len(streamed.files_train))[:4 * steps]
+    np.testing.assert_array_equal(np.concatenate([y.numpy() for _, y in ours[steps:]]),
+                                  streamed.labels_train[order])
+
+
+def test_the_header_probe_agrees_with_opencv(mixed, gray):
+    for root in (mixed, gray):
+        for folder in sorted(os.listdir(root)):
+            for name in sorted(os.listdir(os.path.join(root, folder))):
+                path = os.path.join(root, folder, name)
+                decoded = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+                assert streaming.probe(path) == (1 if decoded.ndim == 2 else 3), path
+
+
+def test_corrupt_files_are_skipped_and_counted(tmp_path, mixed):
+    root = tmp_path / "corrupt"
+    for folder in os.listdir(mixed):
+        os.makedirs(root / folder)
+        for name in os.listdir(os.path.join(mixed, folder)):
+            (root / folder / name).write_bytes((open(os.path.join(mixed, folder, name), "rb").read()))
+    jpeg = next(p for p in sorted(root.glob("*/*.jpg")))
+    jpeg.write_bytes(jpeg.read_bytes()[:200])  # valid magic bytes, truncated: only decoding can tell
+    (root / "class0" / "empty.png").write_bytes(b"")
+    (root / "class1" / "text.jpg").write_bytes(b"this is not an image")
+    streamed = data.load(str(root), {"stream": "yes", "image_size": 24}, seed=3, val_fraction=0.25)
+    assert len(streamed.skipped) == 2  # the listing's cheap checks caught two, without decoding
+    assert any("empty.png" in line and "empty file" in line for line in streamed.skipped)
+    assert any("text.jpg" in line for line in streamed.skipped)
+    total = len(streamed.files_train) + len(streamed.files_val)
+    assert total == 3 * len(SHAPES)  # the truncated JPEG passed the listing
+    decoded = sum(len(y) for _, y in streamed.val_stream(8))
+    decoded += sum(len(y) for _, y in streaming.file_batches(
+        streamed.files_train, streamed.labels_train, 8, 24, 3, streamed.failures_train))
+    assert decoded == total - 1
+    assert streamed.decode_failures() == [str(jpeg)]
+    assert streamed.decode_failures() == []  # each reported once
+
+
+def test_a_corrupt_file_during_training_is_reported_and_listed(tmp_path, gray):
+    from workbench.training import TrainConfig, events, job
+
+    root = tmp_path / "g"
+    for folder in os.listdir(gray):
+        os.makedirs(root / folder)
+        for name in os.listdir(os.path.join(gray, folder)):
+            (root / folder / name).write_bytes(open(os.path.join(gray, folder, name), "rb").read())
+    bad = root / "g0" / "1.jpg"
+    bad.write_bytes(bad.read_bytes()[:150])
+    notes = []
+    config = TrainConfig("lenet", str(root), epochs=2, batch_size=4, out=str(tmp_path / "run"),
+                         data_options={"stream": "yes", "image_size": 16})
+    result = job.run_training(config, emit=lambda e: notes.append(e.text) if isinstance(e, events.Status) else None)
+    assert result.history["epoch"] == [1, 2]
+    assert [n for n in notes if "did not decode" in n] == [f"1 image(s) did not decode and were skipped "
+                                                           f"(the first: {bad})"]
+    listed = (tmp_path / "run" / "data_problems.txt").read_text()
+    assert f"did not decode: {bad}" in listed
+
+
+def test_stream_auto_chooses_by_the_arrays_size(mixed, monkeypatch):
+    assert streaming.choose("auto", 1000, 64, 3, limit=10**9)[0] is False
+    streams, why = streaming.choose("auto", 101_000, 224, 3, limit=10**9)
+    assert streams and "60.8 GB" in why and "over" in why  # Food-101 at 224 px
+    small = data.load(mixed, {"image_size": 24}, seed=0)
+    assert not isinstance(small, StreamingImages) and small.loading.startswith("in memory (stream=auto)")
+    monkeypatch.setattr(streaming, "AUTO_LIMIT_BYTES", 1000)  # every folder is "big" now
+    big = data.load(mixed, {"image_size": 24}, seed=0)
+    assert isinstance(big, StreamingImages)
+    facts = big.describe()
+    assert facts["loading"].startswith(f"streamed from {3 * len(SHAPES)} files")
+    assert facts["why"].startswith("streamed (stream=auto)")
+    assert facts["per_class"] == {"class0": 8, "class1": 8, "class2": 8}
+    with pytest.raises(WorkbenchError, match="stream='maybe' must be one of auto, yes, no"):
+        data.load(mixed, {"stream": "maybe"})
+
+
+def test_listing_reports_progress(mixed):
+    calls = []
+    listing = streaming.list_images(mixed, lambda done, total: calls.append((done, total)))
+    assert calls == [(24, 24)] and len(listing.files) == 24  # each 1,000 files and at the end
+
+
+@pytest.mark.parametrize("cache", ["memory", "folder"])
+def test_cached_streams_give_the_uncached_batches(tmp_path, mixed, cache):
+    where = "memory" if cache == "memory" else str(tmp_path / "cache")
+    plain = data.load(mixed, {"stream": "yes", "image_size": 24}, seed=3)
+    cached = data.load(mixed, {"stream": "yes", "image_size": 24, "cache": where}, seed=3)
+    for (x, y), (x_ref, y_ref) in zip(cached.train_stream(5, 1, 0, 2, 4), plain.train_stream(5, 1, 0, 2, 4)):
+        np.testing.assert_array_equal(y.numpy(), y_ref.numpy())
+        np.testing.assert_allclose(x.numpy(), x_ref.numpy(), rtol=0, atol=1e-6)
+    x_val, _ = streamed_array(cached.val_stream(4))
+    np.testing.assert_allclose(x_val, streamed_array(plain.val_stream(4))[0], rtol=0, atol=1e-6)
+    if cache == "folder":
+        files = sorted(os.listdir(where))
+        assert len(files) == 4 and all(f.startswith("workbench-cache-") for f in files)  # train, val + masks
+        again = data.load(mixed, {"stream": "yes", "image_size": 24, "cache": where}, seed=3)
+        images, ok = again.decoded("train")
+        assert isinstance(images, np.memmap) and ok.all()  # read back, not decoded again
+
+
+def test_the_data_tab_preview_decodes_samples(mixed, monkeypatch):
+    streamed = data.load(mixed, {"stream": "yes", "image_size": 24}, seed=3)
+    (view,) = streamed.preview()
+    assert view.value.images.shape == (16, 24, 24, 3)
+    assert set(view.value.captions) == {"class0", "class1", "class2"}
+
+
+_RSS_SCRIPT = textwrap.dedent("""
+    import json, resource, sys
+    from workbench.training import TrainConfig, job
+    root, stream = sys.argv[1], sys.argv[2]
+    config = TrainConfig("lenet", root, epochs=1, batch_size=32, out=sys.argv[3],
+                         data_options={"stream": stream, "image_size": 96})
+    result = job.run_training(config)
+    print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "samples": len(result.dataset.y_train) + len(result.dataset.y_val)}))
+""")
+
+
+def _write_folder(root, count, seed):
+    rng = np.random.default_rng(seed)
+    for label in range(2):
+        os.makedirs(os.path.join(root, f"c{label}"), exist_ok=True)
+    for i in range(count):
+        image = cv2.resize(_noise(rng, 24, 24), (96, 96), interpolation=cv2.INTER_NEAREST)
+        cv2.imwrite(os.path.join(root, f"c{i % 2}", f"{i:05d}.jpg"), image)
+
+
+def _peak_rss(root, stream, out):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, root, stream, out], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_memory_does_not_grow_with_the_number_of_images(tmp_path):
+    """1,200 images of 96 x 96 x 3 are 133 MB as float32 arrays, 300 are 33 MB: streamed, the
+    peak RSS of a whole training run stays within 40 MB; in memory it grows by the arrays."""
+    small, large = str(tmp_path / "n"), str(tmp_path / "4n")
+    _write_folder(small, 300, 0)
+    _write_folder(large, 1200, 1)
+    streamed_small = _peak_rss(small, "yes", str(tmp_path / "r1"))
+    streamed_large = _peak_rss(large, "yes", str(tmp_path / "r2"))
+    in_memory_large = _peak_rss(large, "no", str(tmp_path / "r3"))
+    assert streamed_large["samples"] == 1200 and streamed_small["samples"] == 300
+    growth = streamed_large["rss_mb"] - streamed_small["rss_mb"]
+    arrays_mb = 1200 * 96 * 96 * 3 * 4 / 2**20
+    assert growth < 40, (streamed_small, streamed_large)
+    # the control: the same run with arrays does hold them (so the measure can see them)
+    assert in_memory_large["rss_mb"] - streamed_large["rss_mb"] > 0.6 * arrays_mb, (in_memory_large,
+                                                                                      streamed_large)
+
