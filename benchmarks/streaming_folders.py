@@ -54,10 +54,13 @@ def write_folder(root: str, count: int, seed: int = 0, side: int = 128) -> None:
 # ----------------------------------------------------------------------------- the sides (child processes)
 
 def run_workbench(root: str, stream: str, size: int) -> dict:
+    import tensorflow  # noqa: F401  imported before the clock starts, as on the keras side
+
     from workbench import data
     from workbench.training import TrainConfig, events, job
     from workbench.training.data_order import epoch_stream
 
+    data.all_datasets()  # the sources' modules imported: start-up, not listing
     start = time.perf_counter()
     dataset = data.load(root, {"stream": stream, "image_size": size}, seed=0, val_fraction=0.2)
     loaded = time.perf_counter()

@@ -168,15 +168,16 @@ def test_a_corrupt_file_during_training_is_reported_and_listed(tmp_path, gray):
 def test_stream_auto_chooses_by_the_arrays_size(mixed, monkeypatch):
     assert streaming.choose("auto", 1000, 64, 3, limit=10**9)[0] is False
     streams, why = streaming.choose("auto", 101_000, 224, 3, limit=10**9)
-    assert streams and "60.8 GB" in why and "over" in why  # Food-101 at 224 px
+    assert streams and why == "stream=auto: 60.8 GB as arrays > 1.0 GB"  # Food-101 at 224 px
     small = data.load(mixed, {"image_size": 24}, seed=0)
     assert not isinstance(small, StreamingImages) and small.loading.startswith("in memory (stream=auto)")
     monkeypatch.setattr(streaming, "AUTO_LIMIT_BYTES", 1000)  # every folder is "big" now
     big = data.load(mixed, {"image_size": 24}, seed=0)
     assert isinstance(big, StreamingImages)
     facts = big.describe()
-    assert facts["loading"].startswith(f"streamed from {3 * len(SHAPES)} files")
-    assert facts["why"].startswith("streamed (stream=auto)")
+    assert facts["loading"] == f"streamed from {3 * len(SHAPES)} files, decoded in parallel"
+    assert facts["as arrays"] == "about 165.9 kB (not held)"  # 24 images x 24 x 24 x 3 x 4 bytes
+    assert facts["why"] == "stream=auto: 165.9 kB as arrays > 1.0 kB"
     assert facts["per_class"] == {"class0": 8, "class1": 8, "class2": 8}
     with pytest.raises(WorkbenchError, match="stream='maybe' must be one of auto, yes, no"):
         data.load(mixed, {"stream": "maybe"})
@@ -259,3 +260,14 @@ def test_memory_does_not_grow_with_the_number_of_images(tmp_path):
     assert in_memory_large["rss_mb"] - streamed_large["rss_mb"] > 0.6 * arrays_mb, (in_memory_large,
                                                                                       streamed_large)
 
+
+
+def test_keep_samples_shrinks_the_file_lists_as_exclude_shrinks_arrays(mixed):
+    memory, streamed = load_both(mixed)
+    drop = {memory.ids_train[0], memory.ids_val[1]}
+    keep_train, keep_val = ~np.isin(streamed.ids_train, list(drop)), ~np.isin(streamed.ids_val, list(drop))
+    streamed.keep_samples(keep_train, keep_val)
+    assert not drop & set(streamed.ids_train) and not drop & set(streamed.ids_val)
+    x_val, y_val = streamed_array(streamed.val_stream(4))
+    np.testing.assert_allclose(x_val, memory.x_val[keep_val], rtol=0, atol=1e-6)
+    np.testing.assert_array_equal(y_val, memory.y_val[keep_val])

@@ -330,6 +330,7 @@ class DataPanel(Panel):
         parts.append(f"input {shape}")
         skipped = len(dataset.skipped)
         parts.append(f"{skipped} file(s) skipped" if skipped else "nothing skipped")
+        parts += [html.escape(dataset.loading)] if getattr(dataset, "loading", "") else []  # in memory / streamed
         from workbench.data.checks import split_warnings
 
         warnings = split_warnings(dataset)  # e.g. a validation split missing classes

@@ -92,7 +92,7 @@ class GraphSource(GraphData):
             View("graph", Graph(edges, shown, labels, names, node_names,
                                 graph_layout(edges, shown, seed=0)),
                  title=f"{self.info.name}: {self.num_nodes} nodes, {len(self.edges)} edges{part}; "
-                       f"coloured by class, * = training node ({int(self.train_mask.sum())})"),
+                       f"coloured by class; training nodes ({int(self.train_mask.sum())}) have names ending in *"),
             View("degrees", Curves({"nodes": (np.arange(len(histogram)), histogram)},
                                    x_label="degree", y_label="nodes"),
                  title=f"{self.info.name}: degree histogram (mean {degrees.mean():.2f})"),

@@ -3,9 +3,9 @@
 Food-101 at 224 px is 60 GB of floats; streamed, memory holds a few batches whatever
 the folder's size. Listing reads only each file's first bytes (its magic number and the
 header field that says gray or colour); the pixels are decoded in parallel while the
-model trains, by TensorFlow's decoders set to give what ``images.read_image`` +
-``fit_image`` give (JPEG with the accurate integer IDCT, the same resize filter, alpha
-composited on white, BT.601 luma), so a streamed run sees the in-memory run's values.
+model trains, by TensorFlow's decoders set as OpenCV's (JPEG with the accurate integer
+IDCT, alpha composited on white), then resized by ``images.fit_image`` itself, so a
+streamed run sees the in-memory run's values (to 2e-7).
 
 Epoch ``e``'s order is ``data_order.epoch_permutation(seed, e, n)`` over the same
 stratified split of the file list the in-memory loader draws, so a streamed run and an
@@ -25,7 +25,6 @@ from typing import Callable
 import numpy as np
 
 from workbench.data.base import DataInfo, split
-from workbench.data.images import IMAGE_SUFFIXES
 from workbench.errors import WorkbenchError
 
 STREAM_CHOICES = ("auto", "yes", "no")
@@ -150,12 +149,12 @@ def choose(mode: str, count: int, size: int, channels: int, limit: int | None = 
     need = array_bytes(count, size, channels)
     limit = auto_limit() if limit is None else limit
     if mode == "yes":
-        return True, f"streamed (stream=yes): {_size(need)} as arrays"
+        return True, f"stream=yes: {_size(need)} as arrays"
     if mode == "no":
         return False, f"in memory (stream=no): {_size(need)} as arrays"
     if need > limit:
-        return True, f"streamed (stream=auto): {_size(need)} as arrays is over {_size(limit)}"
-    return False, f"in memory (stream=auto): {_size(need)} as arrays fits under {_size(limit)}"
+        return True, f"stream=auto: {_size(need)} as arrays > {_size(limit)}"
+    return False, f"in memory (stream=auto): {_size(need)} as arrays <= {_size(limit)}"
 
 
 def _size(count: int) -> str:
@@ -452,6 +451,14 @@ class StreamingImages:
                                                    failures)
         return self._cached[part]
 
+    def keep_samples(self, keep_train: np.ndarray, keep_val: np.ndarray) -> None:
+        """Only the samples the masks keep (``exclude=`` marks): the file lists shrink."""
+        self.files_train, self.labels_train = self.files_train[keep_train], self.labels_train[keep_train]
+        self.ids_train = self.ids_train[keep_train]
+        self.files_val, self.labels_val, self.ids_val = (self.files_val[keep_val], self.labels_val[keep_val],
+                                                         self.ids_val[keep_val])
+        self.__post_init__()  # the failure notes and caches index the old lists
+
     def decode_failures(self) -> list[str]:
         """Files not yet reported that passed the listing check but did not decode."""
         return self.failures_train.new() + self.failures_val.new()
@@ -465,11 +472,14 @@ class StreamingImages:
         return {name: int(n) for name, n in zip(self.info.class_names, counts)}
 
     def describe(self) -> dict:
+        """Facts for the Data tab's summary line and ``datasets --json`` (each under 60 characters)."""
         count = len(self.files_train) + len(self.files_val)
         size = _size(array_bytes(count, self.image_size, self.channels))
-        return {"loading": f"streamed from {count:,} files (about {size} as arrays), decoded in parallel",
-                "why": self.loading, "cache": self.cache or "none (decoded every epoch)", "train": len(self.files_train), "validation": len(self.files_val),
-                "input": "×".join(str(s) for s in self.info.input_shape), "per_class": self.class_counts()}
+        return {"loading": f"streamed from {count:,} files, decoded in parallel",
+                "as arrays": f"about {size} (not held)", "why": self.loading,
+                "cache": self.cache or "none (decoded every epoch)", "train": len(self.files_train),
+                "validation": len(self.files_val), "input": "×".join(str(s) for s in self.info.input_shape),
+                "per_class": self.class_counts()}
 
     def preview(self) -> list:
         """A grid of training samples, a few per class, decoded as training decodes them."""
