@@ -245,7 +245,8 @@ def _peak_rss(root, stream, out):
 
 def test_memory_does_not_grow_with_the_number_of_images(tmp_path):
     """1,200 images of 96 x 96 x 3 are 133 MB as float32 arrays, 300 are 33 MB: streamed, the
-    peak RSS of a whole training run stays within 40 MB; in memory it grows by the arrays."""
+    peak RSS of a whole training run grows by less than half that difference (measured: +22 MB);
+    in memory it grows by the arrays and their copies (measured: +410 MB)."""
     small, large = str(tmp_path / "n"), str(tmp_path / "4n")
     _write_folder(small, 300, 0)
     _write_folder(large, 1200, 1)
@@ -255,7 +256,7 @@ def test_memory_does_not_grow_with_the_number_of_images(tmp_path):
     assert streamed_large["samples"] == 1200 and streamed_small["samples"] == 300
     growth = streamed_large["rss_mb"] - streamed_small["rss_mb"]
     arrays_mb = 1200 * 96 * 96 * 3 * 4 / 2**20
-    assert growth < 40, (streamed_small, streamed_large)
+    assert growth < 0.5 * (arrays_mb - 300 * 96 * 96 * 3 * 4 / 2**20), (streamed_small, streamed_large)
     # the control: the same run with arrays does hold them (so the measure can see them)
     assert in_memory_large["rss_mb"] - streamed_large["rss_mb"] > 0.6 * arrays_mb, (in_memory_large,
                                                                                       streamed_large)
