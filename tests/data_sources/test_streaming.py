@@ -272,3 +272,23 @@ def test_keep_samples_shrinks_the_file_lists_as_exclude_shrinks_arrays(mixed):
     x_val, y_val = streamed_array(streamed.val_stream(4))
     np.testing.assert_allclose(x_val, memory.x_val[keep_val], rtol=0, atol=1e-6)
     np.testing.assert_array_equal(y_val, memory.y_val[keep_val])
+
+
+def test_exclude_marks_shrink_a_streamed_folder(tmp_path):
+    """``exclude=`` works on a streamed folder: the marked files leave its file lists."""
+    from workbench.evaluation.marks import write_marks
+
+    rng = np.random.default_rng(0)
+    for label in ("a", "b"):
+        (tmp_path / "imgs" / label).mkdir(parents=True)
+        for i in range(6):
+            cv2.imwrite(str(tmp_path / "imgs" / label / f"{i}.png"), rng.integers(0, 255, (8, 8), np.uint8))
+    whole = data.load(str(tmp_path / "imgs"), {"stream": "yes", "image_size": 8}, val_fraction=0.34)
+    marked = [whole.ids_train[0], whole.ids_val[0]]
+    write_marks(str(tmp_path / "marks.csv"), [{"path": m, "given_label": "a", "predicted_label": "b",
+                                                "confidence": 0.9, "mark": "drop"} for m in marked])
+    kept = data.load(str(tmp_path / "imgs"), {"stream": "yes", "image_size": 8,
+                                              "exclude": str(tmp_path / "marks.csv")}, val_fraction=0.34)
+    assert len(kept.files_train) == len(whole.files_train) - 1 and len(kept.files_val) == len(whole.files_val) - 1
+    assert not set(marked) & (set(kept.ids_train.tolist()) | set(kept.ids_val.tolist()))
+    assert any("excluded 2 sample(s)" in line for line in kept.skipped)

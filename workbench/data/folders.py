@@ -42,7 +42,8 @@ def load_folder(options: dict, seed: int, val_fraction: float) -> Dataset:
     images, kept, ids, skipped = [], [], [], []
     for path, label in zip(files, labels):
         try:
-            images.append(read_image(path))
+            image = read_image(path)  # resized now (channels later): full-size images are not all held
+            images.append(fit_image(image, (size, size, image.shape[2])))
             kept.append(label)
             ids.append(sample_id(root, path))
         except WorkbenchError as error:

@@ -314,7 +314,11 @@ def decode_into_cache(files, labels, size: int, channels: int, cache: str,
     path = os.path.join(cache, f"workbench-cache-{key}.npy")
     mask_path = path[:-4] + "-ok.npy"
     if not (os.path.isfile(path) and os.path.isfile(mask_path)):  # the mask is written last
-        os.makedirs(cache, exist_ok=True)
+        try:
+            os.makedirs(cache, exist_ok=True)
+        except OSError as error:
+            raise WorkbenchError(f"data option cache={cache!r}: not a folder that can be written "
+                                 f"({error.strerror}); give a folder, or cache=memory") from None
         with atomic_path(path) as tmp:
             images = np.lib.format.open_memmap(tmp, "w+", np.float32, shape)
             ok = np.zeros(len(files), bool)

@@ -118,6 +118,9 @@ def evaluate_run(run_dir: str, data: str | None = None, options: dict | None = N
     spec = _classification_source(source)  # wrong data fails before TensorFlow loads
     model = _load_run_model(run, model_name)
     dataset = _load_data(config, spec, source, model, data is not None, options, split == "all")
+    if not hasattr(dataset, "x_val"):
+        raise WorkbenchError(f"{source} is streamed from disk (too large to hold in memory); evaluate "
+                             "reads arrays: add --data-option stream=no, or evaluate on a smaller folder")
     labels = _aligned_labels(dataset, info, model, source)
     x = _in_run_scale(dataset.x_val, dataset.scaler, info.get("scaler"))
     probs = predict_probabilities(model, x, len(labels), progress)

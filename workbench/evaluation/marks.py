@@ -98,6 +98,9 @@ def exclude_marked(dataset, marks: list[dict], source: str = "the marks file"):
     keep_train, keep_val = ~np.isin(ids_train, list(marked)), ~np.isin(ids_val, list(marked))
     if not keep_train.any():
         raise WorkbenchError(f"excluding the samples listed in {source} leaves no training samples")
+    if hasattr(dataset, "keep_samples"):  # a streamed folder: its file lists shrink, no arrays
+        dataset.keep_samples(keep_train, keep_val)
+        return _reported(dataset, marked, unknown, source)
     scaler = dataset.scaler
     raw_train, raw_val = _unscaled(dataset.x_train, scaler), _unscaled(dataset.x_val, scaler)
     dataset.x_train, dataset.y_train = raw_train[keep_train], dataset.y_train[keep_train]
@@ -107,6 +110,10 @@ def exclude_marked(dataset, marks: list[dict], source: str = "the marks file"):
         from workbench.data.embedded import standardized
 
         dataset = standardized(dataset)
+    return _reported(dataset, marked, unknown, source)
+
+
+def _reported(dataset, marked: set, unknown: list, source: str):
     dataset.skipped.append(f"excluded {len(marked)} sample(s) listed in {source}")
     if unknown:
         dataset.skipped.append(f"{source}: {len(unknown)} listed sample(s) are not in this data and "
