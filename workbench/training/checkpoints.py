@@ -56,6 +56,7 @@ def take_snapshot(networks: dict, optimizers: dict | None = None, arrays: dict |
     """Copy the variables of ``networks`` ({name: keras.Model}) and ``optimizers``
     ({name: optimizer}, by default each network's compiled optimizer)."""
     optimizers = _optimizers_of(networks) if optimizers is None else optimizers
+    optimizers = {name: _optimizer(entry) for name, entry in optimizers.items()}
     return Snapshot(
         networks={name: [np.array(v.numpy()) for v in network_variables(model)]
                   for name, model in networks.items()},
@@ -81,12 +82,14 @@ def apply_snapshot(snap: Snapshot, networks: dict, optimizers: dict | None = Non
                              "(was the model's code changed since the run started?)")
     for name, model in networks.items():
         _assign(network_variables(model), snap.networks[name], f"{name} network", where)
-    for name, optimizer in optimizers.items():
+    for name, entry in optimizers.items():
         arrays = snap.optimizers.get(name)
+        optimizer = _optimizer(entry)
         if optimizer is None or not arrays:
             continue
         if not optimizer.built:  # an optimizer creates its slots for the variables it will update
-            optimizer.build(networks[name].trainable_variables)
+            variables = entry[1] if isinstance(entry, tuple) else networks[name].trainable_variables
+            optimizer.build(variables)
         _assign(optimizer.variables, arrays, f"{name} optimizer", where)
 
 
@@ -98,7 +101,22 @@ def restore(model, path: str) -> Snapshot:
 
 
 def _optimizers_of(networks: dict) -> dict:
-    return {name: getattr(model, "optimizer", None) for name, model in networks.items()}
+    """Each network's compiled optimizer; a model with several (a GAN's generator and
+    discriminator optimizers) lists them in ``checkpoint_optimizers()`` as
+    ``{name: (optimizer, the variables it updates)}``."""
+    found = {}
+    for name, model in networks.items():
+        own = getattr(model, "checkpoint_optimizers", None)
+        if callable(own):
+            found.update({f"{name}.{key}": value for key, value in own().items()})
+        else:
+            found[name] = getattr(model, "optimizer", None)
+    return found
+
+
+def _optimizer(entry):
+    """An optimizer given alone or as ``(optimizer, variables)``."""
+    return entry[0] if isinstance(entry, tuple) else entry
 
 
 def _assign(variables, arrays, what: str, where: str) -> None:

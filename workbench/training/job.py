@@ -305,6 +305,11 @@ def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
     ``trainer.resumable = True``. ``extra_callbacks`` run after validation, so they
     can add metrics (``val_mAP``) to the epoch logs.
 
+    A model made of several networks (a GAN with its own ``train_step``) says so with
+    ``named_networks() -> {name: keras.Model}`` (each saved as ``NAME.keras``) and, when it
+    has several optimizers, ``checkpoint_optimizers() -> {name: (optimizer, variables)}``
+    (each optimizer's slots go into the resume point, so its resume is exact too).
+
     The batches come from ``epoch_stream``: epoch ``e`` is always the same permutation
     of the data, so a resumed run trains on exactly what the uninterrupted one did.
     """
@@ -373,7 +378,14 @@ def _fit(ctx: TrainingContext, model, steps: int, make_stream, validation, extra
     if reporter.diverged:
         raise reporter.diverged
     early_stopped = bool(early and early.stopped_epoch > 0)
-    return ctx.finish(model, stopped=reporter.stopped, early_stopped=early_stopped)
+    return ctx.finish(model, stopped=reporter.stopped, early_stopped=early_stopped, networks=named_networks(model))
+
+
+def named_networks(model) -> dict:
+    """The networks a model is made of, each kept as ``NAME.keras`` (a GAN's generator and
+    discriminator): what its ``named_networks()`` returns, if it has one."""
+    own = getattr(model, "named_networks", None)
+    return dict(own()) if callable(own) else {}
 
 
 def build_compiled(entry, hp: dict, info, mixed_precision: bool = False):
