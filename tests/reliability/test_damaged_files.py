@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from cases import COMMAND_OUTCOME, DAMAGE, DAMAGED_FILES
-from tiny_run import copy_run, digit_png, trained_run
+from tiny_run import copy_run
 from workbench.cli import main
 from workbench.runs.damage import CONSEQUENCES, DamagedFile
 from workbench.runs.history import scan_runs
@@ -39,16 +39,6 @@ def damage(path, kind: str) -> str:
                       "random-bytes": np.random.default_rng(0).bytes(300),
                       "json-list": b"[1, 2, 3]"}[kind])
     return WHY[kind]
-
-
-@pytest.fixture(scope="module")
-def source_run(tmp_path_factory):
-    return trained_run(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def image(tmp_path_factory):
-    return digit_png(tmp_path_factory)
 
 
 @pytest.mark.parametrize("kind", DAMAGE)

@@ -10,20 +10,10 @@ import numpy as np
 import pytest
 
 from cases import EXISTING_DIRECTORY, EXISTING_FILE
-from tiny_run import copy_run, digit_png, snapshot, trained_run
+from tiny_run import copy_run, snapshot
 from workbench.cli import main
 from workbench.errors import WorkbenchError
 from workbench.runs.outputs import OutputExists, check_output_path
-
-
-@pytest.fixture(scope="module")
-def source_run(tmp_path_factory):
-    return trained_run(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def image(tmp_path_factory):
-    return digit_png(tmp_path_factory)
 
 
 def fill(argv, **values):
