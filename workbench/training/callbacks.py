@@ -196,6 +196,8 @@ def standard_views(ctx) -> list:
     """The task-level views (decision boundary, ...) a ``fit`` run shows while it trains."""
     from workbench.views.callback import EpochViews
 
+    if ctx.entry.task != "classification":  # a generator's outputs are not class scores
+        return []
     return [EpochViews(ctx.emit, ctx.dataset)]
 
 

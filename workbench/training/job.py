@@ -53,7 +53,9 @@ _RUN_FOLDERS = ("checkpoint", "views")
 
 def run_training(config: TrainConfig, emit: events.Emit = events.ignore,
                  control: RunControl | None = None, dataset=None, force: bool = False) -> TrainResult:
-    """Train ``config.model`` on ``config.data``; ``dataset`` skips loading when already loaded.
+    """Train ``config.model`` on ``config.data``; ``dataset`` skips loading when already loaded
+    (it must be what ``load_dataset(config)`` gives, split with ``config.seed``: a resume
+    reloads the data that way).
 
     ``config.out`` must not hold a run already unless ``force`` (then it is replaced);
     nothing is written before the data have loaded and the entry has accepted them.
