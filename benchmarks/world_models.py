@@ -5,7 +5,7 @@ Both runs train the same V and M (same seed, same rollouts); only where C's cand
 scored differs. The final controllers then play ``--test`` fresh real episodes.
 
     .venv/bin/python benchmarks/world_models.py --quick
-    .venv/bin/python benchmarks/world_models.py --epochs 3 --generations 20 --set temperature=1.15
+    .venv/bin/python benchmarks/world_models.py --epochs 3 --generations 20 --set temperature=1.0
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def main(argv=None) -> None:
     from workbench import catalog, data
     from workbench.data.environments import random_policy_returns
 
-    hparams = {"rollouts": 30, "vae_steps": 300, "rnn_steps": 300, "generations": args.generations,
+    hparams = {"rollouts": 30, "vae_steps": 300, "rnn_steps": 600, "generations": args.generations,
                "population": 8, "eval_episodes": 2, "max_steps": 200, "learning_rate": 3e-3}
     hparams.update(catalog.registry.parse_assignments(args.set) if args.set else {})
     hp = catalog.get("world_models").resolve(hparams)
@@ -85,6 +85,7 @@ def main(argv=None) -> None:
     started = time.perf_counter()
     random = random_policy_returns(source, args.test)
     rows.append(("random policy", random, time.perf_counter() - started, float("nan"), float("nan")))
+    print("V recon and M nll: the last epoch's means")
     print(f"{'controller':28s} {'real return':>18s} {'wall s':>8s} {'V recon':>8s} {'M nll':>7s}")
     for name, returns, seconds, recon, nll in rows:
         print(f"{name:28s} {returns.mean():9.1f} +- {returns.std():5.1f} {seconds:8.1f} {recon:8.2f} {nll:7.3f}")

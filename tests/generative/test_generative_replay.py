@@ -72,8 +72,11 @@ def test_the_solver_trains_on_images_of_the_previous_generator_labelled_by_the_p
         def __init__(self, *args, **kw):
             super().__init__(*args, **kw)
             train = self.solver.train_on_batch
-            # the spy: every batch the solver is trained on
-            self.solver.train_on_batch = lambda x, y, **k: (batches.append((x.copy(), y.copy())), train(x, y, **k))[1]
+
+            def spy(x, y, **kw):  # every batch the solver is trained on
+                batches.append((x.copy(), y.copy()))
+                return train(x, y, **kw)
+            self.solver.train_on_batch = spy
 
     monkeypatch.setattr(dgr, "Scholar", SpiedScholar)
     result = job.run_training(config(tmp_path / "run", solver_epochs=3, generator_epochs=10, learning_rate=3e-3),
@@ -97,12 +100,12 @@ def test_the_solver_trains_on_images_of_the_previous_generator_labelled_by_the_p
 
 
 def test_without_replay_the_first_task_is_forgotten_and_exact_replay_keeps_it(tmp_path, digits):
-    forgetful = job.run_training(config(tmp_path / "no", replay=False, solver_epochs=8, learning_rate=3e-3), dataset=digits).history
+    budget = {"solver_epochs": 8, "learning_rate": 3e-3}
+    forgetful = job.run_training(config(tmp_path / "no", replay=False, **budget), dataset=digits).history
     assert forgetful["accuracy_task_1"][0] > 0.9
     assert forgetful["accuracy_task_1"][1] < 0.2  # catastrophic forgetting
     assert forgetful["accuracy_task_2"][1] > 0.9
-    kept = job.run_training(config(tmp_path / "real", generator="real", solver_epochs=8,
-                                       learning_rate=3e-3), dataset=digits).history
+    kept = job.run_training(config(tmp_path / "real", generator="real", **budget), dataset=digits).history
     assert kept["accuracy_task_1"][1] > 0.8
     assert kept["accuracy_seen"][1] > forgetful["accuracy_seen"][1] + 0.3
 

@@ -78,7 +78,8 @@ def test_vae_kl_is_positive_and_reconstruction_falls(episodes):
     rng = np.random.default_rng(0)
     logs = [world.train_vae_step(frames, rng) for _ in range(40)]
     assert all(step["v_kl"] > 0 for step in logs[1:])
-    first, last = np.mean([s["v_reconstruction"] for s in logs[:3]]), np.mean([s["v_reconstruction"] for s in logs[-3:]])
+    reconstruction = [step["v_reconstruction"] for step in logs]
+    first, last = np.mean(reconstruction[:3]), np.mean(reconstruction[-3:])
     assert last < 0.6 * first
 
 
@@ -139,7 +140,8 @@ def test_cma_es_improves_and_its_state_round_trips():
     assert copy.sigma == es.sigma
     generation(es, normal)
     generation(copy, copy_normal)
-    np.testing.assert_allclose(copy.mean, es.mean, atol=0.3 * es.sigma)  # same distribution, same draws up to the eigenbasis
+    # the same distribution and draws, up to the recomputed eigenbasis
+    np.testing.assert_allclose(copy.mean, es.mean, atol=0.3 * es.sigma)
 
 
 def _config(path, **kw):

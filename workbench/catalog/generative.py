@@ -109,7 +109,9 @@ register(Entry(
         HParam("cma_sigma", float, 0.5, "CMA-ES's initial step size", low=1e-4, high=100.0, log=True),
         HParam("eval_episodes", int, 3, "Real episodes the mean controller plays each generation", low=1, high=1000),
         HParam("dream", bool, True, "Score the candidates inside M (dreams) rather than in the real environment"),
-        HParam("temperature", float, 1.0, "Dream temperature tau: logits / tau, variances x tau", low=0.01, high=10.0),
+        HParam("temperature", float, 1.2, "Dream temperature tau: logits / tau, variances x tau; above 1 the "
+               "dream is harder than M's average, so C cannot exploit M's mistakes (paper: 1.15 on Doom)",
+               low=0.01, high=10.0),
     ),
     data_kinds=("environment",),
     default_data="CartPole-v1",

@@ -34,8 +34,8 @@ from workbench.views.types import Curves, HeatGrid, ImageGrid, View
 
 #: Replayed samples shown with their labels after each task.
 _SHOWN = 24
-#: Seconds between two progress events (the GUI does not need more than ~20 a second).
-_PROGRESS_EVERY = 0.05
+#: The GAN's step size relative to learning_rate (a GAN wants a smaller one than the solver).
+GAN_LR_SCALE = 0.5
 
 
 # -- the tasks ---------------------------------------------------------------------------------
@@ -250,8 +250,9 @@ class Scholar:
         elif self.kind == "gan":
             self.generator = build_decoder(hp, info)
             self.model = ReplayGAN(self.generator, build_discriminator(hp, info), hp["latent_dim"], name="gan")
-            gan_hp = {**hp, "optimizer": "adam", "learning_rate": 2 * hp["learning_rate"]}
-            self.model.compile(make_optimizer(gan_hp), make_optimizer(gan_hp))
+            # Adam with beta_1 = 0.5 (Radford et al.): the usual momentum makes the two players oscillate
+            self.model.compile(*(keras.optimizers.Adam(hp["learning_rate"] * GAN_LR_SCALE, beta_1=0.5)
+                                 for _ in range(2)))
         if self.generator is not None:
             self.previous_generator = build_decoder(hp, info)
             self.model.run_eagerly = eager
@@ -331,18 +332,15 @@ def _batches(n_samples: int, per_batch: int, cap: int) -> int:
 
 
 class _Progress:
-    """Throttled BatchEnd events over all the steps of one task."""
+    """One BatchEnd per step over all the steps of one task (generator, then solver); the
+    GUI bridge throttles them, the CLI's bar counts them."""
 
     def __init__(self, ctx, task: int, total: int):
-        self.ctx, self.task, self.total, self.done, self.last = ctx, task, total, 0, 0.0
+        self.ctx, self.task, self.total, self.done = ctx, task, total, 0
 
     def step(self, logs: dict) -> None:
         self.done += 1
-        now = time.perf_counter()
-        if now - self.last >= _PROGRESS_EVERY or self.done == self.total:
-            self.last = now
-            self.ctx.emit(events.BatchEnd(self.task, self.done, self.total,
-                                          {k: float(v) for k, v in logs.items()}))
+        self.ctx.emit(events.BatchEnd(self.task, self.done, self.total, {k: float(v) for k, v in logs.items()}))
 
 
 def _stop_requested(ctx) -> bool:
@@ -371,7 +369,7 @@ def train_generator(ctx, scholar: Scholar, task: int, x_new, source: ReplaySourc
                 x = np.concatenate([x, replayed])
             logs = scholar.model.train_on_batch(x, return_dict=True)
             progress.step({f"generator_{k}": v for k, v in logs.items()})
-    return {f"generator_{k}": float(v) for k, v in logs.items()}
+    return {"generator_loss": float(logs["loss"])} if logs else {}  # kl and reconstruction: per batch only
 
 
 def train_solver(ctx, scholar: Scholar, task: int, x_new, y_new, source: ReplaySource, progress,
@@ -422,6 +420,8 @@ def train_generative_replay(ctx):
     ctx.restore_networks(scholar.networks, scholar.optimizers)
     x_val, y_val = _validation(data, pairs)
     names = [f"{a}/{b}" for a, b in pairs]
+    all_steps = [_task_steps(hp, config, t, len(task_subset(data.x_train, data.y_train, pairs[t])[1]),
+                             scholar.model is not None) for t in range(tasks)]
     stopped = False
     for task in range(ctx.initial_epoch, tasks):
         started = time.perf_counter()
@@ -430,11 +430,12 @@ def train_generative_replay(ctx):
             scholar.remember()
         seen_x, seen_y = task_subset(data.x_train, data.y_train, [c for p in pairs[:task] for c in p])
         source = ReplaySource(scholar, seen_x, seen_y)
-        steps = _task_steps(hp, config, task, len(x_new), scholar.model is not None)
+        steps = all_steps[task]
         if task == ctx.initial_epoch:
             params = sum(int(n.count_params()) for n in scholar.saved_networks.values())
+            # later tasks replay more, so they take more steps: the mean makes the bar's total right
             ctx.emit(events.RunStarted(ctx.run_dir.path, config.to_dict(), "CPU (own loop)", tasks,
-                                       ctx.initial_epoch, steps, params))
+                                       ctx.initial_epoch, -(-sum(all_steps[task:]) // (tasks - task)), params))
         ctx.emit(events.Status(f"task {task + 1} of {tasks}: digits {names[task]}"))
         progress, shown = _Progress(ctx, task, steps), []
         generator_logs = train_generator(ctx, scholar, task, x_new, source, progress)
@@ -474,12 +475,12 @@ def _views(history: dict, names: list[str], task: int, shown: list) -> list[View
     views = [
         View("task_accuracy", HeatGrid(table, [f"after {n}" for n in names[:len(table)]], names,
                                        "task evaluated", "task trained", annotate=True),
-             "Accuracy per task (rows: after training task; columns: task evaluated)", step),
+             "Task-by-task accuracy", step),
         View("average_accuracy", Curves({"average over seen tasks": (history["epoch"], history["accuracy_seen"])},
-                                        "tasks trained", "accuracy"), "Average accuracy over the tasks seen", step),
+                                        "tasks trained", "accuracy"), "Average accuracy, tasks seen", step),
     ]
     if shown:
         images, labels = shown
         views.append(View("replayed_samples", ImageGrid(images[:_SHOWN], [str(int(v)) for v in labels[:_SHOWN]]),
-                          "Replayed samples, labelled by the previous solver", step))
+                          "Replayed, labelled by the previous solver", step))
     return views
