@@ -65,7 +65,9 @@ class TrainPanel(Panel):
         from workbench.training.job import loss_and_metrics
 
         if not self.bridge.running:  # a run's own curves stay until it ends
-            self.curves.reset(["loss", *loss_and_metrics(entry.task).get("metrics", [])])
+            # an entry with its own loop reports its own keys: their plots appear as they come
+            known = [] if entry.trainer else ["loss", *loss_and_metrics(entry.task).get("metrics", [])]
+            self.curves.reset(known)
 
     # -- layout -------------------------------------------------------------------------
     def _build(self) -> None:
