@@ -152,6 +152,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="one epoch (two with views)")
     parser.add_argument("--no-views", action="store_true", help="skip the run that also sends views")
+    parser.add_argument("--entries", default="vae,dcgan",
+                        help="catalog entries (on the loaded digits) whose own live views are measured too")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     from ui.app import create_window
@@ -170,6 +172,11 @@ def main() -> None:
     train_and_measure("training", window, panel, probe, 1 if args.quick else args.epochs, views=False)
     if not args.no_views:
         train_and_measure("views", window, panel, probe, 2 if args.quick else args.epochs, views=True)
+    for name in args.entries.split(",") if args.entries else ():
+        # a real entry's own live views (reconstructions, traversals, sample grids, returns)
+        window.panel("ModelPanel").choose(name)
+        run_loop_until(lambda: False, 1.0)
+        train_and_measure(name, window, panel, probe, 2 if args.quick else args.epochs, views=False)
     window.close()
     app.quit()
 

@@ -161,6 +161,8 @@ class TrainPanel(Panel):
         bridge.result.connect(self._result)
         bridge.failed.connect(self._failed)
         bridge.running_changed.connect(self._set_running)
+        # the next run's first views find spare renderers again
+        bridge.running_changed.connect(lambda running: None if running else self._prewarm_views())
 
     def _set_running(self, running: bool) -> None:
         ready = self.session.tf_loaded
@@ -181,6 +183,14 @@ class TrainPanel(Panel):
         index = self.device.findData(self.session.device)
         self.device.setCurrentIndex(max(index, 0))
         self._set_running(self.bridge.running)
+        self._prewarm_views()
+
+    def _prewarm_views(self) -> None:
+        """Spare view renderers made while the window is idle: a run's first views then
+        cost an update, not a new pyqtgraph scene, while training competes for the CPU."""
+        from ui.widgets.views import prewarm
+
+        prewarm(self, copies=2)
 
     # -- starting ---------------------------------------------------------------------------
     def make_config(self):

@@ -167,6 +167,7 @@ class ViewRecorder:
         self._thread: threading.Thread | None = None
         self._started = time.perf_counter()
         self._rendering = 0.0  # seconds spent drawing PNGs so far
+        self._last_cost = 0.25  # what the next picture is expected to take (seconds)
 
     def __call__(self, event) -> None:
         if isinstance(event, View):
@@ -210,11 +211,14 @@ class ViewRecorder:
                     return
                 view = self._pending.pop(next(iter(self._pending)))
             elapsed = time.perf_counter() - self._started
-            picture = self._closing or self._rendering <= self.duty * elapsed
+            # a picture only when its likely cost still fits the budget: matplotlib holds the
+            # GIL while it draws, so each one pauses every other Python thread (the GUI's too)
+            picture = self._closing or self._rendering + self._last_cost <= self.duty * elapsed
             started = time.perf_counter()
             self._write(view, picture)
             if picture:
-                self._rendering += time.perf_counter() - started
+                self._last_cost = time.perf_counter() - started
+                self._rendering += self._last_cost
 
     def _write(self, view: View, picture: bool) -> None:
         try:

@@ -21,11 +21,47 @@ RENDERERS = {
 }
 
 
-def renderer_for(value):
-    """A new renderer widget for ``value``'s kind, showing ``value``."""
+#: Renderers made ahead of need (``prewarm``), by kind: building a pyqtgraph scene costs
+#: tens of milliseconds (the first one far more), which a run's first views would
+#: otherwise pay on the GUI thread while training competes for the CPU.
+_spare: dict[str, list] = {}
+
+
+def _make(kind: str):
     import importlib
 
-    module, name = RENDERERS[value.kind]
-    widget = getattr(importlib.import_module(f"ui.widgets.views.{module}"), name)()
+    module, name = RENDERERS[kind]
+    return getattr(importlib.import_module(f"ui.widgets.views.{module}"), name)()
+
+
+def renderer_for(value):
+    """A renderer widget for ``value``'s kind (a spare one when ``prewarm`` made it), showing ``value``."""
+    import shiboken6
+
+    spares = [w for w in _spare.get(value.kind, []) if shiboken6.isValid(w)]
+    widget = spares.pop() if spares else _make(value.kind)
+    _spare[value.kind] = spares
     widget.set_value(value)
     return widget
+
+
+def prewarm(parent, kinds=tuple(RENDERERS), copies: int = 1) -> None:
+    """Make ``copies`` spare renderers of each kind, hidden children of ``parent`` (so they
+    go with the window), one per event-loop turn so the loop is never held for their sum:
+    called while the window is idle, before a run needs them."""
+    import shiboken6
+    from PySide6.QtCore import QTimer
+
+    wanted = [kind for kind in kinds for _ in range(max(0, copies - len(_spare.get(kind, []))))]
+
+    def next_one():
+        if not wanted or not shiboken6.isValid(parent):
+            return
+        kind = wanted.pop(0)
+        widget = _make(kind)
+        widget.setParent(parent)
+        widget.hide()
+        _spare.setdefault(kind, []).append(widget)
+        QTimer.singleShot(0, next_one)
+
+    QTimer.singleShot(0, next_one)

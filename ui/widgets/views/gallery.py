@@ -85,6 +85,7 @@ class ViewTile(QFrame):
         self.kind = view.value.kind
         self.renderer = renderer_for(view.value)
         self._layout.addWidget(self.renderer, 1)
+        self.renderer.show()  # a spare renderer was made hidden
 
     def mouseDoubleClickEvent(self, event):  # noqa: N802 - Qt's name
         self.enlarge_requested.emit(self.name)
