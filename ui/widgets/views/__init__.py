@@ -34,14 +34,23 @@ def _make(kind: str):
     return getattr(importlib.import_module(f"ui.widgets.views.{module}"), name)()
 
 
-def renderer_for(value):
-    """A renderer widget for ``value``'s kind (a spare one when ``prewarm`` made it), showing ``value``."""
+def renderer_for(value, spare: bool = False):
+    """A renderer widget for ``value``'s kind, showing ``value``; with ``spare``, one that
+    ``prewarm`` made ahead when there is one (it then belongs to the caller alone)."""
+    widget = _take_spare(value.kind) if spare else None
+    widget = widget or _make(value.kind)
+    widget.set_value(value)
+    return widget
+
+
+def _take_spare(kind: str):
     import shiboken6
 
-    spares = [w for w in _spare.get(value.kind, []) if shiboken6.isValid(w)]
-    widget = spares.pop() if spares else _make(value.kind)
-    _spare[value.kind] = spares
-    widget.set_value(value)
+    spares = [w for w in _spare.get(kind, []) if shiboken6.isValid(w)]
+    widget = spares.pop() if spares else None
+    _spare[kind] = spares
+    if widget is not None:
+        widget.setParent(None)  # no longer the pre-warming panel's child
     return widget
 
 

@@ -83,7 +83,7 @@ class ViewTile(QFrame):
             self._layout.removeWidget(self.renderer)
             dispose(self.renderer)
         self.kind = view.value.kind
-        self.renderer = renderer_for(view.value)
+        self.renderer = renderer_for(view.value, spare=True)
         self._layout.addWidget(self.renderer, 1)
         self.renderer.show()  # a spare renderer was made hidden
 
