@@ -7,7 +7,6 @@ the weights of the uninterrupted run.
 
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np

@@ -2,7 +2,6 @@
 pixel from the model's conditionals, the likelihood is the one reported, and the pieces of
 the posterior-collapse comparison (the decoder uses z; the KL is the closed form)."""
 
-import functools
 import math
 
 import keras

@@ -447,14 +447,6 @@ def apply_l2(model, factor: float) -> None:
             variable.regularizer = keras.regularizers.L2(factor)
 
 
-def _steps_per_epoch(config: TrainConfig, samples: int) -> int:
-    return steps_per_epoch(samples, config.batch_size, config.steps_per_epoch)
-
-
-def _length(x) -> int:
-    return length(x)
-
-
 def _default_run_dir(config: TrainConfig) -> str:
     from workbench.runs.history import default_runs_root
 

@@ -28,7 +28,6 @@ from keras import ops
 
 from workbench.errors import WorkbenchError
 from workbench.layers.masked_conv import MaskedConv2D
-from workbench.training import events
 from workbench.views.types import ImageGrid, View
 
 LN2 = math.log(2.0)
