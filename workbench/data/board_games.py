@@ -13,6 +13,7 @@ programming error of the agent (it must choose from ``legal_actions()``): ``Valu
 
 from __future__ import annotations
 
+import abc
 import copy
 
 import numpy as np
@@ -26,7 +27,7 @@ def _lines_kernels(length: int) -> list[np.ndarray]:
     return [np.ones((1, length)), np.ones((length, 1)), np.eye(length), np.fliplr(np.eye(length))]
 
 
-class BoardGame:
+class BoardGame(abc.ABC):
     """What tic-tac-toe and Connect Four share: ``rows`` x ``cols`` board, ``to_win`` in a line."""
 
     rows: int
@@ -129,14 +130,18 @@ class BoardGame:
     def _action_name(self, action) -> str:
         return self.action_names[int(action)] if 0 <= int(action) < len(self.action_names) else "?"
 
+    # -- what each game defines ------------------------------------------------------------
+    @abc.abstractmethod
     def _cell_for(self, action: int):
-        raise NotImplementedError
+        """The (row, col) an action puts a stone on, or None when it cannot."""
 
+    @abc.abstractmethod
     def _open_actions(self) -> list[int]:
-        raise NotImplementedError
+        """The actions the rules allow on the current board."""
 
+    @abc.abstractmethod
     def _draw_cell(self, cv2, image, centre, cell, stone) -> None:
-        raise NotImplementedError
+        """One cell of the rendered board (and its stone, if any)."""
 
 
 class TicTacToe(BoardGame):

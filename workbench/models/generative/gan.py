@@ -158,8 +158,7 @@ class GAN(keras.Model):
 
     def call(self, inputs, training=False):
         """Noise vectors ``(N, latent_dim)`` -> the generator's images; images -> the
-        discriminator's scores (a caller that treats every model as a classifier, such as
-        the standard views of labelled data, gets scores rather than an error)."""
+        discriminator's scores, so the saved whole model can also judge images."""
         if len(inputs.shape) == 2:
             return self.generator(inputs, training=training)
         return self.discriminator(inputs, training=training)
