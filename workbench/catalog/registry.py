@@ -119,6 +119,18 @@ TRAINING_HPARAMS: tuple[HParam, ...] = (
 )
 TRAINING_HPARAM_NAMES = frozenset(h.name for h in TRAINING_HPARAMS)
 
+#: The hooks an entry may declare, and the signature each is called with.
+HOOKS = {
+    # predict RUN_DIR --text: a sequence classifier, tagger or seq2seq decoder
+    "predict_text": "(run_dir: str, texts: list[str]) -> list[dict]",
+    # generate RUN_DIR --prompt: a text generator
+    "generate_text": "(run_dir: str, prompt: str, length: int, temperature: float, top_k: int, seed: int) -> dict",
+    # play RUN_DIR and the GUI's watch mode: the trained agent, acting greedily
+    "load_agent": "(run_dir: str) -> object with act(observation, env) -> action",
+    # act RUN_DIR --state: a board-game agent's move with its search statistics
+    "act_board": "(run_dir: str, states: list[str]) -> list[dict]",
+}
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -144,6 +156,9 @@ class Entry:
     trainer: str | None = None
     smoke: Mapping[str, Any] = field(default_factory=dict)
     display_name: str = ""
+    #: What a trained run of this entry can do beyond ``predict`` on images, each a
+    #: ``"module:function"`` imported on use (see ``HOOKS``).
+    hooks: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.task not in TASKS:
@@ -156,6 +171,10 @@ class Entry:
         for key in self.smoke:
             if key not in own and key not in TRAINING_HPARAM_NAMES:
                 raise ValueError(f"entry {self.name!r}: smoke sets unknown key {key!r}")
+        for key, path in self.hooks.items():
+            if key not in HOOKS or ":" not in path:
+                raise ValueError(f"entry {self.name!r}: hook {key!r} must be one of {', '.join(HOOKS)} "
+                                 "and name a 'module:function'")
 
     @property
     def title(self) -> str:
@@ -194,6 +213,11 @@ class Entry:
             values[key] = self.hparam(key).parse(value)
         return values
 
+    def hook(self, name: str) -> Callable | None:
+        """The function behind hook ``name`` (imported now), or None where the entry has none."""
+        path = self.hooks.get(name)
+        return load_symbol(path) if path else None
+
     def build(self, hparams: Mapping[str, Any], info) -> Any:
         """Build the Keras model (imports TensorFlow on first use)."""
         return load_symbol(self.builder)(dict(hparams), info)
@@ -203,6 +227,7 @@ class Entry:
             "name": self.name, "title": self.title, "family": self.family, "task": self.task,
             "summary": self.summary, "paper": self.paper, "data_kinds": list(self.data_kinds),
             "default_data": self.default_data, "custom_training": self.trainer is not None,
+            "hooks": sorted(self.hooks),
             "hparams": [h.as_dict() for h in self.hparams],
         }
 
