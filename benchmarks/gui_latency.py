@@ -88,12 +88,17 @@ def epoch_views(epoch: int, losses: list[float]) -> list:
     ]
 
 
-def with_views(job):
-    """``job(emit, control)`` whose events are followed by views, made on the run's worker thread."""
-    from workbench.training import events
-    from workbench.views import types as t
+class WithViews:
+    """``job(emit, control)`` whose events are followed by views, made where the run runs (a
+    class, not a closure: the GUI runs jobs in a child process, which receives it pickled)."""
 
-    def wrapped(emit, control):
+    def __init__(self, job):
+        self.job = job
+
+    def __call__(self, emit, control):
+        from workbench.training import events
+        from workbench.views import types as t
+
         batch_losses, epoch_losses = [], []
 
         def emit_with_views(event):
@@ -107,9 +112,7 @@ def with_views(job):
                 for view in epoch_views(event.epoch, epoch_losses):
                     emit(view)
 
-        return job(emit_with_views, control)
-
-    return wrapped
+        return self.job(emit_with_views, control)
 
 
 def train_and_measure(name: str, window, panel, probe, epochs: int, views: bool) -> float:
@@ -127,7 +130,7 @@ def train_and_measure(name: str, window, panel, probe, epochs: int, views: bool)
     panel.bridge.view.connect(on_view)
     start = panel.bridge.start
     if views:  # the GUI's own Start path, with the job's events followed by views
-        panel.bridge.start = lambda job: start(with_views(job))
+        panel.bridge.start = lambda job: start(WithViews(job))
     probe.start()
     started = time.perf_counter()
     panel.start()
@@ -152,6 +155,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="one epoch (two with views)")
     parser.add_argument("--no-views", action="store_true", help="skip the run that also sends views")
+    parser.add_argument("--thread", action="store_true",
+                        help="train on a thread of the window's process (the old way), not in a child process")
     parser.add_argument("--entries", default="vae,dcgan",
                         help="catalog entries (on the loaded digits) whose own live views are measured too")
     args = parser.parse_args()
@@ -163,6 +168,9 @@ def main() -> None:
     window.show()
     run_loop_until(lambda: window.session.tf_loaded and window.session.dataset is not None, 300)
     panel = window.show_panel("TrainPanel")
+    panel.bridge.in_process = not args.thread
+    if not args.thread:  # as the application does: the run's process starts while the window is idle
+        panel.bridge.prewarm()
     probe = LatenessProbe()
 
     probe.start()

@@ -30,3 +30,28 @@ def open_model(session, path: str) -> None:
 
     run_in_background(lambda: read_model(path), loaded, session.fail, key="open-model", lane="tf",
                       owner=session)
+
+
+def adopt_trained(session, result, owner=None) -> None:
+    """Make a finished run's model the session's: the model itself when the run trained in
+    this process, else (a ``RunOutcome`` from a child process) its ``model.keras``, loaded
+    on a worker thread."""
+    if result is None or not getattr(result, "run_dir", ""):
+        return
+    from workbench.runs.rundir import RunDir
+
+    path = RunDir(result.run_dir).model
+    if getattr(result, "model", None) is not None:
+        info = getattr(getattr(result, "dataset", None), "info", None)
+        session.set_model(result.model, path, tuple(getattr(info, "class_names", ()) or ()), "trained",
+                          result.run_dir)
+        return
+    if not os.path.isfile(path):
+        return  # stopped before the first epoch: nothing to adopt
+
+    def loaded(value) -> None:
+        model, names = value
+        session.set_model(model, path, tuple(result.class_names) or names, "trained", result.run_dir)
+
+    run_in_background(lambda: read_model(path), loaded, session.fail, key="open-model", lane="tf",
+                      owner=owner or session)

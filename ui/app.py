@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.path.isfile(ICON):
         app.setWindowIcon(QIcon(ICON))
     window = MainWindow()
+    window.session.prewarm_runs = os.environ.get(PROBE_ENV) != "1"
     if os.environ.get(PROBE_ENV) == "1":
         first_expose = FirstExpose(lambda: report_startup_and_quit(app))
     else:

@@ -7,9 +7,11 @@ Python functions; a ``QThread`` adds nothing):
   building a model, an explanation, an export) and calls back on the GUI thread.
   Like Orange's ``concurrent`` helpers, a newer task with the same ``key`` supersedes
   the older one: the older result is dropped instead of overwriting the newer one.
-- ``RunBridge`` runs a training job. The job's ``emit`` only puts events on a queue;
-  a ~30 Hz ``QTimer`` drains it and re-emits them, so a thousand batches a second
-  still cost the GUI thirty signals (``batches`` carries the list since the last tick).
+- ``RunBridge`` runs a training job, in a child process by default
+  (``workbench.training.process``: the window's interpreter then only draws), or on a
+  thread. The job's ``emit`` only puts events on a queue; a ~30 Hz ``QTimer`` drains it
+  and re-emits them, so a thousand batches a second still cost the GUI thirty signals
+  (``batches`` carries the list since the last tick).
 
 Exceptions never reach the user as tracebacks: a ``WorkbenchError`` gives its own
 sentence, anything else one line naming the exception (the traceback goes to the log).
@@ -223,25 +225,42 @@ class RunBridge(QObject):
     failed = Signal(str)
     running_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent: QObject | None = None, in_process: bool = True):
         super().__init__(parent)
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._timer = QTimer(self)
         self._timer.setInterval(FLUSH_INTERVAL_MS)
         self._timer.timeout.connect(self._flush)
         self._thread: threading.Thread | None = None
+        self._process = None  # the ProcessRun of the current run
+        self._warm = None  # a WarmProcess waiting for the next job
+        #: Run jobs in a child process (they must then be picklable: a module-level function
+        #: bound with functools.partial); False runs them on a thread of this process.
+        self.in_process = in_process
         self.control = None  # the RunControl of the current run
+        # a run's result is a RunOutcome in a child process (the model stays in its file)
 
     @property
     def running(self) -> bool:
-        return self._thread is not None
+        return self._thread is not None or self._process is not None
+
+    def prewarm(self) -> None:
+        """Start the next run's process now, while the window is idle (it imports TensorFlow)."""
+        from workbench.training.process import WarmProcess
+
+        if self.in_process and self._process is None and (self._warm is None or not self._warm.alive()):
+            self._warm = WarmProcess()
 
     def start(self, job: Callable[[Callable, Any], Any]) -> None:
-        """``job(emit, control)`` runs on a worker thread (e.g. ``run_training`` with its config bound)."""
+        """``job(emit, control)`` runs in a child process (or on a worker thread when
+        ``in_process`` is False), e.g. ``run_training`` with its config bound."""
         from workbench.training.control import RunControl
 
         if self.running:
             raise WorkbenchError("a run is already in progress; stop it first")
+        if self.in_process:
+            self._start_process(job)
+            return
         self.control = RunControl()
         control, put = self.control, self._queue.put
 
@@ -261,6 +280,21 @@ class RunBridge(QObject):
         self._thread.start()
         self.running_changed.emit(True)
 
+    def _start_process(self, job) -> None:
+        from workbench.training.process import ProcessRun
+
+        warm, self._warm = self._warm, None
+        run = ProcessRun(job, self._queue.put, warm=warm)
+        try:
+            run.start()
+        except Exception as error:  # noqa: BLE001 - e.g. a job that cannot be pickled
+            run.warm.release()
+            log.exception("the run's process could not start")
+            raise WorkbenchError(f"the training process could not start: {error_message(error)}") from None
+        self._process, self.control = run, run.control
+        self._timer.start()
+        self.running_changed.emit(True)
+
     def stop(self) -> None:
         if self.control is not None:
             self.control.stop()
@@ -274,9 +308,14 @@ class RunBridge(QObject):
             self.control.resume()
 
     def wait(self, timeout: float) -> bool:
-        """Stop and join the worker (used when the window closes); True when it ended."""
-        thread = self._thread
+        """Stop and join the worker or process (used when the window closes); True when it ended."""
+        thread, process, warm = self._thread, self._process, self._warm
         self.stop()
+        if warm is not None:
+            self._warm = None
+            warm.release()
+        if process is not None:
+            return process.join(timeout)
         if thread is not None:
             thread.join(timeout)
             return not thread.is_alive()
@@ -318,7 +357,7 @@ class RunBridge(QObject):
                 self.result.emit(value)
             else:  # "end": the worker has returned
                 self._timer.stop()
-                self._thread = None
+                self._thread = self._process = None
                 self.running_changed.emit(False)
             return
         signal = {

@@ -45,6 +45,9 @@ class Session(QObject):
         #: Where new runs are written ("" = ~/keras-workbench/runs).
         self.runs_root = os.environ.get("KERAS_WORKBENCH_RUNS", "")
         self.last_error = ""
+        #: Start the next run's process while the window is idle (the application sets
+        #: this; tests leave it off so that each window does not start a TensorFlow process).
+        self.prewarm_runs = False
 
     # -- setters that panels call ------------------------------------------------
     def set_tf_ready(self, device: str, devices: list[dict]) -> None:

@@ -26,6 +26,7 @@ def evaluated(window, qtbot):
         with qtbot.waitSignal(train.bridge.result, timeout=TIMEOUT_MS):
             train.start()
         qtbot.waitUntil(lambda: not train.bridge.running, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: window.session.model is not None, timeout=TIMEOUT_MS)  # loaded from the run
         panel = window.show_panel("EvaluatePanel")
         assert panel.source.currentData() == "run" and panel.evaluate_button.isEnabled()
         qtbot.mouseClick(panel.evaluate_button, Qt.MouseButton.LeftButton)

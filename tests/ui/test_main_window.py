@@ -72,7 +72,8 @@ def test_training_streams_curves_while_the_event_loop_runs(window, qtbot):
     # batches arrive throttled (~30 Hz), never one signal per batch
     gaps = np.diff([t for t, _ in deliveries])
     assert len(gaps) == 0 or gaps.min() > 0.015
-    assert window.session.model is not None
+    # the run trained in its own process: the window loads its model.keras afterwards
+    qtbot.waitUntil(lambda: window.session.model is not None, timeout=TIMEOUT_MS)
     assert os.path.isfile(window.session.model_path)
     assert panel.progress.value() == panel.progress.maximum()
 
@@ -92,7 +93,9 @@ def test_stop_mid_run_keeps_model_and_resume_point_then_resume(window, qtbot):
         state = json.load(handle)
     assert state["epochs_done"] == finished.epochs_done
     qtbot.waitUntil(lambda: not panel.bridge.running, timeout=TIMEOUT_MS)
-    assert window.session.run_dir == finished.run_dir
+    # the stopped run's model.keras becomes the window's model (loaded from the file)
+    qtbot.waitUntil(lambda: window.session.run_dir == finished.run_dir, timeout=TIMEOUT_MS)
+    stopped_model = window.session.model
 
     with qtbot.waitSignal(panel.bridge.finished, timeout=TIMEOUT_MS) as blocker:
         panel.resume(finished.run_dir)
@@ -102,6 +105,8 @@ def test_stop_mid_run_keeps_model_and_resume_point_then_resume(window, qtbot):
     assert resumed.history["epoch"] == [1, 2, 3]
     assert panel.curves.points("loss", "epoch") == 3  # the earlier epochs were plotted first
     qtbot.waitUntil(lambda: not panel.bridge.running, timeout=TIMEOUT_MS)
+    # and the resumed run's model replaces the stopped one's
+    qtbot.waitUntil(lambda: window.session.model is not stopped_model, timeout=TIMEOUT_MS)
 
 
 def test_gradcam_overlay_and_instant_reblend(window, qtbot):

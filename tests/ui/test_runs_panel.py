@@ -119,7 +119,8 @@ def test_resume_continues_the_stopped_run_and_updates_the_table(panel, runs_root
     qtbot.waitUntil(lambda: row_of(panel, "c-stopped")["Epochs"] == "3/3", timeout=TIMEOUT_MS)
     final = history(runs_root, "c-stopped")
     assert final["epoch"] == [1, 2, 3]
-    assert panel.session.run_dir == str(runs_root / "c-stopped")
+    # the resumed run's model.keras becomes the window's model (loaded from the file)
+    qtbot.waitUntil(lambda: panel.session.run_dir == str(runs_root / "c-stopped"), timeout=TIMEOUT_MS)
     # after the run the stopped run stays selected and its whole curve is drawn
     (xs, ys), = panel.curve_data().values()
     assert xs == [1, 2, 3] and ys == pytest.approx(final["loss"])

@@ -71,6 +71,7 @@ def window(qapp):
     win.show()
     panel = win.panel("TrainPanel")
     panel.bridge.result.disconnect(panel._result)  # a fake job returns no model
+    panel.bridge.in_process = False  # the fake jobs here are closures, run on a thread
     yield win
     win.close()
     win.deleteLater()

@@ -10,6 +10,7 @@ model once per value of one hyperparameter, drawing each value's curve as it arr
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormL
                                QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from ui.actions import adopt_trained
 from ui.bridge import RunBridge, wait_for_lanes
 from ui.panels.base import Panel, hint_label
 from workbench.errors import WorkbenchError
@@ -437,6 +439,11 @@ class RunsPanel(Panel):
             self.session.fail("TensorFlow is still loading; open the model again when the status bar says Ready.")
             return
         model_path = os.path.join(path, "model.keras")
+        tables = [name for name in ("q_table.npy", "v_table.npy") if os.path.isfile(os.path.join(path, name))]
+        if tables and not os.path.isfile(model_path):  # tabular RL keeps its table, not a network
+            self.session.fail(f"{os.path.basename(path)} is a tabular agent ({tables[0]}, no model.keras): "
+                              "watch it in the Play tab or with keras-workbench play.")
+            return
         if not os.path.isfile(model_path):
             self.session.fail(f"{os.path.basename(path)} has no model.keras yet (the run never finished "
                               "an epoch): resume it or train again.")
@@ -479,7 +486,7 @@ class RunsPanel(Panel):
         self._show_series(self._live)
         self.state.setText(f"Resuming {run.name}…")
         path = run.path
-        self.bridge.start(lambda emit, control: job.resume_training(path, emit, control))
+        self.bridge.start(functools.partial(job.resume_training, path))
 
     # -- comparison runs -------------------------------------------------------------------------
     def _entry_changed(self) -> None:
@@ -570,11 +577,15 @@ class RunsPanel(Panel):
                            f"{config.epochs} epoch(s) into {config.out}")
         self._runs_total, self._run_index = len(values), -1
         self._sweep_key, self._sweep_values = key, list(values)
-        def job(emit, control):
-            # the layer table of the Model tab may be building on the TF lane; initial weights
-            # come from Keras' global seed, so let that build finish before the runs seed it
-            wait_for_lanes(timeout=60.0)
-            return sweep(config, key, values, emit, control, dataset=dataset)
+        if hasattr(dataset, "train_stream"):
+            dataset = None  # a tf.data stream cannot travel to the runs' process: it lists the folder again
+        job = functools.partial(sweep, config, key, values, dataset=dataset)
+        if not self.bridge.in_process:
+            def job(emit, control, bound=job):
+                # the layer table of the Model tab may be building on the TF lane; initial weights
+                # come from Keras' global seed, so let that build finish before the runs seed it
+                wait_for_lanes(timeout=60.0)
+                return bound(emit, control)
 
         self.bridge.start(job)
 
@@ -640,8 +651,6 @@ class RunsPanel(Panel):
         self.session.report(f"Runs: {text}")
 
     def _result(self, result) -> None:
-        from workbench.runs.rundir import RunDir
-
         if isinstance(result, list):
             finals = [{k: v[-1] for k, v in res.history.items() if k != "epoch" and v} for res in result]
             metric = next((m for m in ("val_accuracy", "val_loss", "loss") if finals and m in finals[0]), "")
@@ -651,9 +660,7 @@ class RunsPanel(Panel):
                                f"Final {metric}: {scores}")
             self.session.report(self.state.text())
         elif result is not None:
-            names = result.dataset.info.class_names if result.dataset is not None else ()
-            self.session.set_model(result.model, RunDir(result.run_dir).model, names, "trained",
-                                   result.run_dir)
+            adopt_trained(self.session, result, owner=self)
             self.state.setText(f"Resumed run finished: {len(result.history.get('epoch', []))} epochs.")
 
     def _failed(self, message: str) -> None:

@@ -8,6 +8,7 @@ answer within one batch and the window never waits for TensorFlow.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
+from ui.actions import adopt_trained
 from ui.bridge import RunBridge
 from ui.panels.base import Panel
 from ui.widgets.views.gallery import ViewGallery
@@ -184,6 +186,8 @@ class TrainPanel(Panel):
         self.device.setCurrentIndex(max(index, 0))
         self._set_running(self.bridge.running)
         self._prewarm_views()
+        if self.session.prewarm_runs:
+            self.bridge.prewarm()  # the first run's process imports TensorFlow while the window is idle
 
     def _prewarm_views(self) -> None:
         """Spare view renderers made while the window is idle: a run's first views then
@@ -229,7 +233,9 @@ class TrainPanel(Panel):
         dataset = self.session.dataset if config.seed == 0 else None
         self.curves.clear()
         self.what.setText(f"Starting {self.session.entry.title} on {self.session.dataset.info.name}…")
-        self.launch(lambda emit, control: job.run_training(config, emit, control, dataset=dataset))
+        if hasattr(dataset, "train_stream"):
+            dataset = None  # a tf.data stream cannot travel to the run's process: it lists the folder again
+        self.launch(functools.partial(job.run_training, config, dataset=dataset))
 
     def resume_dialog(self) -> None:
         root = self.session.runs_root or os.path.join(os.path.expanduser("~"), "keras-workbench", "runs")
@@ -254,7 +260,7 @@ class TrainPanel(Panel):
         self.curves.clear()
         self.curves.load_history(history)
         self.what.setText(f"Resuming {run_dir}…")
-        self.launch(lambda emit, control: job.resume_training(run_dir, emit, control), resumed=run_dir)
+        self.launch(functools.partial(job.resume_training, run_dir), resumed=run_dir)
 
     def launch(self, job, resumed: str = "") -> None:
         """Run ``job(emit, control)`` with an empty gallery; a ``resumed`` run directory's stored
@@ -346,11 +352,9 @@ class TrainPanel(Panel):
         self.what.setText(f"{text}<br><span style='color:#606060'>model: {event.model_path}</span>")
 
     def _result(self, result) -> None:
-        from workbench.runs.rundir import RunDir
-
-        info = result.dataset.info if result.dataset is not None else None
-        names = info.class_names if info is not None else ()
-        self.session.set_model(result.model, RunDir(result.run_dir).model, names, "trained", result.run_dir)
+        adopt_trained(self.session, result, owner=self)
+        if self.session.prewarm_runs:
+            self.bridge.prewarm()  # the next run's process, while the window is idle
 
     def _failed(self, message: str) -> None:
         self.what.setText(f"<span style='color:#b03000'>Run failed: {message}</span>")

@@ -1,20 +1,59 @@
 """Stop and pause flags that a run checks between batches.
 
 A ``threading.Event`` rather than a queued Qt slot: while ``fit`` runs, the worker
-thread never returns to an event loop, so only a flag it polls can reach it.
+thread never returns to an event loop, so only a flag it polls can reach it. Given a
+multiprocessing context, the flags are shared with a child process that trains
+(``workbench.training.process``): the same object, pickled into the child, reads them.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+
+
+class SharedFlag:
+    """A ``threading.Event``-like flag in shared memory, for a parent and its child process.
+
+    Not ``multiprocessing.Event``: its ``set`` waits for every process sleeping in ``wait``
+    to wake, and a child that ended while waiting (a run that finished, or was killed)
+    never wakes, so the parent's Stop would hang forever. A byte that both sides poll has
+    no such state.
+    """
+
+    def __init__(self, context):
+        self._value = context.RawValue("b", 0)
+
+    def set(self) -> None:
+        self._value.value = 1
+
+    def clear(self) -> None:
+        self._value.value = 0
+
+    def is_set(self) -> bool:
+        return bool(self._value.value)
+
+    def wait(self, timeout: float | None = None, poll: float = 0.02) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.is_set():
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(poll)
+        return True
 
 
 class RunControl:
-    def __init__(self):
-        self._stop = threading.Event()
-        self._running = threading.Event()
+    def __init__(self, context=None):
+        def make():
+            return SharedFlag(context) if context is not None else threading.Event()
+
+        self._stop = make()
+        self._running = make()
         self._running.set()
         self._model = None
+
+    def __getstate__(self):  # into a child process: the flags, never a model
+        return {"_stop": self._stop, "_running": self._running, "_model": None}
 
     def attach(self, model) -> None:
         """The model being fitted: Stop raises its ``stop_training`` flag directly, which
@@ -46,6 +85,9 @@ class RunControl:
     @property
     def paused(self) -> bool:
         return not self._running.is_set()
+
+    def wait_for_stop(self, timeout: float | None = None) -> bool:
+        return self._stop.wait(timeout)
 
     def wait_while_paused(self, poll: float = 0.1) -> None:
         while not self._running.wait(poll):
