@@ -6,6 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?= -q
+# Test files are spread over this many processes (pytest-xdist; a file's tests stay together,
+# so a module's fixtures are built once). 2 fits a 2-core machine: TensorFlow's own threads
+# leave a third process nothing to gain.
+PYTEST_WORKERS ?= 2
 
 .PHONY: install run test bench clean constraints
 
@@ -23,7 +27,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache  # the core never imports Qt (the contract in pyproject.toml)
-	QT_QPA_PLATFORM=offscreen TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done

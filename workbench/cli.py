@@ -19,6 +19,9 @@ EXIT_BUG = 3
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a bundled executable started as the GUI's training process
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] == "gui":
         from ui.app import main as gui_main

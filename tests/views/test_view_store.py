@@ -145,3 +145,17 @@ def test_views_command_on_a_run_without_views_and_on_a_folder_that_is_no_run(tmp
     assert main(["views", str(tmp_path / "empty")]) == 1
     assert "not a run directory" in capsys.readouterr().err
     assert main(["views", str(tmp_path / "absent")]) == 1
+
+
+def test_scatter_point_names_and_graph_marks_survive_the_store(tmp_path):
+    from workbench.views.store import load_view, save_view
+    from workbench.views.types import Graph, Scatter, View
+
+    words = ["abram", "sarai", "egypt", "canaan"]
+    save_view(str(tmp_path), View("words", Scatter(np.eye(4)[:, :3], [0, 0, 1, 1], ["person", "place"],
+                                                   point_names=words)))
+    save_view(str(tmp_path), View("nodes", Graph([[0, 1], [1, 2]], 3, [0, 1, 1], marked=[False, True, False])))
+    assert load_view(str(tmp_path), "words").value.point_names == words
+    assert load_view(str(tmp_path), "nodes").value.marked.tolist() == [False, True, False]
+    with pytest.raises(ValueError):
+        Scatter(np.eye(4)[:, :3], point_names=words[:3])  # a name for every point, or none

@@ -1,43 +1,82 @@
-"""The Export tab: write the model in a chosen format, reload it, compare predictions."""
+"""The Export tab: write the model in a chosen format (Keras, SavedModel, TensorFlow Lite
+with optional quantisation, ONNX), reload it in its own runtime, and show the
+verification report and the run's before/after table of every variant."""
 
 from __future__ import annotations
 
 import os
 
 import numpy as np
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.panels.base import Panel, hint_label
+from ui.widgets.export.report_view import SAME, ReportView
+from ui.widgets.export.variants_table import VariantsTable
 
 #: Samples fed to the model and to its reloaded export for the comparison.
-CHECK_SAMPLES = 16
-FORMAT_TITLES = {"keras": "Keras model file (.keras)", "savedmodel": "TensorFlow SavedModel (folder)"}
+CHECK_SAMPLES = 256
+FORMAT_TITLES = {"keras": "Keras model file (.keras)", "savedmodel": "TensorFlow SavedModel (folder)",
+                 "tflite": "TensorFlow Lite (.tflite)", "onnx": "ONNX (.onnx)"}
+QUANTIZE_TITLES = {"": "none (float32)", "float16": "float16 weights (half the size)",
+                   "dynamic": "dynamic range (int8 weights)",
+                   "int8": "full int8 (calibrated on the validation data)"}
 
 
-def check_inputs(model, dataset) -> np.ndarray:
-    """Validation samples when they fit the model's input, else seeded random inputs."""
+def check_samples(model, dataset):
+    """Validation samples (and labels, for a classifier's data) when they fit the model's
+    input, else seeded random inputs; a ``workbench.export.samples.CheckSamples``."""
+    from workbench.export.samples import CheckSamples, random_samples
     from workbench.inference import input_shape
 
     shape = input_shape(model)
-    if getattr(dataset, "x_val", None) is not None and tuple(dataset.x_val.shape[1:]) == shape \
-            and len(dataset.x_val):
-        return np.asarray(dataset.x_val[:CHECK_SAMPLES], np.float32)
-    return np.random.default_rng(0).random((CHECK_SAMPLES, *shape), dtype=np.float32)
+    x_val = getattr(dataset, "x_val", None)
+    if x_val is None or not len(x_val):
+        return random_samples(shape, CHECK_SAMPLES, "no validation data loaded")
+    if tuple(x_val.shape[1:]) != shape:
+        return random_samples(shape, CHECK_SAMPLES, "the loaded data does not fit the model's input")
+    labelled = dataset.info.task == "classification" and getattr(dataset, "y_val", None) is not None
+    return CheckSamples(np.asarray(x_val[:CHECK_SAMPLES], np.float32),
+                        np.asarray(dataset.y_val[:CHECK_SAMPLES]) if labelled else None,
+                        f"{dataset.info.name} validation split", True)
 
 
-def export_and_verify(model, fmt: str, path: str, x: np.ndarray, force: bool = False) -> float:
-    """Worker thread: export, reload, and return the largest prediction difference."""
-    from workbench.export import export_model, verify_export
+def check_inputs(model, dataset) -> np.ndarray:
+    return check_samples(model, dataset).x
 
-    export_model(model, fmt, path, force=force)
-    return verify_export(model, fmt, path, x)
+
+def export_and_verify(model, fmt: str, path: str, samples, force: bool = False, quantize: str | None = None,
+                      model_path: str = "", run_dir: str = ""):
+    """Worker thread: export, reload, compare; note the export in its run. Returns
+    ``(report, reports of the run's before/after table)``."""
+    from workbench.export.pipeline import export_and_verify as export
+    from workbench.export.pipeline import record_export, recorded_exports
+    from workbench.export.verify import size_on_disk
+
+    original = model_path if model_path and os.path.isfile(model_path) else None
+    report = export(model, fmt, path, samples, quantize, force,
+                    size_on_disk(original) if original else None, original)
+    if run_dir:
+        record_export(run_dir, report)
+        return report, recorded_exports(run_dir)
+    return report, [report]
 
 
 class ExportPanel(Panel):
     title = "Export"
     order = 50
-    help = "Save the model for other programs and check the saved copy predicts the same"
+    help = "Save the model for other programs (Keras, SavedModel, TFLite, ONNX), smaller if you like, and check the saved copy"
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -46,6 +85,7 @@ class ExportPanel(Panel):
         self.formats = FORMATS
         self.last_diff: float | None = None
         self.last_path = ""
+        self.last_report = None
         self._build()
         session.model_changed.connect(lambda _m: self._model_changed())
         self._model_changed()
@@ -56,7 +96,12 @@ class ExportPanel(Panel):
         self.format = QComboBox()
         for fmt in self.formats:
             self.format.addItem(FORMAT_TITLES.get(fmt, fmt), fmt)
-        self.format.currentIndexChanged.connect(lambda _i: self._fix_suffix())
+        self.format.currentIndexChanged.connect(lambda _i: self._format_changed())
+        self.quantize = QComboBox()
+        for key, title in QUANTIZE_TITLES.items():
+            self.quantize.addItem(title, key)
+        self.quantize.setToolTip("TensorFlow Lite post-training quantisation: smaller and faster, "
+                                 "at some cost in accuracy (shown after the export)")
         self.path = QLineEdit()
         browse = QPushButton("Choose…")
         browse.clicked.connect(self.choose_path)
@@ -71,6 +116,7 @@ class ExportPanel(Panel):
         form = QFormLayout()
         form.addRow("Model", self.model_label)
         form.addRow("Format", self.format)
+        form.addRow("Quantize", self.quantize)
         form.addRow("Save to", path_row)
         form.addRow("", self.export_button)
         box = QGroupBox("Export")
@@ -78,30 +124,68 @@ class ExportPanel(Panel):
         column.addLayout(form)
         column.addWidget(self.state)
         column.addWidget(self.result)
+        self.report_view = ReportView()
+        report_box = QGroupBox("Verification: the export reloaded in its own runtime")
+        QVBoxLayout(report_box).addWidget(self.report_view)
+        self.variants = VariantsTable()
+        self.variants_hint = hint_label("Each export of this run, and each pruned run made from it "
+                                        "(keras-workbench prune), is checked on the same validation "
+                                        "samples and listed here.")
+        variants_box = QGroupBox("Before / after: every variant of this run")
+        variants_column = QVBoxLayout(variants_box)
+        variants_column.addWidget(self.variants)
+        variants_column.addWidget(self.variants_hint)
         explain = hint_label("After writing, the export is loaded back the way its users will load "
-                             f"it and compared with the model in memory on {CHECK_SAMPLES} validation "
-                             "samples: the largest absolute difference of the outputs is shown.")
+                             "it (Keras, the TensorFlow Lite interpreter, onnxruntime) and compared with "
+                             f"the model in memory on up to {CHECK_SAMPLES} validation samples: largest "
+                             "difference, same predicted class, accuracy, size and latency. The file "
+                             "replaces an earlier export only once it has passed this check.")
         layout = QVBoxLayout(self)
         layout.addWidget(box)
+        row = QHBoxLayout()
+        row.addWidget(report_box, 2)
+        row.addWidget(variants_box, 3)
+        layout.addLayout(row, 1)
         layout.addWidget(explain)
-        layout.addStretch(1)
+        self._format_changed()
 
     def _default_path(self) -> str:
         name = self.session.entry.name if self.session.entry is not None else "model"
-        if self.session.run_dir:
-            folder = os.path.join(self.session.run_dir, "export")
+        if self._run_dir():
+            folder = os.path.join(self._run_dir(), "export")
         else:
             folder = os.path.join(os.path.expanduser("~"), "keras-workbench", "exports")
         return os.path.join(folder, name)
 
+    def _run_dir(self) -> str:
+        """The run the model comes from: the trained one, or the folder of an opened RUN/model.keras."""
+        from workbench.export.samples import run_of
+
+        if self.session.run_dir:
+            return self.session.run_dir
+        path = self.session.model_path
+        return (run_of(path) or "") if path and os.path.isfile(path) else ""
+
+    def _format_changed(self) -> None:
+        tflite = self.format.currentData() == "tflite"
+        self.quantize.setEnabled(tflite)
+        if not tflite:
+            self.quantize.setCurrentIndex(0)
+        self._fix_suffix()
+
     def _fix_suffix(self) -> None:
+        from workbench.export.formats import SUFFIXES
+
         path = self.path.text().strip() or self._default_path()
-        stem = path[:-len(".keras")] if path.endswith(".keras") else path
-        self.path.setText(stem + ".keras" if self.format.currentData() == "keras" else stem)
+        stem = path
+        for suffix in SUFFIXES.values():
+            stem = stem.removesuffix(suffix)
+        self.path.setText(stem + SUFFIXES.get(self.format.currentData(), ""))
 
     def _model_changed(self) -> None:
         model = self.session.model
         self.result.setText("")
+        self.report_view.set_report(None)
         if model is None:
             self.model_label.setText("none")
             self.state.setText("No model yet: train one in the Train tab or open a .keras file "
@@ -113,20 +197,35 @@ class ExportPanel(Panel):
             self._fix_suffix()
         self.state.setVisible(bool(self.state.text()))
         self.export_button.setEnabled(model is not None)
+        self._show_variants()
+
+    def _show_variants(self, reports=None) -> None:
+        if reports is None:
+            from workbench.export.pipeline import recorded_exports
+
+            run = self._run_dir()
+            reports = recorded_exports(run) if run else []
+        self.variants.set_reports(reports)
+        self.variants_hint.setVisible(not reports)
 
     def choose_path(self) -> None:
-        if self.format.currentData() == "keras":
-            path, _ = QFileDialog.getSaveFileName(self, "Export the model", self.path.text(),
-                                                  "Keras models (*.keras)")
-        else:
+        fmt = self.format.currentData()
+        if fmt == "savedmodel":
             path = QFileDialog.getExistingDirectory(self, "Folder that will hold the SavedModel")
             path = os.path.join(path, "saved_model") if path else ""
+        else:
+            from workbench.export.formats import SUFFIXES
+
+            suffix = SUFFIXES[fmt]
+            path, _ = QFileDialog.getSaveFileName(self, "Export the model", self.path.text(),
+                                                  f"{FORMAT_TITLES[fmt]} (*{suffix})")
         if path:
             self.path.setText(path)
             self._fix_suffix()
 
     def export(self) -> None:
         model, path, fmt = self.session.model, self.path.text().strip(), self.format.currentData()
+        quantize = self.quantize.currentData() or None if fmt == "tflite" else None
         if model is None:
             self.session.fail("There is no model to export yet: train one or open a .keras file.")
             return
@@ -136,20 +235,26 @@ class ExportPanel(Panel):
         force = self.confirm_replace(path, fmt)
         if force is None:
             return
-        x = check_inputs(model, self.session.dataset)
+        samples = check_samples(model, self.session.dataset)
+        if quantize == "int8" and not samples.real:
+            self.session.fail("int8 quantization calibrates on the training data: load the model's "
+                              "data in the Data tab first, or choose float16 or dynamic.")
+            return
         self.export_button.setEnabled(False)
         self.result.setText(f"Exporting to {path}…")
-        self.background(lambda: export_and_verify(model, fmt, path, x, force),
-                        lambda diff: self._exported(path, diff), key="export",
+        run, model_path = self._run_dir(), self.session.model_path
+        self.background(lambda: export_and_verify(model, fmt, path, samples, force, quantize, model_path, run),
+                        lambda done: self._exported(path, *done), key="export",
                         busy=f"Exporting to {path}…", lane=self.TF_LANE)
 
     def confirm_replace(self, path: str, fmt: str) -> bool | None:
         """False: nothing is there; True: the user agreed to replace an earlier export;
         None: refused (a folder that is not an export, a run's own files) or cancelled."""
         from workbench.errors import WorkbenchError
+        from workbench.export.formats import output_kind
         from workbench.runs.outputs import OutputExists, check_output_path
 
-        kind, marker = ("file", "") if fmt == "keras" else ("directory", "saved_model.pb")
+        kind, marker = output_kind(fmt)
         try:
             check_output_path(path, kind, marker=marker, example="model.keras")
         except OutputExists:
@@ -161,13 +266,17 @@ class ExportPanel(Panel):
             return None
         return False
 
-    def _exported(self, path: str, diff: float) -> None:
+    def _exported(self, path: str, report, reports) -> None:
         self.export_button.setEnabled(True)
-        self.last_diff, self.last_path = diff, path
-        verdict = "predicts the same" if diff < 1e-4 else "DIFFERS"
-        colour = "#207020" if diff < 1e-4 else "#b03000"
+        diff = report.max_abs_diff
+        self.last_diff, self.last_path, self.last_report = diff, path, report
+        same = diff < SAME
+        verdict = "predicts the same" if same else ("is close (quantised)" if report.quantize else "DIFFERS")
+        colour = "#207020" if same else ("#a06000" if report.quantize else "#b03000")
         self.result.setText(f"Saved {path}<br><span style='color:{colour}'>Reloaded model {verdict}: "
                             f"max |diff| = {diff:.3g}</span>")
+        self.report_view.set_report(report)
+        self._show_variants(reports)
         self.session.report(f"Exported {path}: reloaded model max |diff| = {diff:.3g}")
 
     def on_background_failed(self, key, message) -> None:

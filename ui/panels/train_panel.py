@@ -85,6 +85,19 @@ class TrainPanel(Panel):
         self.device = QComboBox()
         self.device.addItem("loading TensorFlow…", "")
         self.device.setEnabled(False)
+        self.strategy = QComboBox()
+        for name, tip in (("one", "one device (the choice above)"),
+                          ("mirrored", "one replica per GPU, or per logical CPU device without GPUs"),
+                          ("multi-worker", "worker processes on this machine, gradients all-reduced"),
+                          ("parameter-server", "asynchronous steps on workers, variables on a parameter server")):
+            self.strategy.addItem(name, name)
+            self.strategy.setItemData(self.strategy.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.strategy.setToolTip("tf.distribute strategy; the global batch stays the batch size above")
+        self.workers = QSpinBox()
+        self.workers.setRange(1, 16)
+        self.workers.setValue(2)
+        self.workers.setPrefix("workers ")
+        self.workers.setToolTip("Replicas (mirrored) or worker processes (multi-worker, parameter-server)")
         self.start_button = QPushButton("Start")
         self.start_button.setToolTip("Train the model chosen in the Model tab on the data of the Data tab")
         self.start_button.clicked.connect(self.start)
@@ -103,6 +116,10 @@ class TrainPanel(Panel):
         settings.addRow("Batch size", self.batch_size)
         settings.addRow("Seed", self.seed)
         settings.addRow("Device", self.device)
+        strategy_row = QHBoxLayout()
+        strategy_row.addWidget(self.strategy, 1)
+        strategy_row.addWidget(self.workers)
+        settings.addRow("Strategy", strategy_row)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.stop_button, self.resume_button):
             buttons.addWidget(button)
@@ -173,7 +190,7 @@ class TrainPanel(Panel):
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
         self.pause_button.setText("Pause")
-        for widget in (self.epochs, self.batch_size, self.seed):
+        for widget in (self.epochs, self.batch_size, self.seed, self.strategy, self.workers):
             widget.setEnabled(not running)
         self.device.setEnabled(ready and not running)
 
@@ -218,7 +235,11 @@ class TrainPanel(Panel):
                              val_split=session.val_split, epochs=self.epochs.value(),
                              batch_size=self.batch_size.value(), seed=self.seed.value(),
                              hparams=hparams, device=self.device.currentData() or "",
+                             strategy=self.strategy.currentData() or "one", workers=self.workers.value(),
                              out=session.new_run_dir(entry.name))
+        from workbench.training import strategies
+
+        strategies.check_entry(entry, config.strategy)  # its own loop may not support it: say so now
         return config.validate()
 
     def start(self) -> None:
@@ -349,7 +370,8 @@ class TrainPanel(Panel):
             text = f"Finished {event.epochs_done} epochs: {metrics}."
             self.progress.setValue(self.progress.maximum())
         self.session.report(text)
-        self.what.setText(f"{text}<br><span style='color:#606060'>model: {event.model_path}</span>")
+        saved = event.model_path or "no Keras model (a tabular agent: its table is in the run directory)"
+        self.what.setText(f"{text}<br><span style='color:#606060'>model: {saved}</span>")
 
     def _result(self, result) -> None:
         adopt_trained(self.session, result, owner=self)

@@ -30,4 +30,5 @@ register(Entry(
     data_kinds=("environment",),
     default_data="CartPole-v1",
     smoke={"hidden_units": "8", "episodes_per_epoch": 1},
+    hooks={"load_agent": "workbench.rl.agents:load_model_agent"},  # model.keras is the policy
 ))

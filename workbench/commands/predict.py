@@ -8,9 +8,16 @@ from workbench.errors import WorkbenchError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("predict", help="classify an image (or a folder of images) with a trained model")
+    p = sub.add_parser("predict", help="classify an image (or a folder of images) with a trained model, "
+                                       "or read --text with a sequence model")
     p.add_argument("model_file", help=".keras file or run directory")
-    p.add_argument("--image", required=True, help="an image file, or a folder (searched recursively)")
+    p.add_argument("--image", help="an image file, or a folder (searched recursively)")
+    p.add_argument("--text", action="append", help="a text for a sequence model (repeatable): classified, "
+                                                   "tagged, decoded or looked up by the run's entry")
+    p.add_argument("--audio", action="append", metavar="FILE.wav",
+                   help="a WAV file to transcribe with a ctc run (repeatable)")
+    p.add_argument("--beam-width", type=int, default=0,
+                   help="with --audio: beam search of this width (default 0: greedy decoding)")
     p.add_argument("--top", type=int, default=5, help="how many classes to list")
     p.add_argument("--model", help="another network of the run: RUN_DIR/NAME.keras")
     p.add_argument("--csv", help="also write one line per image: path, top-1 label and probability, "
@@ -39,6 +46,10 @@ def run(args) -> int:
     from workbench.cli import emit_json
     from workbench.inference import predict_image
 
+    if args.audio is not None:
+        return _audio(args)
+    if args.text is not None or not args.image:
+        return _texts(args)
     if args.top < 1:
         raise WorkbenchError(f"--top {args.top} must be 1 or more")
     if args.csv and os.path.exists(args.csv) and not args.force:
@@ -87,4 +98,57 @@ def _many(args) -> int:
             print(f"{row['path']}  {row['class_name']}  {row['top'][0]['probability']:.4f}")
     written = f"; wrote {args.csv}" if args.csv else ""
     print(f"{len(rows) - errors} image(s) classified, {errors} unreadable{written}")
+    return 0
+
+
+def _texts(args) -> int:
+    """``--text``: the run's entry's ``predict_text`` hook, one result per text."""
+    import json
+
+    from workbench.cli import emit_json
+    from workbench.models.sequence.text_generation import run_hook
+
+    if args.image:
+        raise WorkbenchError("give --image or --text, not both")
+    if not args.text:
+        raise WorkbenchError("give --image FILE (an image model) or --text TEXT (a sequence model)")
+    if not os.path.isdir(args.model_file):
+        raise WorkbenchError(f"--text needs a run directory, not {args.model_file}")
+    _, predict = run_hook(os.path.abspath(args.model_file), "predict_text", "read text (predict --text)")
+    results = predict(os.path.abspath(args.model_file), list(args.text))
+    if args.json:
+        emit_json(results)
+        return 0
+    for result in results:
+        shown = {k: v for k, v in result.items() if k not in ("attention", "notes")}
+        print(json.dumps(shown, ensure_ascii=False))
+        for note in result.get("notes", []):
+            print(f"  note: {note}")
+    return 0
+
+
+def _audio(args) -> int:
+    """``--audio``: transcripts of WAV files by a ``ctc`` run (greedy or beam search)."""
+    from workbench.cli import emit_json
+    from workbench.runs.rundir import RunDir
+
+    if args.image or args.text:
+        raise WorkbenchError("give one of --image, --text or --audio")
+    if args.beam_width < 0:
+        raise WorkbenchError(f"--beam-width {args.beam_width} must be 0 (greedy) or more")
+    if not os.path.isdir(args.model_file):
+        raise WorkbenchError(f"--audio needs a ctc run directory, not {args.model_file}")
+    model_name = RunDir(args.model_file).read_config().get("model")
+    if model_name != "ctc":
+        raise WorkbenchError(f"{args.model_file} is a {model_name} run; --audio transcribes with a ctc run")
+    from workbench.models.audio.ctc import transcribe
+    from workbench.quiet import import_tensorflow
+
+    import_tensorflow()
+    results = transcribe(os.path.abspath(args.model_file), list(args.audio), beam_width=args.beam_width)
+    if args.json:
+        emit_json(results)
+        return 0
+    for result in results:
+        print(f"{result['file']}  {result['text']}")
     return 0

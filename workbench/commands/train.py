@@ -27,6 +27,10 @@ def register(sub) -> None:
     p.add_argument("--steps-per-epoch", type=int, default=0, help="cap batches per epoch (0 = all)")
     p.add_argument("--eager", action="store_true",
                    help="no graph tracing: slower batches, instant start (debugging, quick looks)")
+    p.add_argument("--strategy", default="one", choices=("one", "mirrored", "multi-worker", "parameter-server"),
+                   help="tf.distribute strategy (default one); a cluster set in TF_CONFIG is used as it is")
+    p.add_argument("--workers", type=int, default=None,
+                   help="replicas (mirrored) or worker processes (multi-worker, parameter-server); default 2")
     p.add_argument("--out", help="run directory to create")
     p.add_argument("--resume", metavar="RUN_DIR", help="continue a stopped or killed run")
     p.add_argument("--force", action="store_true",
@@ -44,6 +48,8 @@ def run(args) -> int:
         import_tensorflow()
         result = job.resume_training(args.resume, emit=ProgressPrinter(args.quiet))
         return _summary(result)
+    if args.workers is not None and args.workers < 1:
+        raise WorkbenchError(f"--workers {args.workers}: a strategy needs 1 worker or more")
     if not args.model or not args.data or not args.out:
         raise WorkbenchError("train needs MODEL, --data and --out (or --resume RUN_DIR)")
     from workbench import catalog
@@ -58,7 +64,7 @@ def run(args) -> int:
         options["image_size"] = args.image_size
     config = TrainConfig(args.model, args.data, args.epochs, args.batch_size, args.seed, hparams,
                          options, args.val_split, args.device, args.mixed_precision, args.out,
-                         args.steps_per_epoch, args.eager).validate()
+                         args.steps_per_epoch, args.eager, args.strategy, args.workers or 0).validate()
     dataset = job.load_dataset(config)  # bad data is reported before TensorFlow loads
     from workbench.data import checks
 

@@ -3,7 +3,9 @@ the user's own folder of WAV files, one sub-folder per class.
 
 Clips are ``(N, T, 1)`` float32 waveforms in ``[-1, 1]`` at one sample rate, or, with
 ``features=spectrogram``, ``(N, frames, bins, 1)`` log-power spectrograms (scipy's STFT:
-librosa is not a dependency, and a log spectrogram is what the classic audio CNNs read).
+librosa is not a dependency, and a log spectrogram is what the classic audio CNNs read), or,
+with ``features=mel`` / ``features=mfcc``, ``(N, frames, 40, 1)`` log-mel spectrograms in dB /
+``(N, frames, 13, 1)`` MFCCs (``workbench.audio``: HTK mel scale, librosa's conventions).
 
 - ``audio_tones``: one class per musical note (``NOTES``); each clip is that note played
   with a random timbre (sine, square or triangle), phase, loudness, a detune of up to
@@ -26,6 +28,7 @@ from math import gcd
 
 import numpy as np
 
+from workbench.audio.clips import clip_features, feature_views
 from workbench.data.base import DataInfo, Dataset, split
 from workbench.data.images import IMAGE_SUFFIXES
 from workbench.data.registry import DatasetSpec, register
@@ -42,7 +45,7 @@ PHONEMES = {"a": 300.0, "e": 450.0, "i": 650.0, "o": 900.0, "u": 1250.0}
 BLANK = "<blank>"
 BURST_SECONDS = (0.06, 0.14)
 GAP_SECONDS = (0.03, 0.08)
-FEATURES = ("waveform", "spectrogram")
+FEATURES = ("waveform", "spectrogram", "mel", "mfcc")
 STFT_WINDOW_SECONDS = 0.032  # 512 samples at 16 kHz, 256 at 8 kHz: the usual speech frame
 MAX_VALUES = 200_000_000
 PREVIEW_BANDS, PREVIEW_FRAMES = 32, 20
@@ -51,7 +54,7 @@ _AUDIO_OPTIONS = ("samples", "sample_rate", "duration", "features", "noise")
 register(DatasetSpec(
     "audio_tones", "audio", "classification",
     f"Generated notes ({', '.join(NOTES)}) with random timbre, phase, loudness and noise, to "
-    "classify (options: samples, sample_rate, duration, features=waveform|spectrogram, noise).",
+    "classify (options: samples, sample_rate, duration, features=waveform|spectrogram|mel|mfcc, noise).",
     "workbench.data.audio:load_tones", options=_AUDIO_OPTIONS,
 ))
 register(DatasetSpec(
@@ -100,6 +103,7 @@ class AudioDataset(Dataset):
             views.append(View("spectrogram", HeatGrid(
                 grid[::-1], hz, seconds, x_label="time (s)", y_label="frequency (Hz)", colormap="magma"),
                 f"{name}: log10 power spectrogram"))
+            views += feature_views(wave, self.sample_rate, name)  # log-mel and MFCC
         return views
 
     def describe(self) -> dict:
@@ -236,23 +240,32 @@ def load_folder(options: dict, seed: int, val_fraction: float) -> AudioDataset:
 
 def read_wav(path: str, rate: int) -> np.ndarray:
     """A WAV file as mono float32 in [-1, 1] at ``rate`` Hz; a sentence when it is not audio."""
-    from scipy.io import wavfile
     from scipy.signal import resample_poly
 
-    name = os.path.basename(path)
-    try:
-        file_rate, data = wavfile.read(path)
-    except (ValueError, EOFError, OSError) as error:  # scipy's messages for a non-RIFF / cut file
-        raise WorkbenchError(f"{name}: not a readable WAV file ({error})") from None
-    if data.size == 0:
-        raise WorkbenchError(f"{name}: the WAV file holds no samples")
-    data = _to_float(data)
-    if data.ndim == 2:
-        data = data.mean(axis=1)  # mono mix
+    file_rate, data = read_wav_native(path)
     if file_rate != rate:
         g = gcd(int(file_rate), int(rate))
         data = resample_poly(data, rate // g, file_rate // g)
     return np.clip(data, -1.0, 1.0).astype(np.float32)
+
+
+def read_wav_native(path: str) -> tuple[int, np.ndarray]:
+    """A WAV file at its own sample rate: ``(rate, mono float64 samples in [-1, 1])``."""
+    from scipy.io import wavfile
+
+    name = os.path.basename(path)
+    try:
+        file_rate, data = wavfile.read(path)
+    except (ValueError, EOFError, OSError, IndexError) as error:  # scipy's messages for a non-RIFF / cut file
+        raise WorkbenchError(f"{name}: not a readable WAV file ({error or type(error).__name__})") from None
+    if data.size == 0:
+        raise WorkbenchError(f"{name}: the WAV file holds no samples")
+    if int(file_rate) <= 0:
+        raise WorkbenchError(f"{name}: the WAV header gives a sample rate of {file_rate} Hz")
+    data = _to_float(data)
+    if data.ndim == 2:
+        data = data.mean(axis=1)  # mono mix
+    return int(file_rate), data
 
 
 def _to_float(data: np.ndarray) -> np.ndarray:
@@ -304,6 +317,8 @@ def _finish(name, task, waves, labels, class_names, rate, duration, features, se
     x = waves[..., None].astype(np.float32)
     if features == "spectrogram":
         x = np.stack([log_spectrogram(w, rate) for w in waves])[..., None]
+    elif features in ("mel", "mfcc"):  # (frames, bands): workbench.audio, librosa's conventions
+        x = np.stack([clip_features(w, rate, features) for w in waves])[..., None]
     if ids is None:
         ids = [f"{name}:{i}" for i in range(len(x))]
     stratify = task == "classification"
@@ -328,7 +343,7 @@ def _clip_options(options: dict, default_rate: int, default_duration: float, top
     duration = _float_option(options, "duration", default_duration, 0.1, 30.0)
     features = str(options.get("features", "waveform")).lower()
     if features not in FEATURES:
-        raise WorkbenchError(f"data option features={features!r} must be waveform or spectrogram")
+        raise WorkbenchError(f"data option features={features!r} must be waveform, spectrogram, mel or mfcc")
     noise = _float_option(options, "noise", 0.05, 0.0, 1.0)
     samples = int(options.get("samples", 0) or 0)
     if samples * rate * duration > MAX_VALUES:

@@ -12,6 +12,7 @@ as a one-hot vector of size n (so ``info.input_shape`` of FrozenLake is ``(16,)`
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -159,28 +160,30 @@ def load_environment(options: dict, seed: int, val_fraction: float) -> Environme
 
 def _gym_maker(name: str, kwargs: dict):
     """``make(seed=None, render_mode="rgb_array")``: a gymnasium env whose action space is
-    seeded too (so a random policy's draws repeat); a missing extra becomes a sentence."""
+    seeded too (so a random policy's draws repeat); a missing extra becomes a sentence.
+    A partial of a module-level function, not a closure: the source travels to a run's
+    process by pickle."""
+    return functools.partial(_make_gym, name, dict(kwargs))
+
+
+def _make_gym(name: str, kwargs: dict, seed: int | None = None, render_mode: str | None = "rgb_array"):
     import gymnasium as gym
 
     # gymnasium draws classic-control frames with pygame onto off-screen surfaces: SDL must
     # not look for a display (a headless machine, a Qt window), nor pygame greet on stdout
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-
-    def make(seed: int | None = None, render_mode: str | None = "rgb_array"):
-        try:
-            env = gym.make(name, render_mode=render_mode, **kwargs)
-        except gym.error.DependencyNotInstalled as error:
-            raise WorkbenchError(_missing_extra(name, str(error))) from None
-        except gym.error.Error as error:  # deprecated versions, bad kwargs
-            raise WorkbenchError(f"gymnasium cannot make {name!r}: {error}") from None
-        except TypeError as error:
-            raise WorkbenchError(f"gymnasium cannot make {name!r} with {kwargs}: {error}") from None
-        if seed is not None:
-            env.action_space.seed(int(seed))
-        return env
-
-    return make
+    try:
+        env = gym.make(name, render_mode=render_mode, **kwargs)
+    except gym.error.DependencyNotInstalled as error:
+        raise WorkbenchError(_missing_extra(name, str(error))) from None
+    except gym.error.Error as error:  # deprecated versions, bad kwargs
+        raise WorkbenchError(f"gymnasium cannot make {name!r}: {error}") from None
+    except TypeError as error:
+        raise WorkbenchError(f"gymnasium cannot make {name!r} with {kwargs}: {error}") from None
+    if seed is not None:
+        env.action_space.seed(int(seed))
+    return env
 
 
 def _missing_extra(name: str, message: str) -> str:
@@ -197,18 +200,18 @@ def _missing_extra(name: str, message: str) -> str:
 def _board_game_source(name: str, seed: int) -> EnvironmentSource:
     from workbench.data.board_games import GAMES
 
-    game = GAMES[name]
-
-    def make(seed: int | None = None, render_mode: str | None = "rgb_array"):
-        env = game(render_mode)
-        if seed is not None:
-            env.action_space.seed(int(seed))
-        return env
-
+    make = functools.partial(_make_board_game, GAMES[name])  # picklable, as _gym_maker's
     probe = make(seed)
     info = DataInfo(name, "environment", "rl", probe.observation_space.shape, probe.action_names)
     return EnvironmentSource(info, make=make, env_id=name, two_player=True, seed=seed,
                              max_episode_steps=probe.rows * probe.cols, _probe=probe)
+
+
+def _make_board_game(game, seed: int | None = None, render_mode: str | None = "rgb_array"):
+    env = game(render_mode)
+    if seed is not None:
+        env.action_space.seed(int(seed))
+    return env
 
 
 # -- observations ----------------------------------------------------------------------------

@@ -5,8 +5,13 @@
   or a one-hot of each node's degree.
 * ``communities``: a planted-partition stochastic block model (networkx), nodes of one
   community linked with ``p_in``, of two with ``p_out``; features are noisy class signals.
-* ``edges``: the user's edge list, a CSV whose header has ``source`` and ``target``; an
-  optional node file (``--data-option nodes=nodes.csv``: ``id``, ``label``, feature columns).
+  Its edges are typed for relational models (R-GCN): "inside" a community or "between" two
+  (the types come from the planted communities, so they carry label information).
+* ``edges``: the user's edge list, a CSV whose header has ``source`` and ``target`` (and
+  optionally ``type``, the relation of each edge); an optional node file
+  (``--data-option nodes=nodes.csv``: ``id``, ``label``, feature columns). A node the node
+  file lists but no edge names is isolated: it is kept (a GCN sees only its own features),
+  counted in ``describe()`` and named by ``isolation_note()`` (a graph model's run says it).
 
 Masks: per class, a seeded ``val_fraction`` of the labelled nodes validate; the rest train,
 or only ``labels_per_class`` of them (the semi-supervised setting of few labelled nodes).
@@ -39,8 +44,8 @@ register(DatasetSpec(
 ))
 register(DatasetSpec(
     "edges", "graph", "graph",
-    "Your own graph: an edge-list CSV with source,target columns (option nodes=FILE.csv with "
-    "id, label and feature columns; labels_per_class).",
+    "Your own graph: an edge-list CSV with source,target columns and an optional type column "
+    "(option nodes=FILE.csv with id, label and feature columns; labels_per_class).",
     "workbench.data.graphs:load_edge_list", needs_path=True, options=("nodes", "labels_per_class"),
 ))
 
@@ -54,10 +59,30 @@ class GraphSource(GraphData):
     """``GraphData`` with the names of its classes, a summary and a preview."""
 
     class_names: tuple[str, ...] = ()
+    #: (E,) the relation index of each edge, for relational models (None: one relation)
+    edge_types: np.ndarray | None = None
+    relation_names: tuple[str, ...] = ()
+
+    def isolated_nodes(self) -> np.ndarray:
+        """Indices of the nodes no edge names (a node file may list them)."""
+        return np.flatnonzero(np.bincount(self.edges.ravel(), minlength=self.num_nodes) == 0)
+
+    def isolation_note(self) -> str:
+        """A sentence about the isolated nodes, or "" when there are none."""
+        isolated = self.isolated_nodes()
+        if not len(isolated):
+            return ""
+        shown = ", ".join(self.node_names[i] for i in isolated[:10]) + (", ..." if len(isolated) > 10 else "")
+        return (f"{self.info.name}: {len(isolated)} node(s) have no edges (isolated: {shown}); they are kept, "
+                "and a graph network sees only their own features")
 
     def describe(self) -> dict:
         labelled = self.labels >= 0
         return {
+            "isolated_nodes": int(len(self.isolated_nodes())),
+            **({"relations": {name: int((self.edge_types == r).sum())
+                              for r, name in enumerate(self.relation_names)}}
+               if self.edge_types is not None else {}),
             "nodes": self.num_nodes, "edges": int(len(self.edges)),
             "classes": len(self.class_names), "class_names": list(self.class_names),
             "labelled_nodes": int(labelled.sum()), "train_nodes": int(self.train_mask.sum()),
@@ -139,9 +164,12 @@ def load_communities(options: dict, seed: int, val_fraction: float) -> GraphSour
     rng = np.random.default_rng([seed, 1])
     centres = rng.normal(size=(count, dim))
     features = (centres[labels] + rng.normal(scale=noise, size=(nodes, dim))).astype(np.float32)
-    return _source("communities", edges, features, labels,
-                   tuple(f"community {i}" for i in range(count)), [str(n) for n in range(nodes)],
-                   options, seed, val_fraction)
+    source = _source("communities", edges, features, labels,
+                     tuple(f"community {i}" for i in range(count)), [str(n) for n in range(nodes)],
+                     options, seed, val_fraction)
+    source.edge_types = (labels[edges[:, 0]] != labels[edges[:, 1]]).astype(np.int64)
+    source.relation_names = ("inside", "between")
+    return source
 
 
 def load_edge_list(options: dict, seed: int, val_fraction: float) -> GraphSource:
@@ -155,7 +183,11 @@ def load_edge_list(options: dict, seed: int, val_fraction: float) -> GraphSource
     names = list(known["id"]) if known is not None else []
     index = {name: i for i, name in enumerate(names)}
     edges, seen, skipped = [], set(), []
-    for line, (u, v) in enumerate(zip(frame["source"], frame["target"]), start=2):
+    typed = "type" in frame.columns
+    raw_types = frame["type"] if typed else [None] * len(frame)
+    relation_names: list[str] = []
+    types: list[int] = []
+    for line, (u, v, kind) in enumerate(zip(frame["source"], frame["target"], raw_types), start=2):
         if not isinstance(u, str) or not isinstance(v, str) or not u.strip() or not v.strip():
             skipped.append(f"{path}: line {line} has an empty source or target and was skipped")
             continue
@@ -175,6 +207,13 @@ def load_edge_list(options: dict, seed: int, val_fraction: float) -> GraphSource
         if key in seen:  # undirected: b - a repeats a - b
             skipped.append(f"{path}: line {line} repeats the edge {u} - {v} and was skipped")
             continue
+        if typed:
+            if not isinstance(kind, str) or not kind.strip():
+                raise WorkbenchError(f"{path} line {line}: the edge {u} - {v} has an empty type; "
+                                     "give every edge a type or drop the type column")
+            if kind.strip() not in relation_names:
+                relation_names.append(kind.strip())
+            types.append(relation_names.index(kind.strip()))
         seen.add(key)
         edges.append(key)
     if not edges:
@@ -187,6 +226,9 @@ def load_edge_list(options: dict, seed: int, val_fraction: float) -> GraphSource
         features, labels, class_names, feature_names = _node_table(known, str(nodes_path))
     source = _source(os.path.splitext(os.path.basename(path))[0], edges, features, labels,
                      class_names, names, options, seed, val_fraction, feature_names)
+    if typed:
+        source.edge_types = np.array(types, np.int64)
+        source.relation_names = tuple(relation_names)
     source.skipped = skipped
     return source
 

@@ -1,3 +1,3 @@
 """Exporting a trained model, and checking the export by reloading it."""
 
-from workbench.export.formats import FORMATS, export_model, verify_export  # noqa: F401
+from workbench.export.formats import FORMATS, QUANTIZE, export_model, verify_export  # noqa: F401

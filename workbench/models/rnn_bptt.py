@@ -33,8 +33,8 @@ import numpy as np
 
 from workbench.errors import WorkbenchError
 from workbench.layers.elman_rnn import ACTIVATIONS, ElmanRNN
+from workbench.models.sequence.gradient_flow import gradient_norm_view
 from workbench.training import events
-from workbench.views.types import Curves
 
 PARAMS = ("w_in", "w", "b", "w_out", "c")
 DEFAULT_RADII = (0.5, 0.9, 1.0, 1.1, 1.5)
@@ -214,8 +214,8 @@ def train_rnn_bptt(ctx):
                                steps, int(model.count_params())))
     curves = gradient_norm_curves(steps=hp["curve_steps"], hidden=hp["hidden_units"],
                                   activation=hp["activation"], seed=config.seed)
-    ctx.emit(events.View("gradient_norms", Curves(curves, "time step t", "||dL/dz_t||", log_y=True),
-                         "Gradient norm ||dL/dz_t|| over time steps (loss at the last step)"))
+    # the view the Keras recurrent entries of section D draw too (z_t is this module's h_t)
+    ctx.emit(gradient_norm_view(curves, "Gradient norm ||dL/dh_t|| over time steps (loss at the last step)"))
     rng = np.random.default_rng(config.seed)
     best, waited, stopped, early = math.inf, 0, False, False
     for epoch in range(config.epochs):

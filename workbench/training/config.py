@@ -27,6 +27,10 @@ class TrainConfig:
     #: Run ``train_step`` eagerly, without tracing a graph: slower per batch, but
     #: starts at once and lets a debugger step into the model (quick looks, tests).
     eager: bool = False
+    #: ``tf.distribute`` strategy: one, mirrored, multi-worker or parameter-server
+    #: (see ``training.strategies``); ``workers`` replicas/processes for it, 0 = its default.
+    strategy: str = "one"
+    workers: int = 0
 
     def validate(self) -> "TrainConfig":
         if not 1 <= self.epochs <= 100000:
@@ -37,6 +41,9 @@ class TrainConfig:
             raise WorkbenchError(f"validation split {self.val_split} must be in [0, 1)")
         if self.steps_per_epoch < 0:
             raise WorkbenchError(f"steps per epoch {self.steps_per_epoch} must be 0 or more")
+        from workbench.training.strategies import validate
+
+        validate(self.strategy, self.workers)
         return self
 
     def to_dict(self) -> dict:

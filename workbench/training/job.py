@@ -25,7 +25,7 @@ from workbench.errors import WorkbenchError
 from workbench.runs.atomic import atomic_path, write_json
 from workbench.runs.lock import RunLock
 from workbench.runs.rundir import RunDir
-from workbench.training import events
+from workbench.training import events, strategies
 from workbench.training.checkpoints import (MAIN, CheckpointWriter, ResumePoint, Snapshot, apply_snapshot,
                                             resume_point, take_snapshot)
 from workbench.training.config import TrainConfig
@@ -63,10 +63,13 @@ def run_training(config: TrainConfig, emit: events.Emit = events.ignore,
     config.validate()
     control = control or RunControl()
     entry = catalog.get(config.model)
+    strategies.check_entry(entry, config.strategy)
+    strategies.prepare_devices(config)  # before TensorFlow fixes its devices
     hp = entry.resolve(config.hparams)
     run_dir = RunDir(config.out or _default_run_dir(config))
     _check_new_run(run_dir, force)
     dataset = dataset or load_dataset(config)
+    strategies.check_data(dataset, config.strategy)
     fits, why = entry.accepts(dataset.info)
     if not fits:
         raise WorkbenchError(why)
@@ -93,6 +96,8 @@ def resume_training(run_path: str, emit: events.Emit = events.ignore,
     entry = catalog.get(config.model)
     if entry.trainer and not getattr(catalog.registry.load_symbol(entry.trainer), "resumable", False):
         raise WorkbenchError(f"{entry.name} uses its own training loop, which cannot be resumed")
+    strategies.check_entry(entry, config.strategy)
+    strategies.prepare_devices(config)
     hp = entry.resolve(config.hparams)
     with RunLock(run_dir.path):
         point = resume_point(run_dir)
@@ -164,6 +169,8 @@ def _train(entry, context: "TrainingContext") -> TrainResult:
     finally:
         context.close_writer()
         recorder.close()
+        if context.distribution is not None:
+            context.distribution.close()  # local workers end with the chief
 
 
 def seed_everything(seed: int) -> None:
@@ -198,6 +205,8 @@ class TrainingContext:
         self.resume: ResumePoint | None = None
         self.started = time.perf_counter()
         self._writer: CheckpointWriter | None = None
+        #: The started ``tf.distribute`` strategy (``strategies.start``), None before the model is built.
+        self.distribution: strategies.Distribution | None = None
 
     @property
     def resume_from(self) -> str:
@@ -289,8 +298,13 @@ def fit_with_keras(ctx: TrainingContext) -> TrainResult:
     from workbench.training import devices
 
     data = ctx.dataset
-    with tf.device(f"/{devices.resolve(ctx.config.device)}"):
+    ctx.distribution = dist = strategies.start(ctx)
+    with dist.scope() if dist.strategy else tf.device(f"/{devices.resolve(ctx.config.device)}"):
         model = build_compiled(ctx.entry, ctx.hp, data.info, ctx.config.mixed_precision)
+    if not hasattr(data, "train_stream"):
+        dist.prepare_model(model, data.x_train, data.y_train)
+    if dist.kind == "parameter-server":
+        return strategies.fit_parameter_server(ctx, dist, model, data.x_train, data.y_train, data.x_val, data.y_val)
     if hasattr(data, "train_stream"):  # a class folder streamed from disk (data.streaming)
         return fit_stream(ctx, model, data)
     return fit_arrays(ctx, model, data.x_train, data.y_train, data.x_val, data.y_val)
@@ -358,24 +372,32 @@ def _fit(ctx: TrainingContext, model, steps: int, make_stream, validation, extra
 
     config = ctx.config
     device = devices.resolve(config.device)
-    restored = ctx.restore_networks({MAIN: model})
+    dist = ctx.distribution or strategies.Distribution("one", None, "")
+    with dist.scope():  # optimizer slots built on resume are mirrored like the weights
+        restored = ctx.restore_networks({MAIN: model})
     has_val = validation is not None
     x_val, y_val = validation if has_val else (None, None)
-    ctx.emit(events.RunStarted(ctx.run_dir.path, config.to_dict(), devices.describe(device),
+    ctx.emit(events.RunStarted(ctx.run_dir.path, config.to_dict(), dist.description or devices.describe(device),
                                config.epochs, ctx.initial_epoch, steps, int(model.count_params())))
     reporter = cb.EventReporter(ctx.emit, ctx.control, steps, config.epochs, ctx.initial_epoch)
     callbacks = [cb.EpochValidation(x_val, y_val, config.batch_size, reporter)] if has_val else []
     early = cb.early_stopping(ctx.hp, has_validation=has_val,
                               state=(restored.state.get("early_stopping") if restored else None))
-    callbacks += [*extra_callbacks, *cb.standard_views(ctx), reporter,
+    views = cb.standard_views(ctx) if dist.synchronous_views else []
+    callbacks += [*extra_callbacks, *views, reporter,
                   cb.ResumeCheckpoint(ctx, reporter, early)]
     callbacks += [early] if early else []
     model.run_eagerly = config.eager
     if ctx.initial_epoch < config.epochs:
         stream = make_stream()
-        with tf.device(f"/{device}"):
-            model.fit(stream, epochs=config.epochs, initial_epoch=ctx.initial_epoch, steps_per_epoch=steps,
-                      shuffle=False, verbose=0, callbacks=callbacks)  # the stream is shuffled
+        with dist.scope() if dist.strategy else tf.device(f"/{device}"):
+            try:
+                model.fit(stream, epochs=config.epochs, initial_epoch=ctx.initial_epoch, steps_per_epoch=steps,
+                          shuffle=False, verbose=0, callbacks=callbacks)  # the stream is shuffled
+            except tf.errors.OpError:
+                if dist.failure():  # a worker process died: its own last line says why
+                    raise WorkbenchError(dist.failure()) from None
+                raise
     ctx.close_writer()
     if reporter.diverged:
         raise reporter.diverged

@@ -22,12 +22,15 @@ seconds, and a process started while the window is idle makes Start immediate.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+import pickle
 import queue
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from workbench.training import events
 from workbench.training.control import RunControl
@@ -69,7 +72,7 @@ def summarize(result: Any) -> Any:
                       tuple(getattr(info, "class_names", ()) or ()))
 
 
-def _child(control: RunControl, outbox, inbox) -> None:
+def _child(control: RunControl, outbox, inbox, preload: bool = True) -> None:
     """The child's main: wait for a job, run it, report its events and its outcome."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if hasattr(os, "nice"):
@@ -77,9 +80,10 @@ def _child(control: RunControl, outbox, inbox) -> None:
             os.nice(5)  # the window's process wins the CPU when both want it
         except OSError:
             pass
-    from workbench.quiet import import_tensorflow
+    if preload:
+        from workbench.quiet import import_tensorflow
 
-    import_tensorflow()  # while the process is only warm: Start then finds it loaded
+        import_tensorflow()  # while the process is only warm: Start then finds it loaded
     outbox.put(("ready", None))
     job = inbox.get()
     if job is None:  # released unused
@@ -117,11 +121,11 @@ def _sentence(error: BaseException) -> str:
 class WarmProcess:
     """A child process that has imported TensorFlow and waits for one job."""
 
-    def __init__(self):
+    def __init__(self, preload: bool = True):
         self.control = RunControl(CONTEXT)
         self._outbox = CONTEXT.Queue()
         self._inbox = CONTEXT.SimpleQueue()
-        self.process = CONTEXT.Process(target=_child, args=(self.control, self._outbox, self._inbox),
+        self.process = CONTEXT.Process(target=_child, args=(self.control, self._outbox, self._inbox, preload),
                                        name="workbench-run", daemon=True)
         self.process.start()
 
@@ -147,7 +151,15 @@ class ProcessRun:
         self._reader: threading.Thread | None = None
 
     def start(self) -> None:
-        self.warm._inbox.put(self.job)  # pickled here: an unpicklable job fails in the caller
+        try:
+            self.warm._inbox.put(self.job)  # pickled here: an unpicklable job fails in the caller
+        except (pickle.PicklingError, TypeError, AttributeError):
+            # a loaded data set that cannot be pickled (an open stream, a local function):
+            # the child loads the data itself from the run's config instead
+            if not (isinstance(self.job, functools.partial) and self.job.keywords.get("dataset") is not None):
+                raise
+            self.job = functools.partial(self.job.func, *self.job.args, **{**self.job.keywords, "dataset": None})
+            self.warm._inbox.put(self.job)
         self._reader = threading.Thread(target=self._read, name="run-events", daemon=True)
         self._reader.start()
 

@@ -132,6 +132,9 @@ def draw_scatter(figure, value: types.Scatter) -> None:
             ax.scatter(points[chosen, 0], points[chosen, 1], s=14 if len(points) > 50 else 40,
                        color=colors[label % len(colors)], edgecolors="black", linewidths=0.3, label=name)
         ax.legend(fontsize=8, loc="best", markerscale=1.2)
+    if value.point_names and len(points) <= types.NAMED_POINTS:
+        for (x, y), name in zip(points, value.point_names):
+            ax.annotate(name, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=7, color="0.15")
     projected = value.features.shape[1] > 2
     ax.set_xlabel(value.x_label or (f"{value.projection.upper()} 1" if projected else "x1"))
     ax.set_ylabel(value.y_label or (f"{value.projection.upper()} 2" if projected else "x2"))
@@ -153,6 +156,9 @@ def draw_graph(figure, value: types.Graph) -> None:
     size = 200 if value.num_nodes <= 40 else max(8, 4000 // max(value.num_nodes, 1))
     ax.scatter(positions[:, 0], positions[:, 1], s=size, c=[colors[i % len(colors)] for i in labels],
                edgecolors="black", linewidths=0.5, zorder=2)
+    if value.marked is not None and value.marked.any():
+        ax.scatter(positions[value.marked, 0], positions[value.marked, 1], s=size * 2.2, facecolors="none",
+                   edgecolors="#d62728", linewidths=1.8, zorder=2.5)
     if value.node_names and value.num_nodes <= 60:
         for (x, y), name in zip(positions, value.node_names):
             ax.text(x, y, name, ha="center", va="center", fontsize=7, zorder=3)

@@ -29,8 +29,23 @@ ANNOTATE_CLASSES = 20
 
 
 def final_views(model, dataset, step: int = 0) -> list[View]:
-    """Views made once, when training ends: the validation confusion matrix of a classifier."""
+    """Views made once, when training ends: the validation confusion matrix of a classifier
+    (and, for sounds, what the network heard: one clip's mel spectrogram and MFCCs)."""
     info = dataset.info
+    return _confusion_views(model, dataset, info, step) + _audio_views(dataset, step)
+
+
+def _audio_views(dataset, step: int) -> list[View]:
+    waveforms = getattr(dataset, "waveforms", None)
+    if dataset.info.kind != "audio" or not waveforms or not getattr(dataset, "sample_rate", 0):
+        return []
+    from workbench.audio.clips import feature_views
+
+    name, wave = next(iter(waveforms.items()))
+    return feature_views(np.asarray(wave, np.float32).ravel(), int(dataset.sample_rate), name, step=step)
+
+
+def _confusion_views(model, dataset, info, step: int) -> list[View]:
     if hasattr(dataset, "val_stream"):  # a class folder streamed from disk: no arrays to hold
         if info.task != "classification" or not len(dataset.files_val) or not info.class_names:
             return []

@@ -160,9 +160,15 @@ class Scatter:
     #: (integers) or probabilities (floats in [0, 1]); row 0 is the bottom (``y = extent[2]``).
     background: np.ndarray | None = None
     extent: tuple[float, float, float, float] | None = None  # (x_min, x_max, y_min, y_max)
+    #: A name per point (words of an embedding): written beside the points when there are few
+    #: enough to read (``NAMED_POINTS``), and shown on hover in the window.
+    point_names: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self.features = np.asarray(self.features, np.float64)
+        self.point_names = [str(v) for v in self.point_names]
+        if self.point_names and len(self.point_names) != len(self.features):
+            raise ValueError(f"{len(self.point_names)} point names for {len(self.features)} points")
         if self.features.ndim != 2 or self.features.shape[1] < 2:
             raise ValueError(f"a scatter needs (N, D >= 2) features, got {self.features.shape}")
         if self.labels is not None:
@@ -189,19 +195,24 @@ class Scatter:
             arrays["background"] = self.background
         return {"label_names": self.label_names, "projection": self.projection,
                 "x_label": self.x_label, "y_label": self.y_label,
-                "extent": list(self.extent) if self.extent else None}, arrays
+                "extent": list(self.extent) if self.extent else None, "point_names": self.point_names}, arrays
 
     @classmethod
     def from_record(cls, meta, arrays):
         return cls(arrays["features"], arrays.get("labels"), meta.get("label_names", []),
                    meta.get("projection", "pca"), meta.get("x_label", ""), meta.get("y_label", ""),
-                   arrays.get("background"), meta.get("extent"))
+                   arrays.get("background"), meta.get("extent"), meta.get("point_names", []))
+
+
+#: Up to this many points, a scatter's point names are written beside the points.
+NAMED_POINTS = 150
 
 
 @dataclass
 class Graph:
     """Nodes and edges, nodes coloured by class (true or predicted); laid out with networkx
-    unless ``positions`` are given."""
+    unless ``positions`` are given. ``marked`` nodes (e.g. wrongly predicted) get a red ring
+    and keep their class colour."""
 
     kind: ClassVar[str] = "graph"
     edges: np.ndarray  # (E, 2) node indices
@@ -210,9 +221,14 @@ class Graph:
     label_names: list[str] = field(default_factory=list)
     node_names: list[str] = field(default_factory=list)
     positions: np.ndarray | None = None  # (num_nodes, 2)
+    marked: np.ndarray | None = None  # (num_nodes,) bool
 
     def __post_init__(self):
         self.edges = np.asarray(self.edges, np.int64).reshape(-1, 2)
+        if self.marked is not None:
+            self.marked = np.asarray(self.marked, bool).ravel()
+            if len(self.marked) != self.num_nodes:
+                raise ValueError(f"{len(self.marked)} marks for {self.num_nodes} nodes")
         self.num_nodes = int(self.num_nodes)
         if self.edges.size and (self.edges.min() < 0 or self.edges.max() >= self.num_nodes):
             raise ValueError(f"edges name nodes outside 0..{self.num_nodes - 1}")
@@ -231,13 +247,15 @@ class Graph:
             arrays["labels"] = self.labels
         if self.positions is not None:
             arrays["positions"] = self.positions
+        if self.marked is not None:
+            arrays["marked"] = self.marked
         return {"num_nodes": self.num_nodes, "label_names": self.label_names,
                 "node_names": self.node_names}, arrays
 
     @classmethod
     def from_record(cls, meta, arrays):
         return cls(arrays["edges"], meta["num_nodes"], arrays.get("labels"), meta.get("label_names", []),
-                   meta.get("node_names", []), arrays.get("positions"))
+                   meta.get("node_names", []), arrays.get("positions"), arrays.get("marked"))
 
 
 @dataclass

@@ -33,6 +33,10 @@ class GraphView(QWidget):
         self.legend = self.item.addLegend(offset=(-8, 8), brush=(255, 255, 255, 200))
         self.edges = pg.PlotDataItem([], [], connect="pairs", pen=pg.mkPen(150, 150, 150, 140, width=1))
         self.item.addItem(self.edges)
+        # rings around marked nodes (wrong predictions), drawn over their class colour
+        self.marks = pg.ScatterPlotItem(size=16, pen=pg.mkPen(214, 39, 40, width=2), brush=None)
+        self.marks.setZValue(5)
+        self.item.addItem(self.marks)
         self.nodes: dict[int, pg.ScatterPlotItem] = {}
         self.value = None
         self.positions: np.ndarray | None = None
@@ -90,7 +94,10 @@ class GraphView(QWidget):
             tips = [f"{names[i] if names else f'node {i}'} ({class_name(label, value.label_names)})"
                     for i in index]
             item.setData(pos=self.positions[index], data=tips)
-        self.state.setText(f"{value.num_nodes:,} nodes · {len(value.edges):,} edges")
+        marked = np.flatnonzero(value.marked) if value.marked is not None else np.zeros(0, np.int64)
+        self.marks.setData(pos=self.positions[marked])
+        extra = f" · {len(marked):,} marked (red ring)" if len(marked) else ""
+        self.state.setText(f"{value.num_nodes:,} nodes · {len(value.edges):,} edges{extra}")
 
     def node_count(self) -> int:
         return sum(len(item.data) for item in self.nodes.values())

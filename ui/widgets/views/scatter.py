@@ -24,6 +24,7 @@ class ScatterView(QWidget):
         self.item = self.plot.getPlotItem()
         self.legend = self.item.addLegend(offset=(-8, 8), brush=(255, 255, 255, 200))
         self.points: dict[int, pg.ScatterPlotItem] = {}  # label -> its points
+        self.names: list[pg.TextItem] = []  # the points' names, when few enough to read
         self.value = None
         self.positions: np.ndarray | None = None  # (N, 2) drawn
         self._projected: dict[str, np.ndarray] = {}  # method -> (N, 2) of the current value
@@ -106,14 +107,32 @@ class ScatterView(QWidget):
             if item is None:
                 color = class_color(label)
                 item = pg.ScatterPlotItem(size=7, pen=pg.mkPen(255, 255, 255, 160, width=0.5),
-                                          brush=pg.mkBrush(*color, 220))
+                                          brush=pg.mkBrush(*color, 220), hoverable=True,
+                                          tip=lambda x, y, data: str(data) if data is not None else "")
                 self.item.addItem(item)
                 if label >= 0:
                     self.legend.addItem(item, class_name(label, value.label_names))
                 self.points[label] = item
-            item.setData(pos=self.positions[index])
+            names = value.point_names
+            item.setData(pos=self.positions[index], data=[names[i] for i in index] if names else None)
+        self._name_points(value.point_names)
         self.legend.setColumnCount(1 + (len(self.legend.items) - 1) // LEGEND_ROWS)  # ten digits: two columns
         set_axis_labels(self.item, x_label, y_label)
+
+    def _name_points(self, names: list[str]) -> None:
+        """Words beside the points when there are few enough to read (others on hover)."""
+        from workbench.views.types import NAMED_POINTS
+
+        for label in self.names:
+            self.item.removeItem(label)
+        self.names = []
+        if not names or len(names) > NAMED_POINTS:
+            return
+        for (x, y), name in zip(self.positions, names):
+            label = pg.TextItem(name, color=(40, 40, 40), anchor=(0, 1))
+            label.setPos(x, y)
+            self.item.addItem(label)
+            self.names.append(label)
 
     def point_count(self) -> int:
         return sum(len(item.data) for item in self.points.values())

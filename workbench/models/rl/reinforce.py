@@ -150,6 +150,8 @@ def train_reinforce(ctx):
     episode counter."""
     import gymnasium
 
+    from workbench.rl.frames import episode_frames_view
+
     source, hp, config = ctx.dataset, ctx.hp, ctx.config
     if not isinstance(source._probe.action_space, gymnasium.spaces.Discrete):
         raise WorkbenchError(f"REINFORCE here picks one of a discrete set of actions; {source.env_id} has a "
@@ -178,7 +180,10 @@ def train_reinforce(ctx):
             break
         means = {key: float(np.mean([logs[key] for logs in epoch_logs])) for key in epoch_logs[0]}
         ctx.end_epoch(epoch, means, time.perf_counter() - started)
-        ctx.emit(_returns_view(returns, epoch + 1))
+        ctx.emit(returns_view(returns, epoch + 1))
+        frames = episode_frames_view(source, lambda o: _greedy(agent.policy, source.encode(o)), config.seed, epoch)
+        if frames is not None:
+            ctx.emit(frames)
         ctx.save_point(epoch + 1, agent.networks, agent.optimizers, state={"returns": returns})
     return ctx.finish(agent.policy, stopped=stopped, networks=agent.networks)
 
@@ -186,7 +191,11 @@ def train_reinforce(ctx):
 train_reinforce.resumable = True  # networks, optimizers and the episode count are in the resume point
 
 
-def _returns_view(returns: list[float], epoch: int) -> View:
+def _greedy(policy, state: np.ndarray) -> int:
+    return int(np.argmax(np.asarray(policy(state[None], training=False))[0]))
+
+
+def returns_view(returns: list[float], epoch: int) -> View:
     """Each episode's return and its moving average over 20 episodes."""
     x = np.arange(1, len(returns) + 1)
     window = min(20, len(returns))

@@ -1,0 +1,31 @@
+"""Jobs for ``test_process_run.py``: module-level, so a child process can unpickle them."""
+
+import os
+import time
+
+from workbench.errors import WorkbenchError
+from workbench.training import events
+
+
+def count_until_stopped(emit, control, limit: int = 3000):
+    """Emits a batch event every 10 ms until Stop; returns how many it emitted and its pid."""
+    for step in range(limit):
+        control.wait_while_paused()
+        if control.stop_requested:
+            break
+        emit(events.BatchEnd(0, step + 1, limit, {"loss": 1.0 / (step + 1)}))
+        time.sleep(0.01)
+    return {"steps": step, "pid": os.getpid()}
+
+
+def refuse(emit, control):
+    raise WorkbenchError("the data set has no labels")
+
+
+def wait_to_be_killed(emit, control):
+    emit(events.Status(f"pid {os.getpid()}"))
+    time.sleep(600)
+
+
+def describe_dataset(emit, control, dataset=None):
+    return f"dataset={dataset!r}"

@@ -1,0 +1,94 @@
+"""Runs in a child process (``workbench.training.process``): what the GUI's Train tab uses
+so that a run's Python work never delays the window's event loop."""
+
+import functools
+import os
+import signal
+import time
+
+import pytest
+
+from workbench.training import events
+from workbench.training.process import ProcessRun, WarmProcess
+
+import process_jobs
+
+
+def run_job(job, until=None, timeout=60.0):
+    """Start ``job`` in a fresh child; returns (items, run) once ("end", None) arrived or
+    ``until(items)`` held."""
+    items = []
+    run = ProcessRun(job, items.append, warm=WarmProcess(preload=False))
+    run.start()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if items and items[-1] == ("end", None):
+            break
+        if until is not None and until(items):
+            return items, run
+        time.sleep(0.02)
+    return items, run
+
+
+def batches(items):
+    return [item for item in items if isinstance(item, events.BatchEnd)]
+
+
+def test_stop_and_pause_reach_the_child_and_its_result_comes_back():
+    items, run = run_job(process_jobs.count_until_stopped, until=lambda items: len(batches(items)) >= 5)
+    run.control.pause()
+    time.sleep(0.3)  # the batch under way ends; then nothing more while paused
+    paused_at = len(batches(items))
+    time.sleep(0.5)
+    assert len(batches(items)) <= paused_at + 1
+    run.control.resume()
+    time.sleep(0.3)
+    assert len(batches(items)) > paused_at + 1  # it goes on after Continue
+    run.control.stop()
+    assert run.join(30.0)
+    time.sleep(0.2)
+    result = [value for kind, value in (i for i in items if isinstance(i, tuple)) if kind == "result"]
+    assert result and result[0]["pid"] != os.getpid()  # it ran in another process
+    assert result[0]["steps"] == len(batches(items))  # every event it emitted arrived
+    assert items[-1] == ("end", None)
+
+
+def test_a_refusal_in_the_child_is_its_sentence():
+    items, run = run_job(process_jobs.refuse)
+    failed = [item for item in items if isinstance(item, events.Failed)]
+    assert [f.message for f in failed] == ["the data set has no labels"]
+    assert items[-1] == ("end", None)
+
+
+def test_a_killed_child_is_reported_not_waited_for():
+    items, run = run_job(process_jobs.wait_to_be_killed,
+                         until=lambda items: any(isinstance(i, events.Status) for i in items))
+    pid = int(next(i for i in items if isinstance(i, events.Status)).text.split()[1])
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while not (items and items[-1] == ("end", None)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    failed = [item for item in items if isinstance(item, events.Failed)]
+    assert len(failed) == 1 and "SIGKILL" in failed[0].message and "resume point" in failed[0].message
+    assert items[-1] == ("end", None)
+    # the parent can still raise Stop on the flags the dead child shared (no hang)
+    run.control.stop()
+
+
+def test_a_job_that_cannot_be_pickled_fails_in_the_caller():
+    warm = WarmProcess(preload=False)
+    run = ProcessRun(lambda emit, control: None, lambda item: None, warm=warm)
+    with pytest.raises(Exception):
+        run.start()
+    warm.release()
+    assert not warm.alive()
+
+
+def test_a_data_set_that_cannot_travel_is_loaded_by_the_child_instead():
+    class Unpicklable:
+        def __reduce__(self):
+            raise TypeError("cannot pickle an open stream")
+
+    items, run = run_job(functools.partial(process_jobs.describe_dataset, dataset=Unpicklable()))
+    result = [value for kind, value in (i for i in items if isinstance(i, tuple)) if kind == "result"]
+    assert result == ["dataset=None"]

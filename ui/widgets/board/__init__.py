@@ -1,0 +1,1 @@
+"""Widgets of the Board tab: the clickable board with the agent's search drawn on it."""

@@ -1,0 +1,41 @@
+"""A run's before/after table: the original and each compressed or converted variant,
+with size, gzipped size, latency, accuracy, class agreement and largest difference."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+
+class VariantsTable(QTableWidget):
+    """``set_reports(reports)``: one row per ``ExportReport``, the original first."""
+
+    def __init__(self, parent: QWidget | None = None):
+        from workbench.export.verify import TABLE_COLUMNS
+
+        self.columns = TABLE_COLUMNS
+        super().__init__(0, len(self.columns), parent)
+        self.setHorizontalHeaderLabels([title[0].upper() + title[1:] for title, _, _ in self.columns])
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(22)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.setToolTip("Every export and compressed variant of this run, checked on the same "
+                        "validation samples as the original")
+
+    def set_reports(self, reports: list) -> None:
+        from workbench.export.verify import table_rows
+
+        rows = table_rows(reports)
+        self.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, (_, key, fmt) in enumerate(self.columns):
+                value = row.get(key)
+                item = QTableWidgetItem(str(value) if key == "variant" else fmt(value))
+                if key != "variant":
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.setItem(r, c, item)
+
+    def column_values(self, column: int) -> list[str]:
+        return [self.item(row, column).text() for row in range(self.rowCount())]

@@ -1,0 +1,1 @@
+"""Catalog section G: meta-learning (MAML, ``maml.py``)."""

@@ -1,0 +1,1 @@
+"""Sequence, language and audio models (catalog section D)."""

@@ -1,0 +1,1 @@
+"""What every reinforcement-learning entry shares once trained: playing its agent greedily."""
