@@ -15,7 +15,6 @@ import os
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ui.panels.base import Panel, hint_label
 from ui.widgets.board.board_view import BoardView
+from ui.widgets.run_picker import RunPicker
 
 
 def board_runs(roots: list[str]) -> list[tuple[str, str]]:
@@ -73,7 +73,6 @@ class BoardPanel(Panel):
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
-        self.extra_roots: list[str] = []
         self.agent = None
         self.run_dir = ""
         self.cells: tuple = ()
@@ -86,14 +85,9 @@ class BoardPanel(Panel):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.run_combo = QComboBox()
-        self.run_combo.setMinimumContentsLength(40)
-        self.run_combo.setPlaceholderText("no trained board-game run yet")
-        self.run_combo.activated.connect(lambda _i: self.load_run(self.run_combo.currentData()))
-        self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.clicked.connect(self.refresh)
-        self.open_button = QPushButton("Open run folder…")
-        self.open_button.clicked.connect(self._open_folder)
+        self.picker = RunPicker(self, board_runs, "no trained board-game run yet", "Open a board-game run folder")
+        self.picker.chosen.connect(self._chosen)
+        self.run_combo = self.picker.combo
         self.side_combo = QComboBox()
         self.side_combo.addItem("X (you move first)", 0)
         self.side_combo.addItem("O (the agent moves first)", 1)
@@ -106,11 +100,6 @@ class BoardPanel(Panel):
         self.undo_button = QPushButton("Undo")
         self.undo_button.clicked.connect(self.undo)
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Run:"))
-        top.addWidget(self.run_combo, 1)
-        top.addWidget(self.refresh_button)
-        top.addWidget(self.open_button)
         form = QFormLayout()
         form.addRow("You play", self.side_combo)
         form.addRow("MCTS simulations", self.sims_spin)
@@ -145,7 +134,7 @@ class BoardPanel(Panel):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.picker)
         layout.addWidget(hint_label(
             "Runs of alphago_zero and alphago. On each empty cell (each column's bar in Connect Four): n, the "
             "agent's MCTS visit count for that move in the position shown, and p, its network's prior; the "
@@ -154,39 +143,20 @@ class BoardPanel(Panel):
         layout.addWidget(splitter, 1)
 
     # -- runs ----------------------------------------------------------------------------------
-    def roots(self) -> list[str]:
-        from workbench.runs.history import default_runs_root
-
-        return [self.session.runs_root or default_runs_root(), *self.extra_roots]
+    @property
+    def extra_roots(self) -> list[str]:
+        return self.picker.extra_roots
 
     def refresh(self) -> None:
-        roots = self.roots()
-        self.background(lambda: board_runs(roots), self._listed, key=f"board-runs-{id(self)}", quiet=True)
-
-    def _listed(self, runs: list[tuple[str, str]]) -> None:
-        current = self.run_combo.currentData()
-        self.run_combo.clear()
-        for path, label in runs:
-            self.run_combo.addItem(label, path)
-        index = self.run_combo.findData(current)
-        self.run_combo.setCurrentIndex(index if index >= 0 else (0 if runs else -1))
-        if self.run_combo.currentData() and self.run_combo.currentData() != self.run_dir:
-            self.load_run(self.run_combo.currentData())
-
-    def _open_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open a board-game run folder")
-        if path:
-            self.choose_run(path)
+        self.picker.refresh()
 
     def choose_run(self, path: str) -> None:
         """Select and load ``path`` (added to the list when it is not under a known root)."""
-        path = os.path.abspath(path)
-        index = self.run_combo.findData(path)
-        if index < 0:
-            self.run_combo.addItem(os.path.basename(path), path)
-            index = self.run_combo.count() - 1
-        self.run_combo.setCurrentIndex(index)
-        self.load_run(path)
+        self.picker.choose(path)
+
+    def _chosen(self, path: str) -> None:
+        if path and path != self.run_dir:
+            self.load_run(path)
 
     def load_run(self, path: str | None) -> None:
         if not path:

@@ -9,13 +9,9 @@ drawn on the grid with its greedy path. Board games have their own tab.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,6 +27,7 @@ from ui.panels.base import Panel, hint_label
 from ui.widgets.image_view import ImageView
 from ui.widgets.play.episode_table import EpisodeTable
 from ui.widgets.play.pacer import StepPacer
+from ui.widgets.run_picker import RunPicker
 
 #: Frames are scaled down to at most this width on the worker (the view scales them again).
 FRAME_WIDTH = 480
@@ -118,7 +115,6 @@ class PlayPanel(Panel):
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
-        self.extra_roots: list[str] = []
         self.episodes_planned = 0
         self.result: dict | None = None
         self.pacer = StepPacer(self)
@@ -128,13 +124,8 @@ class PlayPanel(Panel):
 
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        self.run_combo = QComboBox()
-        self.run_combo.setMinimumContentsLength(40)
-        self.run_combo.setPlaceholderText("no trained RL run yet")
-        self.refresh_button = QPushButton("Refresh")
-        self.refresh_button.clicked.connect(self.refresh)
-        self.open_button = QPushButton("Open run folder…")
-        self.open_button.clicked.connect(self._open_folder)
+        self.picker = RunPicker(self, rl_runs, "no trained RL run yet", "Open an RL run folder")
+        self.run_combo = self.picker.combo
         self.episodes_spin = QSpinBox()
         self.episodes_spin.setRange(1, 1000)
         self.episodes_spin.setValue(5)
@@ -152,11 +143,6 @@ class PlayPanel(Panel):
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel("Run:"))
-        top.addWidget(self.run_combo, 1)
-        top.addWidget(self.refresh_button)
-        top.addWidget(self.open_button)
         settings = QFormLayout()
         settings.addRow("Episodes", self.episodes_spin)
         settings.addRow("Seed", self.seed_spin)
@@ -204,21 +190,19 @@ class PlayPanel(Panel):
         splitter.setStretchFactor(1, 0)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.picker)
         layout.addWidget(hint_label("Runs of the reinforcement-learning entries under the runs folder; the "
                                     "agent acts greedily, episode i seeded from (seed, i) as in "
                                     "keras-workbench play. Board games are played in their own tab."))
         layout.addWidget(splitter, 1)
 
     # -- runs -----------------------------------------------------------------------------
-    def roots(self) -> list[str]:
-        from workbench.runs.history import default_runs_root
-
-        return [self.session.runs_root or default_runs_root(), *self.extra_roots]
+    @property
+    def extra_roots(self) -> list[str]:
+        return self.picker.extra_roots
 
     def refresh(self) -> None:
-        roots = self.roots()
-        self.background(lambda: rl_runs(roots), self._listed, key=f"play-runs-{id(self)}", quiet=True)
+        self.picker.refresh()
 
     def showEvent(self, event):
         """Runs trained since the tab was last seen appear when it is shown again."""
@@ -226,27 +210,9 @@ class PlayPanel(Panel):
         if not self.playing:
             self.refresh()
 
-    def _listed(self, runs: list[tuple[str, str]]) -> None:
-        current = self.run_combo.currentData()
-        self.run_combo.clear()
-        for path, label in runs:
-            self.run_combo.addItem(label, path)
-        index = self.run_combo.findData(current)
-        self.run_combo.setCurrentIndex(index if index >= 0 else (0 if runs else -1))
-
     def choose_run(self, path: str) -> None:
         """Select ``path`` (added to the list when it is not under a known root)."""
-        path = os.path.abspath(path)
-        index = self.run_combo.findData(path)
-        if index < 0:
-            self.run_combo.addItem(os.path.basename(path), path)
-            index = self.run_combo.count() - 1
-        self.run_combo.setCurrentIndex(index)
-
-    def _open_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open an RL run folder")
-        if path:
-            self.choose_run(path)
+        self.picker.choose(path)
 
     # -- watching -------------------------------------------------------------------------
     @property
