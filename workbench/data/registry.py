@@ -72,7 +72,8 @@ def resolve(source: str) -> tuple[DatasetSpec, dict]:
     A folder with ``Annotations/`` is Pascal VOC, another folder holds class
     sub-folders (images, or sounds when they hold ``.wav`` files), a ``.txt`` file is a
     text corpus, a ``.json`` file is COCO and a ``.csv`` file a table (an edge list when
-    its header has ``source`` and ``target``); a gymnasium id is an environment.
+    its header has ``source`` and ``target``, sequences when it has ``sequence`` and
+    ``label``); a gymnasium id is an environment.
     """
     if os.path.isdir(source):
         if os.path.isdir(os.path.join(source, "Annotations")):  # Pascal VOC layout
@@ -94,7 +95,10 @@ def resolve(source: str) -> tuple[DatasetSpec, dict]:
         if not os.path.exists(source):
             raise WorkbenchError(f"CSV file not found: {source}")
         from workbench.data.graphs import is_edge_list
+        from workbench.data.sequence_csv import is_sequence_csv
 
+        if is_sequence_csv(source):  # a header with sequence and label: sequences to classify
+            return get("sequences"), {"path": source}
         return get("edges" if is_edge_list(source) else "csv"), {"path": source}
     _load_sources()
     if source not in _SPECS:  # any id in gymnasium's registry is an environment source
