@@ -85,3 +85,25 @@ def test_entries_say_which_data_they_accept():
     ok, why = catalog.get("yolo_v1").accepts(digits)
     assert not ok and "annotated with boxes" in why
     assert catalog.get("yolo_v1").accepts(shapes)[0] and catalog.get("unet").accepts(shapes)[0]
+
+
+def test_an_entry_s_own_default_epochs_reach_the_cli(tmp_path, monkeypatch):
+    """AlphaGo Zero's 'epoch' is 128 self-play games: it needs 20 by default, not LeNet's 5."""
+    from workbench.training import job
+
+    captured = {}
+
+    def fake_load(config):
+        captured["epochs"] = config.epochs
+        raise SystemExit(0)
+
+    monkeypatch.setattr(job, "load_dataset", fake_load)
+    from workbench.cli import main
+
+    for argv, expected in ((["alphago_zero"], 20), (["alphago_zero", "--epochs", "3"], 3), (["lenet"], 5)):
+        try:
+            main(["train", *argv, "--data", "tictactoe" if "alphago" in argv[0] else "digits",
+                  "--out", str(tmp_path / "r")])
+        except SystemExit:
+            pass
+        assert captured.pop("epochs") == expected

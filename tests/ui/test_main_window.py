@@ -268,3 +268,11 @@ def test_the_qt_binding_keeps_none_alive(qtbot):
     for _ in range(1000):
         probe.setObjectName("probe")
     assert sys.getrefcount(None) - before > -10
+
+
+def test_choosing_an_entry_sets_its_own_default_epochs(window, qtbot):
+    panel = window.panel("TrainPanel")
+    window.panel("ModelPanel").choose("alphago_zero")
+    qtbot.waitUntil(lambda: panel.epochs.value() == 20, timeout=TIMEOUT_MS)
+    window.panel("ModelPanel").choose("lenet")
+    qtbot.waitUntil(lambda: panel.epochs.value() == 5, timeout=TIMEOUT_MS)

@@ -66,6 +66,8 @@ class TrainPanel(Panel):
     def _entry_changed(self, entry) -> None:
         from workbench.training.job import loss_and_metrics
 
+        if entry is not None and not self.bridge.running:
+            self.epochs.setValue(entry.default_epochs)  # an RL "epoch" is not a pass over images
         if not self.bridge.running:  # a run's own curves stay until it ends
             # an entry with its own loop reports its own keys: their plots appear as they come
             known = [] if entry.trainer else ["loss", *loss_and_metrics(entry.task).get("metrics", [])]

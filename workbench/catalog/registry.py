@@ -159,6 +159,10 @@ class Entry:
     #: What a trained run of this entry can do beyond ``predict`` on images, each a
     #: ``"module:function"`` imported on use (see ``HOOKS``).
     hooks: Mapping[str, str] = field(default_factory=dict)
+    #: The epochs a run of this entry takes by default (the CLI without --epochs, the Train
+    #: tab when the entry is chosen): a trainer's "epoch" is its own unit (episodes,
+    #: self-play games), so one number cannot suit every entry.
+    default_epochs: int = 5
 
     def __post_init__(self):
         if self.task not in TASKS:
@@ -227,7 +231,7 @@ class Entry:
             "name": self.name, "title": self.title, "family": self.family, "task": self.task,
             "summary": self.summary, "paper": self.paper, "data_kinds": list(self.data_kinds),
             "default_data": self.default_data, "custom_training": self.trainer is not None,
-            "hooks": sorted(self.hooks),
+            "hooks": sorted(self.hooks), "default_epochs": self.default_epochs,
             "hparams": [h.as_dict() for h in self.hparams],
         }
 

@@ -12,7 +12,8 @@ def register(sub) -> None:
     p = sub.add_parser("train", help="train a model; writes model.keras, history.json, config.json")
     p.add_argument("model", nargs="?", help="catalog name (see `keras-workbench catalog`)")
     p.add_argument("--data", default=None, help="dataset name, class-folder path or .csv path")
-    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=None,
+                   help="epochs to train (default: the entry's own, 5 for most)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="assign",
@@ -62,7 +63,8 @@ def run(args) -> int:
         options["target"] = args.target
     if args.image_size:
         options["image_size"] = args.image_size
-    config = TrainConfig(args.model, args.data, args.epochs, args.batch_size, args.seed, hparams,
+    epochs = args.epochs if args.epochs is not None else entry.default_epochs
+    config = TrainConfig(args.model, args.data, epochs, args.batch_size, args.seed, hparams,
                          options, args.val_split, args.device, args.mixed_precision, args.out,
                          args.steps_per_epoch, args.eager, args.strategy, args.workers or 0).validate()
     dataset = job.load_dataset(config)  # bad data is reported before TensorFlow loads
