@@ -250,3 +250,20 @@ def test_bridge_coalesces_views_per_name_within_one_flush(qtbot):
     bridge._queue.put(events.View("sample", t.Text("next tick")))
     bridge._flush()
     assert shown[-1].value.text == "next tick" and len(shown) == 3
+
+
+def test_curve_legends_name_only_the_curves_that_have_points(qtbot):
+    """An RL trainer logs no validation: its plots must not carry a 'validation' entry."""
+    from ui.widgets.curve_plot import MetricPlot
+
+    plot = MetricPlot("return")
+    plot.add("batch", [0.1, 0.2], [10.0, 12.0])
+    plot.add("epoch", [1.0], [11.0])
+    plot.redraw()
+    labels = [label.text for _sample, label in plot.legend.items]
+    assert labels == ["train, per batch (running mean)", "train, per epoch"]
+    plot.add("val", [1.0], [9.0])
+    plot.redraw()
+    assert [label.text for _s, label in plot.legend.items][-1] == "validation, per epoch"
+    plot.clear()
+    assert plot.legend.items == []

@@ -71,13 +71,16 @@ class MetricPlot:
         # the legend goes where the curves are not: losses fall (top right is free),
         # scores such as accuracy rise (bottom right is free)
         falling = any(word in name for word in ("loss", "error", "mae", "mse"))
-        item.addLegend(offset=(-10, 10) if falling else (-10, -10))
+        self.legend = item.addLegend(offset=(-10, 10) if falling else (-10, -10))
         self.series = {kind: Series() for kind in STYLES}
         self.curves = {}
-        for kind, (label, pen) in STYLES.items():
+        for kind, (_label, pen) in STYLES.items():
             symbol = {} if kind == "batch" else {"symbol": "o", "symbolSize": 6,
                                                  "symbolBrush": pen.color(), "symbolPen": None}
-            self.curves[kind] = item.plot([], [], pen=pen, name=label, **symbol)
+            self.curves[kind] = item.plot([], [], pen=pen, **symbol)
+        # a curve enters the legend with its first point: a trainer without validation (an RL
+        # agent) has no "validation" entry covering its curves
+        self.in_legend: set[str] = set()
         self.dirty: set[str] = set()
 
     def add(self, kind: str, xs, ys) -> None:
@@ -87,11 +90,17 @@ class MetricPlot:
     def redraw(self) -> None:
         for kind in self.dirty:
             self.curves[kind].setData(self.series[kind].x, self.series[kind].y)
+            if kind not in self.in_legend and self.series[kind].size:
+                self.legend.addItem(self.curves[kind], STYLES[kind][0])
+                self.in_legend.add(kind)
         self.dirty.clear()
 
     def clear(self) -> None:
         for series in self.series.values():
             series.clear()
+        for kind in self.in_legend:
+            self.legend.removeItem(self.curves[kind])
+        self.in_legend.clear()
         self.dirty = set(self.series)
         self.redraw()
 
