@@ -1,6 +1,8 @@
-"""kill -9 a DQN run (replay buffer, target network, epsilon schedule) and an A2C run
-(vectorised environments) mid-training, resume each: the weights and the history equal a
-run never killed. Both killed runs train at once, in two processes."""
+"""kill -9 a DQN run (replay buffer, target network, epsilon schedule), an A2C run
+(vectorised environments), Actor-Critic, ACER (its replay of rollouts) and UNREAL (its
+auxiliary replay) mid-training, resume each: the weights and the history equal a run never
+killed. The killed runs train at once, in parallel processes. (A3C's threads apply their
+gradients in the scheduler's order, so its resume is not bit-exact; see its module.)"""
 
 import json
 import subprocess
@@ -20,6 +22,11 @@ RUNS = {
             "gradient_steps": 2, "target_update": 4, "replay_batch": 16, "buffer_size": 300,
             "exploration_steps": 400, "eval_episodes": 0},
     "a2c": {"hidden_units": "16", "env_steps_per_epoch": 400, "num_envs": 4, "n_steps": 5, "eval_episodes": 0},
+    "actor_critic": {"hidden_units": "8", "env_steps_per_epoch": 208, "eval_episodes": 0},  # 13 x n_steps
+    "acer": {"hidden_units": "8", "env_steps_per_epoch": 200, "num_envs": 2, "n_steps": 4, "replay_start": 1,
+             "replay_ratio": 1, "eval_episodes": 0},
+    "unreal": {"hidden_units": "8", "env_steps_per_epoch": 200, "num_envs": 2, "n_steps": 4, "rp_batch": 4,
+               "eval_episodes": 0},
 }
 
 
