@@ -29,3 +29,17 @@ def wait_to_be_killed(emit, control):
 
 def describe_dataset(emit, control, dataset=None):
     return f"dataset={dataset!r}"
+
+
+class Unloadable:
+    """Pickles fine, but cannot be rebuilt in the child (its module state is missing there)."""
+
+    def __reduce__(self):
+        return (_missing_in_child, ())
+
+    def __call__(self, emit, control):
+        return None
+
+
+def _missing_in_child():
+    raise ImportError("No module named 'lost_plugin'")

@@ -6,12 +6,11 @@ import os
 import signal
 import time
 
+import process_jobs
 import pytest
 
 from workbench.training import events
 from workbench.training.process import ProcessRun, WarmProcess
-
-import process_jobs
 
 
 def run_job(job, until=None, timeout=60.0):
@@ -92,3 +91,10 @@ def test_a_data_set_that_cannot_travel_is_loaded_by_the_child_instead():
     items, run = run_job(functools.partial(process_jobs.describe_dataset, dataset=Unpicklable()))
     result = [value for kind, value in (i for i in items if isinstance(i, tuple)) if kind == "result"]
     assert result == ["dataset=None"]
+
+
+def test_a_job_the_child_cannot_rebuild_is_a_sentence_not_a_silent_death():
+    items, run = run_job(process_jobs.Unloadable())
+    failed = [item for item in items if isinstance(item, events.Failed)]
+    assert len(failed) == 1 and "lost_plugin" in failed[0].message
+    assert items[-1] == ("end", None)

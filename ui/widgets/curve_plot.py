@@ -88,7 +88,7 @@ class MetricPlot:
         self.dirty.add(kind)
 
     def redraw(self) -> None:
-        for kind in self.dirty:
+        for kind in [kind for kind in STYLES if kind in self.dirty]:  # the legend keeps one order
             self.curves[kind].setData(self.series[kind].x, self.series[kind].y)
             if kind not in self.in_legend and self.series[kind].size:
                 self.legend.addItem(self.curves[kind], STYLES[kind][0])

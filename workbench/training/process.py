@@ -28,9 +28,9 @@ import os
 import pickle
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Callable
 
 from workbench.training import events
 from workbench.training.control import RunControl
@@ -85,7 +85,10 @@ def _child(control: RunControl, outbox, inbox, preload: bool = True) -> None:
 
         import_tensorflow()  # while the process is only warm: Start then finds it loaded
     outbox.put(("ready", None))
-    job = inbox.get()
+    try:
+        job = inbox.get()  # unpickled here: a job whose module cannot load fails as a sentence
+    except Exception as error:  # noqa: BLE001
+        job = functools.partial(_raise, error)
     if job is None:  # released unused
         return
     _relay_stop(control)
@@ -97,6 +100,10 @@ def _child(control: RunControl, outbox, inbox, preload: bool = True) -> None:
         outbox.put(("end", None))
         outbox.close()
         outbox.join_thread()  # every event is in the pipe before the process exits
+
+
+def _raise(error: BaseException, emit, control):
+    raise error
 
 
 def _relay_stop(control: RunControl) -> None:
