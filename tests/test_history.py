@@ -21,3 +21,26 @@ def test_history_lists_runs_with_their_differences(tmp_path, capsys):
     assert main(["runs", "--root", str(tmp_path), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["differs"]["optimizer"] for r in rows} == {"sgd", "adam"}
+
+
+def test_runs_with_entries_leaves_out_damaged_unknown_and_unfinished_runs(tmp_path):
+    """What the Play, Board and Text tabs list: known entries only, and with need_model only
+    the runs that saved a model."""
+    from workbench.runs.history import runs_with_entries
+
+    def run(name, model, finished=True, config=None):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "config.json").write_text(config if config is not None else
+                                            json.dumps(TrainConfig(model, "digits", out=str(folder)).to_dict()))
+        if finished:
+            (folder / "model.keras").write_bytes(b"model")
+
+    run("good", "lenet")
+    run("unfinished", "lenet", finished=False)
+    run("unknown", "no_such_entry")
+    run("damaged", "lenet", config="{not json")
+    listed = {record.name: entry.name for record, entry in runs_with_entries([str(tmp_path)])}
+    assert listed == {"good": "lenet", "unfinished": "lenet"}
+    finished = [record.name for record, _ in runs_with_entries([str(tmp_path), ""], need_model=True)]
+    assert finished == ["good"]

@@ -10,8 +10,6 @@ move and the agent's reply) reset the position.
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,21 +32,10 @@ from ui.widgets.run_picker import RunPicker
 def board_runs(roots: list[str]) -> list[tuple[str, str]]:
     """(path, label) of every run under ``roots`` whose entry plays board games (an
     ``act_board`` hook) and that has a trained network; worker thread."""
-    from workbench import catalog
-    from workbench.errors import WorkbenchError
-    from workbench.runs.history import scan_runs
+    from workbench.runs.history import runs_with_entries
 
-    found = []
-    for record in scan_runs(roots):
-        if record.damaged or not os.path.isfile(os.path.join(record.path, "model.keras")):
-            continue
-        try:
-            entry = catalog.get(record.model)
-        except WorkbenchError:
-            continue
-        if "act_board" in entry.hooks:
-            found.append((record.path, f"{record.name} · {entry.name} · {record.data}"))
-    return found
+    return [(record.path, f"{record.name} · {entry.name} · {record.data}")
+            for record, entry in runs_with_entries(roots, need_model=True) if "act_board" in entry.hooks]
 
 
 def load_agent(run_dir: str):

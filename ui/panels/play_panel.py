@@ -36,22 +36,12 @@ FRAME_WIDTH = 480
 def rl_runs(roots: list[str]) -> list[tuple[str, str]]:
     """(path, label) of every run under ``roots`` whose entry can be played here (an RL agent
     with a ``load_agent`` hook, on an environment that is not a board game); worker thread."""
-    from workbench import catalog
     from workbench.data.environments import BOARD_GAMES
-    from workbench.errors import WorkbenchError
-    from workbench.runs.history import scan_runs
+    from workbench.runs.history import runs_with_entries
 
-    found = []
-    for record in scan_runs(roots):
-        if record.damaged or record.data in BOARD_GAMES:
-            continue
-        try:
-            entry = catalog.get(record.model)
-        except WorkbenchError:
-            continue
-        if entry.task == "rl" and "load_agent" in entry.hooks:
-            found.append((record.path, f"{record.name} · {entry.name} · {record.data}"))
-    return found
+    return [(record.path, f"{record.name} · {entry.name} · {record.data}")
+            for record, entry in runs_with_entries(roots)
+            if record.data not in BOARD_GAMES and entry.task == "rl" and "load_agent" in entry.hooks]
 
 
 def display_frame(frame: np.ndarray | None) -> np.ndarray | None:

@@ -108,6 +108,23 @@ def scan_runs(roots) -> list[RunRecord]:
     return runs
 
 
+def runs_with_entries(roots, need_model: bool = False) -> list[tuple[RunRecord, object]]:
+    """``(record, catalog entry)`` of every undamaged run under ``roots`` (newest first) whose
+    entry this version knows; with ``need_model``, only runs that saved a ``model.keras``.
+    The Play, Board and Text tabs pick their runs from these by the entry's hooks."""
+    from workbench import catalog
+
+    found = []
+    for record in scan_runs([root for root in roots if root]):
+        if record.damaged or (need_model and not os.path.isfile(os.path.join(record.path, "model.keras"))):
+            continue
+        try:
+            found.append((record, catalog.get(record.model)))
+        except WorkbenchError:  # an entry this version does not know
+            continue
+    return found
+
+
 def _entries(folder: str) -> list[str]:
     """A folder's names, sorted; none when it cannot be read (another user's folder)."""
     try:

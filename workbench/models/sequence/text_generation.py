@@ -193,17 +193,7 @@ def text_mode(entry) -> str:
 def text_runs(roots) -> list[tuple[str, str, str]]:
     """``(path, entry name, mode)`` of every finished run under ``roots`` whose entry reads
     or writes text (newest first); damaged runs and runs without a model are left out."""
-    from workbench import catalog
-    from workbench.runs.history import scan_runs
+    from workbench.runs.history import runs_with_entries
 
-    found = []
-    for record in scan_runs([r for r in roots if r]):
-        if record.damaged or not os.path.isfile(os.path.join(record.path, "model.keras")):
-            continue
-        try:
-            mode = text_mode(catalog.get(record.model))
-        except WorkbenchError:  # an entry this version does not know
-            continue
-        if mode:
-            found.append((record.path, record.model, mode))
-    return found
+    return [(record.path, record.model, text_mode(entry))
+            for record, entry in runs_with_entries(roots, need_model=True) if text_mode(entry)]
