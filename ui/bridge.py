@@ -285,12 +285,7 @@ class RunBridge(QObject):
 
         warm, self._warm = self._warm, None
         run = ProcessRun(job, self._queue.put, warm=warm)
-        try:
-            run.start()
-        except Exception as error:  # noqa: BLE001 - e.g. a job that cannot be pickled
-            run.warm.release()
-            log.exception("the run's process could not start")
-            raise WorkbenchError(f"the training process could not start: {error_message(error)}") from None
+        run.start()  # the job is sent from a thread: a failure arrives as a Failed event
         self._process, self.control = run, run.control
         self._timer.start()
         self.running_changed.emit(True)

@@ -7,7 +7,6 @@ import signal
 import time
 
 import process_jobs
-import pytest
 
 from workbench.training import events
 from workbench.training.process import ProcessRun, WarmProcess
@@ -74,12 +73,19 @@ def test_a_killed_child_is_reported_not_waited_for():
     run.control.stop()
 
 
-def test_a_job_that_cannot_be_pickled_fails_in_the_caller():
+def test_a_job_that_cannot_be_pickled_is_reported_and_its_process_released():
     warm = WarmProcess(preload=False)
-    run = ProcessRun(lambda emit, control: None, lambda item: None, warm=warm)
-    with pytest.raises(Exception):
-        run.start()
-    warm.release()
+    items = []
+    run = ProcessRun(lambda emit, control: None, items.append, warm=warm)
+    started = time.monotonic()
+    run.start()  # returns at once: the job is sent from a thread
+    assert time.monotonic() - started < 0.5
+    deadline = time.monotonic() + 30
+    while not (items and items[-1] == ("end", None)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    failed = [item for item in items if isinstance(item, events.Failed)]
+    assert len(failed) == 1 and "could not start" in failed[0].message
+    assert items[-1] == ("end", None)
     assert not warm.alive()
 
 

@@ -158,8 +158,25 @@ class ProcessRun:
         self._reader: threading.Thread | None = None
 
     def start(self) -> None:
+        """Send the job and read its events, both on a thread of their own: pickling a large
+        data set into the pipe takes a while, and the caller is the window's event loop. A job
+        that cannot be sent is reported through ``sink`` like any failed run."""
+        self._reader = threading.Thread(target=self._send_and_read, name="run-events", daemon=True)
+        self._reader.start()
+
+    def _send_and_read(self) -> None:
         try:
-            self.warm._inbox.put(self.job)  # pickled here: an unpicklable job fails in the caller
+            self._send()
+        except Exception as error:  # noqa: BLE001 - e.g. a job that cannot be pickled
+            self.warm.release()
+            self.sink(events.Failed(f"the training process could not start: {_sentence(error)}"))
+            self.sink(("end", None))
+            return
+        self._read()
+
+    def _send(self) -> None:
+        try:
+            self.warm._inbox.put(self.job)  # pickled here
         except (pickle.PicklingError, TypeError, AttributeError):
             # a loaded data set that cannot be pickled (an open stream, a local function):
             # the child loads the data itself from the run's config instead
@@ -167,8 +184,6 @@ class ProcessRun:
                 raise
             self.job = functools.partial(self.job.func, *self.job.args, **{**self.job.keywords, "dataset": None})
             self.warm._inbox.put(self.job)
-        self._reader = threading.Thread(target=self._read, name="run-events", daemon=True)
-        self._reader.start()
 
     def _read(self) -> None:
         outbox, process = self.warm._outbox, self.warm.process
