@@ -43,3 +43,15 @@ class Unloadable:
 
 def _missing_in_child():
     raise ImportError("No module named 'lost_plugin'")
+
+
+def send_a_graph(emit, control):
+    """A graph view and the layout the child computes for it, to compare in the parent."""
+    import numpy as np
+
+    from workbench.views import types as t
+    from workbench.views.graph_layout import graph_layout
+
+    edges = np.array([[0, 1], [1, 2], [2, 3], [3, 0], [0, 2]])
+    emit(t.View("graph", t.Graph(edges, 5)))
+    return {"layout": graph_layout(edges, 5)}

@@ -104,3 +104,16 @@ def test_a_job_the_child_cannot_rebuild_is_a_sentence_not_a_silent_death():
     failed = [item for item in items if isinstance(item, events.Failed)]
     assert len(failed) == 1 and "lost_plugin" in failed[0].message
     assert items[-1] == ("end", None)
+
+
+def test_views_come_from_the_child_laid_out():
+    """The window only draws: a graph's layout (and a scatter's projection, a sound's
+    spectrogram, ``workbench.views.display``) is computed in the run's process."""
+    from workbench.views.types import View
+
+    items, run = run_job(process_jobs.send_a_graph)
+    views = [item for item in items if isinstance(item, View)]
+    result = [value for kind, value in (i for i in items if isinstance(i, tuple)) if kind == "result"]
+    assert len(views) == 1 and views[0].value.positions is not None
+    assert views[0].value.positions.tolist() == result[0]["layout"].tolist()
+    assert items.index(views[0]) < items.index(("result", result[0]))  # in the order emitted

@@ -197,6 +197,30 @@ def test_audio_waveform_and_spectrogram(qtbot):
     assert "a 1 kHz tone" in view.caption.text() and "1.00 s" in view.caption.text()
 
 
+def test_prepared_views_are_drawn_at_once_without_computing(qtbot, monkeypatch):
+    """Values prepared in the run's process (``workbench.views.display``) carry their
+    projection, layout and spectrogram: the window draws them on the spot, with no job."""
+    import ui.bridge
+    from workbench.views.display import prepare
+
+    jobs = []
+    monkeypatch.setattr(ui.bridge, "run_in_background", lambda *a, **k: jobs.append(a))
+    rng = np.random.default_rng(3)
+    scatter = prepare(t.View("s", t.Scatter(rng.normal(size=(30, 5)), rng.integers(0, 2, 30)))).value
+    view = make(qtbot, scatter)
+    np.testing.assert_array_equal(view.positions, scatter.projected["pca"])
+    graph = prepare(t.View("g", t.Graph(np.array([[0, 1], [1, 2]]), 3, np.array([0, 1, 1])))).value
+    np.testing.assert_array_equal(make(qtbot, graph).positions, graph.positions)
+    rate = 8000
+    sound = prepare(t.View("a", t.Audio(np.sin(np.arange(rate) * 0.7).astype(np.float32), rate))).value
+    audio = make(qtbot, sound)
+    np.testing.assert_array_equal(audio.image.image, sound.spectrum[2].T)
+    assert jobs == []
+    view.projection.setCurrentIndex(view.projection.findData("tsne"))
+    view._project()  # another method than the prepared one: computed here, in the background
+    assert len(jobs) == 1
+
+
 def test_gallery_updates_tiles_in_place_and_enlarges_live(qtbot):
     from ui.widgets.views.gallery import ViewGallery
 
@@ -230,6 +254,30 @@ def test_gallery_updates_tiles_in_place_and_enlarges_live(qtbot):
     gallery.clear()
     assert gallery.names() == [] and gallery.hint.isVisible()
     assert not dialog.isVisible()  # a cleared gallery's large windows close with it
+
+
+def test_a_view_sent_every_batch_repaints_its_tile_at_most_four_times_a_second(qtbot, monkeypatch):
+    import time
+
+    from ui.widgets.views import gallery as module
+
+    gallery = module.ViewGallery()
+    qtbot.addWidget(gallery)
+    shown = []
+    real = gallery.show_view
+    monkeypatch.setattr(gallery, "show_view", lambda view: shown.append((time.monotonic(), view)) or real(view))
+    start = time.monotonic()
+    sent = 0
+    while time.monotonic() - start < 0.9:  # 30 views a second, as a per-batch curve would come
+        gallery.queue_view(t.View("batch_loss", t.Curves({"loss": ([0, 1], [1.0, sent])}), step=sent))
+        sent += 1
+        qtbot.wait(33)
+    qtbot.waitUntil(lambda: gallery.pending() == 0, timeout=TIMEOUT_MS)
+    stamps = [stamp for stamp, _ in shown]
+    assert 2 <= len(shown) <= 1 + int(0.9 / module.REFRESH_SECONDS) + 1 < sent
+    assert min(np.diff(stamps)) >= module.REFRESH_SECONDS - 0.005
+    assert shown[-1][1].step == sent - 1  # the last one sent is the one left on screen
+    assert gallery.tiles["batch_loss"].renderer.curve_data()["loss"][1][1] == sent - 1
 
 
 def test_bridge_coalesces_views_per_name_within_one_flush(qtbot):

@@ -92,11 +92,15 @@ def _child(control: RunControl, outbox, inbox, preload: bool = True) -> None:
     if job is None:  # released unused
         return
     _relay_stop(control)
+    from workbench.views.display import DisplaySender
+
+    send = DisplaySender(outbox.put)  # views arrive laid out and projected: the window only draws
     try:
-        outbox.put(("result", summarize(job(outbox.put, control))))
+        send(("result", summarize(job(send, control))))
     except BaseException as error:  # noqa: BLE001 - the parent shows it as a sentence
-        outbox.put(events.Failed(_sentence(error)))
+        send(events.Failed(_sentence(error)))
     finally:
+        send.close()
         outbox.put(("end", None))
         outbox.close()
         outbox.join_thread()  # every event is in the pipe before the process exits

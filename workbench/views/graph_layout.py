@@ -8,6 +8,13 @@ import numpy as np
 
 def graph_layout(edges, num_nodes: int, seed: int = 0) -> np.ndarray:
     """``(num_nodes, 2)`` positions in about ``[-1, 1]``; isolated nodes are placed too."""
+    from workbench.views.memo import cached, key
+
+    edges = np.asarray(edges, np.int64).reshape(-1, 2)
+    return cached(key("layout", edges, int(num_nodes), seed), lambda: _spring(edges, num_nodes, seed)).copy()
+
+
+def _spring(edges: np.ndarray, num_nodes: int, seed: int) -> np.ndarray:
     import networkx as nx
 
     graph = nx.Graph()

@@ -28,9 +28,10 @@ def project(features, method: str = "pca", seed: int = 0) -> np.ndarray:
         raise WorkbenchError(f"projection {method!r} is not one of {', '.join(PROJECTIONS)}")
     if features.shape[1] <= 2:
         return np.pad(features, ((0, 0), (0, 2 - features.shape[1])))
-    if method == "tsne":
-        return _tsne(features, seed)
-    return _pca(features, seed)
+    from workbench.views.memo import cached, key
+
+    compute = _tsne if method == "tsne" else _pca
+    return cached(key("projection", features, method, seed), lambda: compute(features, seed)).copy()
 
 
 def _pca(features: np.ndarray, seed: int) -> np.ndarray:

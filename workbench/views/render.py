@@ -113,7 +113,10 @@ def draw_scatter(figure, value: types.Scatter) -> None:
     from workbench.views.projection import project
 
     ax = figure.add_subplot()
-    points = project(value.features, value.projection) if value.features.shape[1] > 2 else value.features
+    points = value.features
+    if value.features.shape[1] > 2:
+        points = value.projected.get(value.projection)
+        points = project(value.features, value.projection) if points is None else points
     colors = _class_colors(max(len(value.label_names), _count(value.labels), 1))
     if value.background is not None:
         x0, x1, y0, y1 = value.extent
@@ -193,7 +196,7 @@ def draw_text(figure, value: types.Text) -> None:
 
 
 def draw_audio(figure, value: types.Audio) -> None:
-    from scipy.signal import spectrogram
+    from workbench.views.display import spectrogram
 
     wave_ax, spec_ax = figure.subplots(2, 1, sharex=True, height_ratios=(1, 1.4))
     samples, rate = value.samples, value.sample_rate
@@ -201,10 +204,10 @@ def draw_audio(figure, value: types.Audio) -> None:
     wave_ax.plot(seconds, samples, linewidth=0.6)
     wave_ax.set_ylabel("amplitude")
     wave_ax.set_title(value.caption, fontsize=9)
-    if len(samples) >= 16:
-        segment = int(min(256, 2 ** np.floor(np.log2(len(samples) / 4))))
-        freqs, times, power = spectrogram(samples, fs=rate, nperseg=segment, noverlap=segment // 2)
-        mesh = spec_ax.pcolormesh(times, freqs, 10 * np.log10(power + 1e-10), shading="auto", cmap="magma")
+    spectrum = value.spectrum if value.spectrum is not None else spectrogram(samples, rate)
+    if spectrum:
+        freqs, times, db = spectrum
+        mesh = spec_ax.pcolormesh(times, freqs, db, shading="auto", cmap="magma")
         figure.colorbar(mesh, ax=spec_ax, label="dB", fraction=0.046, pad=0.02)
     spec_ax.set_ylabel("frequency (Hz)")
     spec_ax.set_xlabel("time (s)")

@@ -163,6 +163,9 @@ class Scatter:
     #: A name per point (words of an embedding): written beside the points when there are few
     #: enough to read (``NAMED_POINTS``), and shown on hover in the window.
     point_names: list[str] = field(default_factory=list)
+    #: ``method -> (N, 2)`` projections computed where the run runs (``views.display``), for
+    #: a window to draw without computing them; not part of the record.
+    projected: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
         self.features = np.asarray(self.features, np.float64)
@@ -283,6 +286,9 @@ class Audio:
     samples: np.ndarray  # (T,) floats in [-1, 1]
     sample_rate: int
     caption: str = ""
+    #: ``(freqs, times, dB)`` computed where the run runs (``views.display``), ``()`` for a
+    #: clip too short to have one, ``None`` when not computed; not part of the record.
+    spectrum: tuple | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         self.samples = np.asarray(self.samples, np.float32).ravel()

@@ -1,6 +1,7 @@
 """An ``Audio`` view: the waveform over time and the spectrogram (dB) under it.
 
-The spectrogram is computed on a worker thread (scipy's import alone takes seconds).
+The spectrogram comes computed from the run's process (``workbench.views.display``); a
+view without it (reopened from a run directory) has it computed on a worker thread.
 
 No Play button: QtMultimedia needs a sound server library (libpulse) that a headless
 machine lacks, and a view must work everywhere; the spectrogram shows what one would hear.
@@ -14,22 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ui.widgets.views.common import in_background, plot_widget
 from ui.widgets.views.heatgrid import colormap
-
-#: Samples at most given to the spectrogram (10 s at 48 kHz).
-MAX_SPECTROGRAM_SAMPLES = 480_000
-
-
-def spectrogram(samples: np.ndarray, rate: int):
-    """``(freqs, times, dB)`` with the core PNG's settings (``workbench/views/render.py``):
-    Welch segments of up to 256 samples, half overlapping; ``None`` for clips too short."""
-    from scipy.signal import spectrogram as welch_spectrogram
-
-    samples = np.asarray(samples, np.float64)[:MAX_SPECTROGRAM_SAMPLES]
-    if len(samples) < 16:
-        return None
-    segment = int(min(256, 2 ** np.floor(np.log2(len(samples) / 4))))
-    freqs, times, power = welch_spectrogram(samples, fs=rate, nperseg=segment, noverlap=segment // 2)
-    return freqs, times, 10 * np.log10(power + 1e-10)
+from workbench.views.display import spectrogram
 
 
 class AudioView(QWidget):
@@ -68,6 +54,9 @@ class AudioView(QWidget):
         self.caption.setText(f"{value.caption + ' · ' if value.caption else ''}{seconds:.2f} s at {rate:,} Hz")
         self.caption.setVisible(True)
         self.wave.setData(np.arange(len(samples)) / rate, samples)
+        if value.spectrum is not None:  # computed where the run runs
+            self._show_spectrum(value.spectrum or None, len(samples), rate)
+            return
 
         def done(spectrum) -> None:
             if self.value is value:

@@ -2,18 +2,28 @@
 
 ``show_view(view)`` creates a tile the first time a name appears and afterwards hands
 the new value to the same renderer, so a view sent every epoch moves instead of
-flickering. ``queue_view(view)`` does the same one view per event-loop turn: the first
-epoch's burst of views (each a new pyqtgraph scene, tens of milliseconds) then never
-holds the loop for their sum. Enlarging a tile (its button, or a double-click on its title) opens the
+flickering. ``queue_view(view)`` does the same one view per event-loop turn, a few
+milliseconds apart and each tile at most four times a second: the first epoch's burst of
+views (each a new pyqtgraph scene, tens of milliseconds) then never holds the loop for
+their sum, and a view sent every batch costs four paints a second, not thirty. Enlarging a tile (its button, or a double-click on its title) opens the
 view in a large non-modal window that keeps following the live updates.
 """
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QToolButton,
                                QVBoxLayout, QWidget)
 
+#: A tile changes at most this often (seconds): a view sent every batch would otherwise
+#: repaint its plot thirty times a second, tens of milliseconds each while training
+#: competes for the CPU. The newest value waiting is the one shown.
+REFRESH_SECONDS = 0.25
+#: Event-loop time between two tiles' updates (milliseconds), so that the probe of
+#: lateness, a timer or a click, gets its turn between two paints.
+SPACING_MS = 15
 #: Width a tile wants; the gallery puts as many side by side as fit.
 TILE_WIDTH = 380
 TILE_HEIGHT = 290
@@ -119,6 +129,7 @@ class ViewGallery(QWidget):
         self.dialogs: dict[str, ViewDialog] = {}
         self.created = 0  # tiles made so far (a view updated in place makes none)
         self._queued: dict = {}  # name -> newest view waiting for its turn
+        self._shown_at: dict[str, float] = {}  # name -> when its tile last changed (monotonic)
         self._draining = False
         self.hint = QLabel(hint)
         self.hint.setWordWrap(True)
@@ -160,19 +171,26 @@ class ViewGallery(QWidget):
         return tile
 
     def queue_view(self, view) -> None:
-        """Show ``view`` on a coming event-loop turn (the newest of its name wins)."""
+        """Show ``view`` on a coming event-loop turn (the newest of its name wins), no sooner
+        than ``REFRESH_SECONDS`` after its tile last changed."""
         self._queued[view.name] = view
         if not self._draining:
             self._draining = True
             QTimer.singleShot(0, self, self._drain)
 
     def _drain(self) -> None:
-        if self._queued:
-            self.show_view(self._queued.pop(next(iter(self._queued))))
-        if self._queued:
-            QTimer.singleShot(0, self, self._drain)
-        else:
+        """Show the first queued view whose tile is due, then come back for the next after
+        ``SPACING_MS``: a burst of views becomes a paint every few ticks, not one long turn."""
+        now = time.monotonic()
+        due = next((name for name in self._queued if now >= self._shown_at.get(name, 0.0) + REFRESH_SECONDS), None)
+        if due is not None:
+            self._shown_at[due] = now
+            self.show_view(self._queued.pop(due))
+        if not self._queued:
             self._draining = False
+            return
+        wait = min(self._shown_at.get(name, 0.0) + REFRESH_SECONDS for name in self._queued) - time.monotonic()
+        QTimer.singleShot(max(SPACING_MS, int(wait * 1000) + 1), self, self._drain)
 
     def pending(self) -> int:
         return len(self._queued)
@@ -183,6 +201,7 @@ class ViewGallery(QWidget):
 
     def clear(self) -> None:
         self._queued.clear()
+        self._shown_at.clear()
         for dialog in self.dialogs.values():
             dialog.hide()
         for tile in self.tiles.values():

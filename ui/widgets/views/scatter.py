@@ -54,7 +54,7 @@ class ScatterView(QWidget):
     def set_value(self, value) -> None:
         first = self.value is None
         self.value = value
-        self._projected = {}
+        self._projected = dict(value.projected)  # what the run's process projected already
         wide = value.features.shape[1] > 2
         self._controls.setVisible(wide)
         if first:  # afterwards the person's choice in the combo stands
