@@ -57,8 +57,8 @@ def test_a_sound_arrives_with_its_spectrogram():
     rate = 8000
     samples = np.sin(2 * np.pi * 440 * np.arange(rate) / rate).astype(np.float32)
     prepared = display.prepare(t.View("sound", t.Audio(samples, rate)))
-    freqs, times, db = prepared.value.spectrum
-    f, s, power = spectrogram(samples.astype(np.float64), fs=rate, nperseg=256, noverlap=128)
+    freqs, _, db = prepared.value.spectrum
+    f, _, power = spectrogram(samples.astype(np.float64), fs=rate, nperseg=256, noverlap=128)
     np.testing.assert_allclose(db, 10 * np.log10(power + 1e-10), rtol=1e-10)
     np.testing.assert_array_equal(freqs, f)
     assert abs(freqs[np.argmax(db.mean(axis=1))] - 440) <= rate / 256  # the tone's bin is the loudest
