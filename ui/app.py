@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from ui import platform_check
 from ui.bridge import run_in_background
 from ui.main_window import MainWindow
 
@@ -101,6 +102,10 @@ def open_when_ready(window: MainWindow, paths: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(argv if argv is not None else sys.argv)
+    missing = None if QApplication.instance() else platform_check.problem()
+    if missing:  # Qt would abort with a message that names no package
+        print(missing, file=sys.stderr)
+        return 1
     app = QApplication.instance() or QApplication(argv[:1] or ["keras-workbench"])
     app.setApplicationName("Keras Workbench")
     app.setOrganizationName("keras-workbench")
