@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QScr
 from ui.panels.base import Panel, hint_label
 from ui.widgets.entry_insight import EntryInsight
 from ui.widgets.hparam_form import HParamForm
+from ui.widgets.reference_badge import ReferenceBadge
 
 #: Milliseconds of quiet after the last edit before the layer table is rebuilt.
 REBUILD_DELAY_MS = 400
@@ -80,6 +81,8 @@ class ModelPanel(Panel):
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("color: #b03000;")
+        # the entry's outside reference and its check on this machine (hidden when it has none)
+        self.reference = ReferenceBadge(lambda: [self.session.runs_root] if self.session.runs_root else [])
         self.form = HParamForm()
         self.form.changed.connect(self._form_changed)
         scroll = QScrollArea()
@@ -121,6 +124,7 @@ class ModelPanel(Panel):
         column.addWidget(self.heading)
         column.addWidget(self.summary)
         column.addWidget(self.warning)
+        column.addWidget(self.reference)
         column.addWidget(bottom, 1)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tree)
@@ -158,6 +162,7 @@ class ModelPanel(Panel):
         self.heading.setText(f"<h2 style='margin:0'>{entry.title}</h2><span style='color:#606060'>"
                              f"{entry.name} · {entry.family} · {entry.task}</span>")
         self.summary.setText(f"{entry.summary}<br><i>Paper:</i> {entry.paper}")
+        self.reference.show_entry(entry)
         own = {h.name for h in entry.hparams}
         self.form.set_specs([(f"{entry.title}", entry.hparams),
                              ("Training (shared by every model)",

@@ -20,7 +20,14 @@ def run(args) -> int:
     if args.family:
         groups = {f: e for f, e in groups.items() if f.lower().startswith(args.family.lower())}
     if args.json:
-        emit_json([e.as_dict() for entries in groups.values() for e in entries])
+        from workbench.references import summary
+
+        rows = []
+        for entry in (e for entries in groups.values() for e in entries):
+            # the declared outside reference, and its check's result when one is cached
+            reference, check = summary(entry.name)
+            rows.append({**entry.as_dict(), "reference": reference, "reference_check": check})
+        emit_json(rows)
         return 0
     for family, entries in groups.items():
         print(family)
