@@ -168,7 +168,13 @@ class ComparePanel(Panel):
         self.cancel_button.clicked.connect(self.cancel)
         buttons.addWidget(self.explain_button, 1)
         buttons.addWidget(self.cancel_button)
+        self.sanity_button = QPushButton("Sanity check")
+        self.sanity_button.setToolTip("Adebayo et al. 2018: re-initialise the layers from the output down and "
+                                      "see whether each checked method's map falls apart, as it should")
+        self.sanity_button.clicked.connect(self.sanity_check)
+        self.sanity_view = None  # ui.widgets.sanity_view.SanityView, made on first use
         column.addLayout(buttons)
+        column.addWidget(self.sanity_button)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -471,6 +477,7 @@ class ComparePanel(Panel):
         self.open_button.setEnabled(not running)
         wanted = bool(self.checked_methods()) if image else tabular
         self.explain_button.setEnabled(has_input and wanted and not running)
+        self.sanity_button.setEnabled(image and has_input and wanted and not running)
         self.cancel_button.setEnabled(running and not self._cancel)
         self.save_button.setEnabled(image and bool(self.results) and not running)
         self.folder_button.setEnabled(image and not self._folder_running)
@@ -560,6 +567,8 @@ class ComparePanel(Panel):
             self._update_state()
         elif key == "compare-predict":
             self.prediction.setText(f"<span style='color:#b03000'>{message}</span>")
+        elif key == "compare-sanity" and self.sanity_view is not None:
+            self.sanity_view.failed(message)
         elif key == "compare-folder":
             self._folder_running = False
             self.folder_result.setText(f"<span style='color:#b03000'>{message}</span>")
@@ -905,6 +914,23 @@ class ComparePanel(Panel):
     def shutdown(self) -> None:
         self._queue, self._cancel = [], True
         self._folder_stop.set()
+        if self.sanity_view is not None:
+            self.sanity_view.stop()
+
+    def sanity_check(self) -> None:
+        """Cascading randomisation of the checked methods on the current input (own window)."""
+        from ui.widgets.sanity_view import SanityView
+
+        chosen, model, dataset = self.current_input(), self.session.model, self.session.dataset
+        if self.mode() != "image" or chosen is None or model is None or not self.checked_methods():
+            return
+        x, rgb, caption, _stem = chosen
+        labelled = (self._dataset_fits() and dataset.info.task == "classification"
+                    and getattr(dataset, "x_train", None) is not None)
+        self.sanity_view = self.sanity_view or SanityView(self)
+        self.sanity_view.run(self.background, model, x, rgb, self.checked_methods(), self.klass.currentData(),
+                             self.layer.currentText() if self.layer.count() else None,
+                             (dataset.x_train, dataset.y_train) if labelled else None, caption)
 
     # -- showing results ------------------------------------------------------------------------
     def _overlay(self, heatmap: np.ndarray) -> np.ndarray:

@@ -22,9 +22,18 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
                    help="a method option (repeatable), e.g. steps=64, num_samples=500, max_evals=300")
-    p.add_argument("--out", required=True, help="overlay (or comparison sheet) PNG to write")
+    p.add_argument("--out", help="overlay (or comparison sheet) PNG to write; with --sanity-check optional: "
+                                 "the maps per randomised layer and the similarity curves")
     p.add_argument("--heatmap", help="also save the raw heatmap as .npy")
     p.add_argument("--force", action="store_true", help="replace --out / --heatmap files that exist")
+    p.add_argument("--sanity-check", action="store_true",
+                   help="Adebayo et al. 2018: re-initialise the layers top-down and measure how much each "
+                        "method's map changes (Spearman, SSIM); methods whose maps survive fail")
+    p.add_argument("--data-randomization", action="store_true",
+                   help="with --sanity-check: also compare with a copy trained on the run's data with "
+                        "shuffled labels (needs a run directory)")
+    p.add_argument("--data-epochs", type=int_in(1), default=3, help="epochs of the shuffled-label copy")
+    p.add_argument("--json", action="store_true", help="with --sanity-check: print the numbers as JSON")
     p.set_defaults(run=run)
 
 
@@ -40,6 +49,12 @@ def run(args) -> int:
 
     if not 0.0 <= args.alpha <= 1.0:
         raise WorkbenchError(f"--alpha {args.alpha} must be between 0 and 1")
+    if args.sanity_check:
+        return _sanity(args)
+    if args.data_randomization or args.json:
+        raise WorkbenchError("--data-randomization and --json go with --sanity-check")
+    if not args.out:
+        raise WorkbenchError("--out is required: the overlay PNG to write (e.g. --out overlay.png)")
     args.out = check_output_path(args.out, force=args.force, example="overlay.png")
     if not args.out.lower().endswith(".png"):
         raise WorkbenchError(f"--out {args.out} must be a .png file")
@@ -70,6 +85,51 @@ def run(args) -> int:
     where = f" at layer {result.layer}" if result.layer else ""
     print(f"{xai.METHODS[args.method].title}{where} for class {names[result.class_index]} "
           f"(p={p:.3f}) in {result.elapsed_s:.2f}s -> {args.out}")
+    return 0
+
+
+def _sanity(args) -> int:
+    """``--sanity-check``: cascading randomisation (and data randomisation) of the methods."""
+    from workbench import xai
+    from workbench.cli import emit_json
+    from workbench.commands.predict import load_for_image
+    from workbench.data.images import write_png
+    from workbench.models.io import network_path
+    from workbench.runs.outputs import check_output_path
+    from workbench.xai import sanity
+
+    if args.out:
+        args.out = check_output_path(args.out, force=args.force, example="sanity.png")
+        if not args.out.lower().endswith(".png"):
+            raise WorkbenchError(f"--out {args.out} must be a .png file")
+    methods = [m.strip() for m in args.compare.split(",") if m.strip()] if args.compare else [args.method]
+    for method in methods:
+        xai.method_info(method)  # unknown names fail before the model loads
+    if args.data_randomization and not os.path.isdir(args.model_file):
+        raise WorkbenchError(f"--data-randomization needs a run directory (its data), not {args.model_file}")
+    model, names, image = load_for_image(network_path(args.model_file, args.model), args.image)
+    import logging
+
+    # each randomised clone traces its own gradient functions; TensorFlow's retracing warning is noise here
+    logging.getLogger("tensorflow").setLevel(logging.ERROR)
+    quiet = args.json
+    report = None if quiet else (lambda done, total: print(f"\r{done}/{total} maps", end="", flush=True))
+    result = sanity.cascading_randomization(model, image, methods, class_index=args.class_index,
+                                            seed=args.seed, layer=args.layer, progress=report)
+    if args.data_randomization:
+        x, y = sanity.run_training_data(args.model_file, model)
+        result.data_randomization = sanity.data_randomization(
+            model, image, methods, x, y, epochs=args.data_epochs, class_index=result.class_index,
+            seed=args.seed, layer=args.layer)
+    if args.out:
+        write_png(args.out, sanity.sanity_sheet(result, image))
+    if quiet:
+        emit_json(result.as_dict())
+        return 0
+    print()
+    print(sanity.summary_text(result, names))
+    if args.out:
+        print(f"wrote {args.out}")
     return 0
 
 
