@@ -19,8 +19,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTabWidget,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ui.actions import adopt_trained
 from ui.bridge import RunBridge, wait_for_lanes
@@ -153,16 +153,22 @@ class RunsPanel(Panel):
         plot_column.addWidget(self.plot_hint)
         plot_column.addLayout(self._plot_slot, 1)
 
+        from ui.widgets.run_variants import RunVariants
         from ui.widgets.views.browser import RunViews
 
         self.run_views = RunViews()  # the views the selected run saved (RUN_DIR/views/)
-        views_box = QGroupBox("Views of the selected run")
-        QVBoxLayout(views_box).addWidget(self.run_views)
+        self.run_variants = RunVariants()  # its exports and the runs pruned/distilled from it
+        self.run_variants.select_run.connect(lambda path: self.select_paths([path]))
+        views_box = QGroupBox("The selected run")
+        self.run_tabs = QTabWidget()
+        self.run_tabs.addTab(self.run_views, "Views")
+        self.run_tabs.addTab(self.run_variants, "Exports && variants")
+        QVBoxLayout(views_box).addWidget(self.run_tabs)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self._sweep_box())
         bottom.addWidget(plot_box)
         bottom.addWidget(views_box)
-        bottom.setSizes([320, 560, 400])
+        bottom.setSizes([300, 500, 500])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(history)
         split.addWidget(bottom)
@@ -361,6 +367,7 @@ class RunsPanel(Panel):
     def _selection_changed(self) -> None:
         runs = self._update_buttons()
         self.run_views.show_run(runs[0].path if len(runs) == 1 else "")
+        self.run_variants.show_run(runs[0].path if len(runs) == 1 else "", self.roots())
         if self.bridge.running:
             return  # the live curves own the plot until the run ends
         self._live.clear()
