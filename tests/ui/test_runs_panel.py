@@ -126,6 +126,32 @@ def test_resume_continues_the_stopped_run_and_updates_the_table(panel, runs_root
     assert xs == [1, 2, 3] and ys == pytest.approx(final["loss"])
 
 
+def test_repeat_trains_the_same_run_again_into_a_new_folder(panel, runs_root, qtbot):
+    """Repeat gives the selected run's weights again (same seed, data, settings), beside
+    it, without touching the original."""
+    import numpy as np
+
+    from workbench.models.io import load_model
+
+    panel.session.set_tf_ready("CPU:0", [{"id": "CPU:0", "name": "CPU"}])
+    original = runs_root / "b-adam"
+    before = (original / "history.json").read_bytes()
+    panel.select_paths([original])
+    assert panel.repeat_button.isEnabled()
+    with qtbot.waitSignal(panel.bridge.result, timeout=TIMEOUT_MS):
+        panel.repeat_selected()
+    repeat = runs_root / "b-adam-repeat"
+    qtbot.waitUntil(lambda: (repeat / "model.keras").is_file(), timeout=TIMEOUT_MS)
+    assert history(runs_root, "b-adam-repeat")["loss"] == history(runs_root, "b-adam")["loss"]
+    for a, b in zip(load_model(str(original / "model.keras")).get_weights(),
+                    load_model(str(repeat / "model.keras")).get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert (original / "history.json").read_bytes() == before
+    from workbench.runs.rundir import repeat_config
+
+    assert repeat_config(str(original))["out"] == str(runs_root / "b-adam-repeat2")  # never over a run
+
+
 def test_comparison_run_overlays_each_value_live(panel, qtbot, tmp_path):
     from workbench import catalog, data
 

@@ -126,11 +126,16 @@ class RunsPanel(Panel):
         self.resume_button = QPushButton("Resume")
         self.resume_button.setToolTip("Continue the selected run from its last complete epoch")
         self.resume_button.clicked.connect(self.resume_selected)
+        self.repeat_button = QPushButton("Repeat")
+        self.repeat_button.setToolTip("Train the selected run again into a new folder beside it: the same "
+                                      "seed, data, settings and recorded steering changes")
+        self.repeat_button.clicked.connect(self.repeat_selected)
         actions = QHBoxLayout()
         actions.addWidget(QLabel("Select several rows (Ctrl/Shift-click) to overlay their curves."))
         actions.addStretch(1)
         actions.addWidget(self.open_button)
         actions.addWidget(self.resume_button)
+        actions.addWidget(self.repeat_button)
         history = QWidget()
         column = QVBoxLayout(history)
         column.setContentsMargins(0, 0, 0, 0)
@@ -362,6 +367,7 @@ class RunsPanel(Panel):
         self.open_button.setEnabled(single and self.session.tf_loaded)
         self.resume_button.setEnabled(single and idle and self.session.tf_loaded
                                       and runs[0].epochs_done < runs[0].epochs_planned)
+        self.repeat_button.setEnabled(single and idle and self.session.tf_loaded and not runs[0].damaged)
         return runs
 
     def _selection_changed(self) -> None:
@@ -494,6 +500,34 @@ class RunsPanel(Panel):
         self.state.setText(f"Resuming {run.name}…")
         path = run.path
         self.bridge.start(functools.partial(job.resume_training, path))
+
+    def repeat_selected(self) -> None:
+        runs = self.selected_runs()
+        if len(runs) != 1:
+            self.session.fail("Select one run to repeat.")
+            return
+        self.repeat_run(runs[0])
+
+    def repeat_run(self, run: RunRecord) -> None:
+        """The same run again (``rundir.repeat_config``), shown live like a resumed one."""
+        from workbench.runs.rundir import repeat_config
+        from workbench.training import TrainConfig, job
+
+        if not self._can_start():
+            return
+        try:
+            config = TrainConfig.from_dict(repeat_config(run.path)).validate()
+        except WorkbenchError as error:
+            self.session.fail(str(error))
+            return
+        label = os.path.basename(config.out)
+        self._job, self._live_label = "resume", label
+        self._runs_total, self._run_index = 1, -1
+        self._live = {label: {}}
+        self._select_after_scan = {config.out}
+        self._show_series(self._live)
+        self.state.setText(f"Repeating {run.name} into {label}…")
+        self.bridge.start(functools.partial(job.run_training, config))
 
     # -- comparison runs -------------------------------------------------------------------------
     def _entry_changed(self) -> None:

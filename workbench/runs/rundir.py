@@ -103,3 +103,18 @@ class RunDir:
         for _done, path in self.checkpoint_files():
             if os.path.basename(path) not in keep:
                 os.unlink(path)
+
+
+def repeat_config(run_path: str) -> dict:
+    """The configuration that repeats the run at ``run_path`` exactly (its seed, data,
+    hyperparameters and recorded steering changes), into a new directory beside it:
+    ``NAME-repeat``, ``NAME-repeat2``, ... the first that does not exist (nothing is
+    overwritten)."""
+    config = dict(RunDir(run_path).read_config())
+    base = f"{os.path.abspath(run_path).rstrip(os.sep)}-repeat"
+    out, index = base, 1
+    while os.path.exists(out):
+        index += 1
+        out = f"{base}{index}"
+    config["out"] = out
+    return config
