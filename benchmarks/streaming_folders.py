@@ -11,8 +11,10 @@ with validation, each side in a fresh process so that its peak RSS is its own:
 Printed per N: listing / loading seconds; the data's first batch (a new iterator, the
 data alone); the first training batch after that (the run's setup, model build and graph
 tracing included, as a user waits for it); images/s over the epoch (from the first batch
-to the epoch's end, validation included); peak RSS; and the ratio stream / keras of images/s. Memory must stay flat as N grows for
-``stream`` and ``keras``; goal: ratio >= 1.0.
+to the epoch's end, validation included); peak RSS; and the ratio stream / keras of
+images/s. Memory must stay flat as N grows for ``stream`` and ``keras``; goal: ratio >= 1.0.
+Then, in the same run, the in-memory ratio against plain ``fit`` for three models
+(``train_throughput.py``, without its views side; ``--no-throughput`` skips it).
 
     python benchmarks/streaming_folders.py [--quick] [--sizes 2000,20000] [--image-size 64]
 """
@@ -157,6 +159,8 @@ def main() -> None:
     parser.add_argument("--image-size", type=int, default=64)
     parser.add_argument("--memory-limit-gb", type=float, default=4.0,
                         help="skip the in-memory side where its arrays would exceed this")
+    parser.add_argument("--no-throughput", action="store_true",
+                        help="skip the in-memory ratio against plain fit (train_throughput.py)")
     parser.add_argument("--child", choices=["stream", "keras", "memory"], help=argparse.SUPPRESS)
     parser.add_argument("--root", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -194,6 +198,11 @@ def main() -> None:
         growth = ok[-1]["stream"]["peak_rss_mb"] - ok[0]["stream"]["peak_rss_mb"]
         print(f"stream peak RSS from N={sizes[0]} to N={sizes[-1]}: {growth:+.0f} MB "
               f"(the arrays would grow by {(sizes[-1] - sizes[0]) * args.image_size ** 2 * 12 / 2**20:.0f} MB)")
+    if not args.no_throughput:
+        print("in memory, workbench / plain model.fit (train_throughput.py):", flush=True)
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "train_throughput.py")
+        subprocess.run([sys.executable, script, "--no-views", *(["--quick"] if args.quick else [])],
+                       env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
 
 
 if __name__ == "__main__":

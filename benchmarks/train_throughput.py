@@ -1,12 +1,15 @@
 """Training throughput through the workbench against plain ``model.fit``, as a ratio.
 
-Both sides train the same model (same seed, same initial weights) on the same arrays
-with the same batch size and validation each epoch; the workbench side adds its
-events, Stop/Pause checks and per-epoch resume checkpoints. Goal: ratio >= 0.97. A third side
-adds live views (an image grid and a heat grid each epoch, written by the view recorder's
-background thread). Goal: views on / views off >= 0.98.
+Both sides train the same model (same seed, same initial weights) on the same in-memory
+arrays with the same batch size and validation each epoch; the workbench side adds its
+events, Stop/Pause/steering checks, per-epoch resume checkpoints and its seeded data
+order. Three catalog models in one run (LeNet, the GAP CNN and an MLP, on the embedded
+digits by default), the sides interleaved repeat by repeat so that drift in the machine's
+load hits all of them, each figure the median of the repeats. Goal: ratio >= 1.0 for
+each model. A third side adds live views (an image grid and a heat grid each epoch,
+written by the view recorder's background thread). Goal: views on / views off >= 0.98.
 
-    python benchmarks/train_throughput.py [--quick] [--model lenet] [--epochs 5]
+    python benchmarks/train_throughput.py [--quick] [--models lenet,gap_cnn,mlp] [--epochs 8]
 """
 
 from __future__ import annotations
@@ -89,10 +92,12 @@ def views_fit(name, hp, data, epochs, batch_size, seed):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="lenet")
+    parser.add_argument("--models", default="lenet,gap_cnn,mlp", help="catalog entries, comma separated")
+    parser.add_argument("--data", default="digits", help="the data set every model trains on")
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--no-views", action="store_true", help="skip the live-views side")
     parser.add_argument("--quick", action="store_true", help="2 epochs, 1 repeat")
     args = parser.parse_args()
     if args.quick:
@@ -102,24 +107,32 @@ def main() -> None:
     from workbench.quiet import import_tensorflow
 
     import_tensorflow()
-    entry = catalog.get(args.model)
-    data = datasets.load(entry.default_data)
-    hp = entry.resolve()
+    data = datasets.load(args.data)
+    models = [name.strip() for name in args.models.split(",") if name.strip()]
+    entries = {name: catalog.get(name) for name in models}
+    hps = {name: entry.resolve() for name, entry in entries.items()}
+    sides = {"plain": [], "workbench": []} if args.no_views else {"plain": [], "workbench": [], "views": []}
+    times = {name: {side: [] for side in sides} for name in models}
+    load = os.getloadavg()
+    for _ in range(args.repeats):  # interleaved so drift in machine load hits every side and model
+        for name in models:
+            times[name]["plain"].append(plain_fit(entries[name], hps[name], data, args.epochs, args.batch_size, 0))
+            times[name]["workbench"].append(workbench_fit(name, hps[name], data, args.epochs, args.batch_size, 0))
+            if "views" in sides:
+                times[name]["views"].append(views_fit(name, hps[name], data, args.epochs, args.batch_size, 0))
     samples = len(data.x_train) * args.epochs
-    plain, ours, live = [], [], []
-    for _ in range(args.repeats):  # interleaved so drift in machine load hits all sides
-        plain.append(plain_fit(entry, hp, data, args.epochs, args.batch_size, 0))
-        ours.append(workbench_fit(args.model, hp, data, args.epochs, args.batch_size, 0))
-        live.append(views_fit(args.model, hp, data, args.epochs, args.batch_size, 0))
-    p, w, v = statistics.median(plain), statistics.median(ours), statistics.median(live)
-    print(f"model {args.model} on {data.info.name}: {args.epochs} epochs x {len(data.x_train)} samples, "
-          f"batch {args.batch_size}, median of {args.repeats}")
-    print(f"  plain model.fit : {p:7.2f} s  {samples / p:9.0f} samples/s")
-    print(f"  workbench run   : {w:7.2f} s  {samples / w:9.0f} samples/s")
-    print(f"  throughput ratio (workbench / plain): {p / w:.3f}  (goal >= 0.97)")
-    print(f"  with live views : {v:7.2f} s  {samples / v:9.0f} samples/s  "
-          "(a 16-image grid and a 10x10 heat grid every epoch)")
-    print(f"  throughput ratio (views on / views off): {w / v:.3f}  (goal >= 0.98)")
+    print(f"{data.info.name}: {args.epochs} epochs x {len(data.x_train)} samples, batch {args.batch_size}, "
+          f"median of {args.repeats} interleaved repeats; load {load[0]:.2f} before, "
+          f"{os.getloadavg()[0]:.2f} after, on {os.cpu_count()} CPUs")
+    print(f"{'model':>10} {'plain s':>8} {'wb s':>8} {'plain/s':>9} {'wb/s':>9} {'ratio':>6} {'views':>6}  "
+          "(ratio = workbench / plain throughput, goal >= 1.0; views = views on / off, goal >= 0.98)")
+    for name in models:
+        p = statistics.median(times[name]["plain"])
+        w = statistics.median(times[name]["workbench"])
+        views = f"{w / statistics.median(times[name]['views']):6.3f}" if "views" in sides else f"{'-':>6}"
+        print(f"{name:>10} {p:8.2f} {w:8.2f} {samples / p:9.0f} {samples / w:9.0f} {p / w:6.3f} {views}")
+        ratios = [a / b for a, b in zip(times[name]["plain"], times[name]["workbench"])]
+        print(f"{'':>10} per repeat: {' '.join(f'{r:.3f}' for r in ratios)}")
 
 
 if __name__ == "__main__":

@@ -224,6 +224,8 @@ class RunBridge(QObject):
     result = Signal(object)  # what the job function returned (a TrainResult)
     failed = Signal(str)
     running_changed = Signal(bool)
+    steerable = Signal(object)  # events.Steerable: the run accepts changes (the Steer box)
+    steered = Signal(object)  # events.Steered: a change was applied at a batch boundary
 
     def __init__(self, parent: QObject | None = None, in_process: bool = True):
         super().__init__(parent)
@@ -302,6 +304,12 @@ class RunBridge(QObject):
         if self.control is not None:
             self.control.resume()
 
+    def steer(self, change: dict) -> None:
+        """Ask the run to apply ``change`` at its next batch boundary (a bad one: WorkbenchError)."""
+        if self.control is None:
+            raise WorkbenchError("no run is in progress to change")
+        self.control.request(change)
+
     def wait(self, timeout: float) -> bool:
         """Stop and join the worker or process (used when the window closes); True when it ended."""
         thread, process, warm = self._thread, self._process, self._warm
@@ -359,6 +367,7 @@ class RunBridge(QObject):
             events.RunStarted: self.started, events.EpochEnd: self.epoch_end,
             events.Image: self.image, events.Text: self.text, events.Figure: self.figure,
             events.Artifact: self.artifact, events.Finished: self.finished,
+            events.Steerable: self.steerable, events.Steered: self.steered,
         }.get(type(item))
         if signal is not None:
             signal.emit(item)

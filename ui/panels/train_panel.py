@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, Q
 from ui.actions import adopt_trained
 from ui.bridge import RunBridge
 from ui.panels.base import Panel
+from ui.widgets.steer_box import SteerBox
 from ui.widgets.views.gallery import ViewGallery
 from workbench.errors import WorkbenchError
+from workbench.training.eta import EtaEstimator
 
 
 def format_seconds(seconds: float) -> str:
@@ -57,7 +59,7 @@ class TrainPanel(Panel):
         self._steps = 1
         self._initial_epoch = 0
         self._epochs = 1
-        self._t0 = 0.0
+        self._eta = EtaEstimator()  # a moving estimate, without the start-up's tracing
         self._build()
         self._connect_bridge()
         self._set_running(False)
@@ -131,6 +133,9 @@ class TrainPanel(Panel):
         column.addLayout(settings)
         column.addLayout(buttons)
         column.addWidget(self.what)
+        self.steer = SteerBox()  # learning rate, frozen blocks, early stopping while a run trains
+        self.steer.requested.connect(self.steer_run)
+        column.addWidget(self.steer)
         column.addStretch(1)
         box = QGroupBox("Run")
         box.setLayout(column)
@@ -182,6 +187,8 @@ class TrainPanel(Panel):
         bridge.result.connect(self._result)
         bridge.failed.connect(self._failed)
         bridge.running_changed.connect(self._set_running)
+        bridge.steerable.connect(self.steer.offer)
+        bridge.steered.connect(self._steered)
         # the next run's first views find spare renderers again
         bridge.running_changed.connect(lambda running: None if running else self._prewarm_views())
 
@@ -192,6 +199,7 @@ class TrainPanel(Panel):
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
         self.pause_button.setText("Pause")
+        self.steer.set_running(running)
         for widget in (self.epochs, self.batch_size, self.seed, self.strategy, self.workers):
             widget.setEnabled(not running)
         self.device.setEnabled(ready and not running)
@@ -289,6 +297,8 @@ class TrainPanel(Panel):
         """Run ``job(emit, control)`` with an empty gallery; a ``resumed`` run directory's stored
         views are shown first (read on a worker), then replaced by the live ones."""
         self.gallery.clear()
+        self.progress.setValue(self.progress.minimum())  # nothing of the last run's progress stays
+        self.progress_text.setText("starting…")
         if resumed:
             self.background(lambda: stored_views(resumed), self._stored_views, key=f"views-{id(self)}",
                             quiet=True)
@@ -318,6 +328,27 @@ class TrainPanel(Panel):
             self.pause_button.setText("Continue")
             self.session.report("Training: pausing after this batch…")
 
+    def steer_run(self, change: dict) -> None:
+        """Send a change to the run; it comes back as ``Steered`` once applied."""
+        from workbench.training.schedule import describe
+
+        try:
+            self.bridge.steer(change)
+        except WorkbenchError as error:
+            self.session.fail(str(error))
+            return
+        self.session.report(f"Training: {describe(change)} before the next batch…")
+
+    def _steered(self, event) -> None:
+        from workbench.training.schedule import describe
+
+        steps = event.steps or self._steps
+        self.curves.add_mark(event.epoch + event.batch / max(steps, 1), describe(event.change))
+        self.steer.applied(event)
+        if not event.replayed:
+            self.session.report(f"Training: {describe(event.change)} from epoch {event.epoch + 1}, "
+                                f"batch {event.batch + 1}")
+
     def stop(self) -> None:
         self.bridge.stop()
         self.session.report("Training: stopping after this batch…")
@@ -330,7 +361,8 @@ class TrainPanel(Panel):
         self.run_dir = event.run_dir
         self._steps, self._epochs = max(event.steps_per_epoch, 1), event.epochs
         self._initial_epoch = event.initial_epoch
-        self._t0 = time.perf_counter()
+        self._eta.reset()
+        self.progress_text.setText(f"epoch {self._initial_epoch + 1}/{self._epochs} · starting…")
         self.progress.setRange(0, self._epochs * self._steps)
         self.progress.setValue(self._initial_epoch * self._steps)
         config = event.config
@@ -343,10 +375,9 @@ class TrainPanel(Panel):
         last = batches[-1]
         done = last.epoch * self._steps + last.step
         self.progress.setValue(done)
-        elapsed = time.perf_counter() - self._t0
-        run_done = done - self._initial_epoch * self._steps
-        remaining = self._epochs * self._steps - done
-        eta = format_seconds(elapsed / run_done * remaining) if run_done > 0 else "…"
+        self._eta.update(done, time.monotonic())
+        left = self._eta.remaining(self._epochs * self._steps)
+        eta = format_seconds(left) if left is not None else "…"
         loss = last.logs.get("loss")
         loss_text = f" · loss {loss:.4f}" if loss is not None else ""
         self.progress_text.setText(f"epoch {last.epoch + 1}/{self._epochs} · batch {last.step}/{last.steps}"
@@ -366,11 +397,15 @@ class TrainPanel(Panel):
             resume = ("the last complete epoch is kept as a resume point (Resume run…)"
                       if event.epochs_done else "no epoch was complete, so Resume would start over")
             text = f"Stopped after {event.epochs_done} epoch(s); model saved; {resume}."
+            ended = f"stopped after epoch {event.epochs_done}/{self._epochs}"
         elif event.early_stopped:
             text = f"Early stopping after {event.epochs_done} epochs: {metrics}."
+            ended = f"early stopping after epoch {event.epochs_done}/{self._epochs}"
         else:
             text = f"Finished {event.epochs_done} epochs: {metrics}."
+            ended = f"finished {event.epochs_done}/{self._epochs} epochs"
             self.progress.setValue(self.progress.maximum())
+        self.progress_text.setText(ended)  # no ETA once the run has ended
         self.session.report(text)
         saved = event.model_path or "no Keras model (a tabular agent: its table is in the run directory)"
         self.what.setText(f"{text}<br><span style='color:#606060'>model: {saved}</span>")
@@ -381,5 +416,6 @@ class TrainPanel(Panel):
             self.bridge.prewarm()  # the next run's process, while the window is idle
 
     def _failed(self, message: str) -> None:
+        self.progress_text.setText("failed")
         self.what.setText(f"<span style='color:#b03000'>Run failed: {message}</span>")
         self.session.fail(message)

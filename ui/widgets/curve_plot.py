@@ -25,6 +25,11 @@ STYLES = {
 }
 
 
+#: Changes made while training (``training.steering``): marked lines with a label.
+MARK_COLOR = (150, 30, 150)
+MARK_PEN = pg.mkPen(MARK_COLOR, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine)
+
+
 class Series:
     """x/y points in numpy buffers that grow by doubling (amortised O(1) appends)."""
 
@@ -70,7 +75,7 @@ class MetricPlot:
         item.setLabel("bottom", "epoch")
         # the legend goes where the curves are not: losses fall (top right is free),
         # scores such as accuracy rise (bottom right is free)
-        falling = any(word in name for word in ("loss", "error", "mae", "mse"))
+        falling = self.falling = any(word in name for word in ("loss", "error", "mae", "mse"))
         self.legend = item.addLegend(offset=(-10, 10) if falling else (-10, -10))
         self.series = {kind: Series() for kind in STYLES}
         self.curves = {}
@@ -82,6 +87,7 @@ class MetricPlot:
         # agent) has no "validation" entry covering its curves
         self.in_legend: set[str] = set()
         self.dirty: set[str] = set()
+        self.marks: list = []  # pg.InfiniteLine of each change made during the run
 
     def add(self, kind: str, xs, ys) -> None:
         self.series[kind].extend(xs, ys)
@@ -95,7 +101,21 @@ class MetricPlot:
                 self.in_legend.add(kind)
         self.dirty.clear()
 
+    def mark(self, x: float, label: str) -> None:
+        """A dashed vertical line at ``x`` with ``label`` at its top: a change made during the run."""
+        line = pg.InfiniteLine(pos=x, angle=90, movable=False, pen=MARK_PEN, label=label,
+                               # where a change is made the curves are usually late, low (a loss) or
+                               # high (a score): the label goes to the other side, clear of the legend
+                               labelOpts={"position": 0.78 if self.falling else 0.3, "color": MARK_COLOR, "anchors": [(0, 0.5), (0, 0.5)],
+                                          "fill": (255, 255, 255, 200)})
+        line.setZValue(-1)  # under the curves
+        self.widget.getPlotItem().addItem(line)
+        self.marks.append(line)
+
     def clear(self) -> None:
+        for line in self.marks:
+            self.widget.getPlotItem().removeItem(line)
+        self.marks = []
         for series in self.series.values():
             series.clear()
         for kind in self.in_legend:
@@ -113,6 +133,7 @@ class CurvePlot(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.plots: dict[str, MetricPlot] = {}
+        self.marks: list[tuple[float, str]] = []
         self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._empty = QLabel("Curves appear here as soon as training starts: loss and each "
@@ -133,6 +154,7 @@ class CurvePlot(QWidget):
             self._layout.removeWidget(plot.widget)
             plot.widget.deleteLater()
         self.plots = {}
+        self.marks = []
         self.prepare(metrics)
 
     def _plot(self, name: str) -> MetricPlot:
@@ -141,7 +163,15 @@ class CurvePlot(QWidget):
             index = len(self.plots)
             self._layout.addWidget(plot.widget, 1 + index // self.COLUMNS, index % self.COLUMNS)
             self.plots[name] = plot
+            for x, label in self.marks:  # a metric that appears late shows the changes made before
+                plot.mark(x, label)
         return self.plots[name]
+
+    def add_mark(self, x: float, label: str) -> None:
+        """A change made during the run, at x = epoch + batch / steps, on every plot."""
+        self.marks.append((x, label))
+        for plot in self.plots.values():
+            plot.mark(x, label)
 
     def points(self, metric: str, kind: str) -> int:
         """How many points a curve holds (tests and the status line read it)."""
@@ -149,6 +179,7 @@ class CurvePlot(QWidget):
         return plot.series[kind].size if plot else 0
 
     def clear(self) -> None:
+        self.marks = []
         for plot in self.plots.values():
             plot.clear()
 

@@ -33,6 +33,13 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, default=None,
                    help="replicas (mirrored) or worker processes (multi-worker, parameter-server); default 2")
     p.add_argument("--out", help="run directory to create")
+    p.add_argument("--schedule", metavar="FILE.json",
+                   help="changes while training: a JSON list of {\"epoch\": E, \"batch\": B, \"change\": "
+                        "{\"learning_rate\": 0.01}} (or freeze, unfreeze, early_stopping, patience), each "
+                        "applied before batch B of epoch E, both counted from 0")
+    p.add_argument("--config", metavar="CONFIG.json",
+                   help="repeat a run: everything from its config.json (schedule included) into a new --out; "
+                        "--epochs and --schedule, when given, replace the file's")
     p.add_argument("--resume", metavar="RUN_DIR", help="continue a stopped or killed run")
     p.add_argument("--force", action="store_true",
                    help="replace the run already in --out (its model, history and resume point)")
@@ -49,6 +56,8 @@ def run(args) -> int:
         import_tensorflow()
         result = job.resume_training(args.resume, emit=ProgressPrinter(args.quiet))
         return _summary(result)
+    if args.config:
+        return _repeat(args)
     if args.workers is not None and args.workers < 1:
         raise WorkbenchError(f"--workers {args.workers}: a strategy needs 1 worker or more")
     if not args.model or not args.data or not args.out:
@@ -66,7 +75,41 @@ def run(args) -> int:
     epochs = args.epochs if args.epochs is not None else entry.default_epochs
     config = TrainConfig(args.model, args.data, epochs, args.batch_size, args.seed, hparams,
                          options, args.val_split, args.device, args.mixed_precision, args.out,
-                         args.steps_per_epoch, args.eager, args.strategy, args.workers or 0).validate()
+                         args.steps_per_epoch, args.eager, args.strategy, args.workers or 0,
+                         _schedule(args)).validate()
+    return _train(config, args)
+
+
+def _schedule(args) -> list:
+    from workbench.training.schedule import load_schedule
+
+    return load_schedule(args.schedule) if args.schedule else []
+
+
+def _repeat(args) -> int:
+    """``--config RUN/config.json``: the same run again, its recorded changes included."""
+    from workbench.runs import damage
+    from workbench.training import TrainConfig
+
+    if not os.path.isfile(args.config):
+        raise WorkbenchError(f"--config {args.config}: no such file (a run's config.json)")
+    stored = damage.read_config(args.config)
+    if args.model and args.model != stored.get("model"):
+        raise WorkbenchError(f"{args.config} trains {stored.get('model')}, not {args.model}; leave MODEL out")
+    if not args.out:
+        raise WorkbenchError("--config needs --out: the repeated run goes into a new run directory")
+    config = TrainConfig.from_dict({**stored, "out": args.out})
+    if args.epochs is not None:
+        config.epochs = args.epochs
+    if args.schedule:
+        config.schedule = _schedule(args)
+    return _train(config.validate(), args)
+
+
+def _train(config, args) -> int:
+    from workbench.quiet import import_tensorflow
+    from workbench.training import job
+
     dataset = job.load_dataset(config)  # bad data is reported before TensorFlow loads
     from workbench.data import checks
 
@@ -112,6 +155,12 @@ class ProgressPrinter:
             self._write(event.text if isinstance(event, events.Status) else f"{event.title}: {event.text}")
         elif isinstance(event, events.View):
             self._announce_view(event)
+        elif isinstance(event, events.Steered):
+            from workbench.training.schedule import describe
+
+            again = " (re-applied on resume)" if event.replayed else ""
+            self._write(f"changed before batch {event.batch + 1} of epoch {event.epoch + 1} (schedule epoch "
+                        f"{event.epoch}, batch {event.batch}){again}: {describe(event.change)}")
         elif isinstance(event, events.Finished) and self.bar is not None:
             self.bar.close()
 

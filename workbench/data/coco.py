@@ -27,9 +27,9 @@ from workbench.errors import WorkbenchError
 register(DatasetSpec(
     "coco", "image", "detection",
     "COCO JSON annotations of your own images (options: path = the .json file, "
-    "image_dir, image_size).",
+    "image_dir, image_size, stream).",
     "workbench.data.coco:load_coco_dataset", needs_path=True,
-    options=("image_dir", "image_size"),
+    options=("image_dir", "image_size", "stream"),
 ))
 
 
@@ -68,14 +68,17 @@ def _annotation_box(ann) -> list[float]:
 
 
 def load_coco(json_path: str, image_dir: str | None = None,
-              image_size=None) -> tuple[DetectionData, list[str]]:
+              image_size=None, stream: bool = False) -> tuple[DetectionData, list[str]]:
     """Load a COCO annotation file and its images -> ``(DetectionData, problems)``.
 
     Masks are decoded from polygons or RLE when any annotation has a segmentation (an
     annotation without one gets its filled box); otherwise ``masks`` is ``None``.
     ``image_size`` resizes every image on load. Image ids are kept; category ids become
-    class indices ``0..K-1`` in order of id.
+    class indices ``0..K-1`` in order of id. ``stream`` reads only each image's header
+    (``detection_stream``): pixels and masks are made when training asks for them.
     """
+    from workbench.data import detection_stream
+
     payload = read_json(json_path, "COCO annotation")
     if not isinstance(payload, dict) or not isinstance(payload.get("images"), list) \
             or not isinstance(payload.get("annotations", []), list):
@@ -115,19 +118,21 @@ def load_coco(json_path: str, image_dir: str | None = None,
     for image_id, img in images.items():
         path = _image_path(json_path, str(img["file_name"]), image_dir)
         try:
-            image = read_rgb(path)
+            image = detection_stream.unread(path) if stream else read_rgb(path)
         except WorkbenchError as exc:
             problems.append(f"{json_path}: image {image_id}: {exc}; skipped")
             continue
         records.append(_record(image_id, path, image, by_image[image_id], cat_ids, problems,
-                               with_masks))
-    data = assemble("coco", records, class_names, problems, image_size, with_masks)
+                               with_masks, lazy=stream))
+    data = (detection_stream.streamed_detection if stream else assemble)(
+        "coco", records, class_names, problems, image_size, with_masks)
     return data, problems
 
 
 def _record(image_id, path: str, image: np.ndarray, annotations, cat_ids, problems,
-            with_masks: bool) -> dict:
-    """One image's usable annotations."""
+            with_masks: bool, lazy: bool = False) -> dict:
+    """One image's usable annotations; ``lazy`` keeps each mask as ``(annotation, box)``,
+    rasterised when a streamed batch needs it."""
     height, width = image.shape[:2]
     boxes, labels, difficult, masks = [], [], [], []
     for where, ann in annotations:
@@ -140,7 +145,9 @@ def _record(image_id, path: str, image: np.ndarray, annotations, cat_ids, proble
         if box is None:
             continue
         mask = None
-        if with_masks:
+        if with_masks and lazy:
+            mask = (ann, box)
+        elif with_masks:
             try:
                 mask = _mask(ann, box, height, width)
             except (WorkbenchError, TypeError, ValueError, OverflowError, IndexError,
@@ -153,7 +160,7 @@ def _record(image_id, path: str, image: np.ndarray, annotations, cat_ids, proble
         if mask is not None:
             masks.append(mask)
     return {"image": image, "boxes": boxes, "labels": labels, "difficult": difficult,
-            "masks": np.asarray(masks, bool).reshape(-1, height, width), "id": image_id,
+            "masks": masks if lazy else np.asarray(masks, bool).reshape(-1, height, width), "id": image_id,
             "file": os.path.basename(path)}
 
 
@@ -168,9 +175,12 @@ def _mask(ann: dict, box: np.ndarray, height: int, width: int) -> np.ndarray:
 
 
 def load_coco_dataset(options: dict, seed: int, val_fraction: float) -> DetectionData:
-    """Registry loader: options ``path``, ``image_dir``, ``image_size``."""
+    """Registry loader: options ``path``, ``image_dir``, ``image_size``, ``stream`` (auto|yes|no)."""
+    from workbench.data import detection_stream
     from workbench.data.shapes import side_option
 
-    data, _ = load_coco(options["path"], options.get("image_dir"), side_option(options.get("image_size")))
+    size = side_option(options.get("image_size"))
+    data = detection_stream.load(lambda stream: load_coco(options["path"], options.get("image_dir"), size,
+                                                          stream=stream), options)
     data.val_fraction, data.split_seed = float(val_fraction), int(seed)
     return data

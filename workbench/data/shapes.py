@@ -83,23 +83,28 @@ class DetectionData:
 
     def image_size(self, index: int) -> tuple[int, int]:
         """``(H, W)`` of image ``index``."""
+        if hasattr(self.images, "shape_of"):  # streamed (detection_stream.ImageFiles): from headers
+            return self.images.shape_of(index)[:2]
         return tuple(int(v) for v in np.shape(self.images[index])[:2])
 
     @property
     def info(self) -> DataInfo:
         """Metadata for builders: task ``"detection"``, the (first) image shape, classes."""
-        shape = tuple(np.shape(self.images[0])) if len(self) else (0, 0, 3)
+        shape = ((*self.image_size(0), 3) if hasattr(self.images, "shape_of")
+                 else tuple(np.shape(self.images[0])) if len(self) else (0, 0, 3))
         return DataInfo(self.name, "image", "detection", shape, self.class_names)
 
     def subset(self, indices) -> "DetectionData":
         """The images at ``indices`` with their annotations."""
         indices = [int(i) for i in indices]
         images = (self.images[indices] if isinstance(self.images, np.ndarray)
+                  else self.images.subset(indices) if hasattr(self.images, "subset")  # streamed
                   else [self.images[i] for i in indices])
         return replace(
             self, images=images, boxes=[self.boxes[i] for i in indices],
             labels=[self.labels[i] for i in indices],
-            masks=None if self.masks is None else [self.masks[i] for i in indices],
+            masks=None if self.masks is None else self.masks.subset(indices) if hasattr(self.masks, "subset")
+            else [self.masks[i] for i in indices],
             difficult=None if self.difficult is None else [self.difficult[i] for i in indices],
             image_ids=tuple(self.image_ids[i] for i in indices),
             file_names=tuple(self.file_names[i] for i in indices) if self.file_names else (),
@@ -141,19 +146,23 @@ class DetectionData:
                          else tuple(int(v) for v in image_size))
         if height <= 0 or width <= 0:
             raise WorkbenchError(f"image size {image_size} must be positive")
+        streamed = hasattr(self.images, "resized")  # detection_stream: resized as decoded
         images, boxes, masks = [], [], []
         for i in range(len(self)):
-            image = np.asarray(self.images[i], np.float32)
-            h, w = image.shape[:2]
-            images.append(cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA
-                                     if h > height else cv2.INTER_LINEAR))
+            h, w = self.image_size(i)
+            if not streamed:
+                images.append(resize_image(np.asarray(self.images[i], np.float32), height, width))
             scale = np.array([width / w, height / h, width / w, height / h], np.float32)
             boxes.append((np.asarray(self.boxes[i], np.float32).reshape(-1, 4) * scale))
-            if self.masks is not None:
+            if self.masks is not None and not streamed:
                 masks.append(np.stack([cv2.resize(m.astype(np.uint8), (width, height),
                                                   interpolation=cv2.INTER_NEAREST).astype(bool)
                                        for m in self.masks[i]]) if len(self.masks[i])
                              else np.zeros((0, height, width), bool))
+        if streamed:
+            return replace(self, images=self.images.resized(height, width), boxes=boxes,
+                           masks=None if self.masks is None else self.masks.resized(height, width),
+                           problems=list(self.problems))
         return replace(self, images=np.stack(images).astype(np.float32), boxes=boxes,
                        masks=masks if self.masks is not None else None,
                        problems=list(self.problems))
@@ -195,6 +204,14 @@ class DetectionData:
 
 # --- helpers shared by the file loaders (voc, coco) ------------------------------------
 
+def resize_image(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """``image`` at ``height x width`` as ``DetectionData.resized`` makes it (area when shrinking)."""
+    import cv2
+
+    return cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA
+                      if image.shape[0] > height else cv2.INTER_LINEAR)
+
+
 def read_rgb(path: str) -> np.ndarray:
     """An image file as ``float32 (H, W, 3)`` in [0, 1] (grey images get three channels)."""
     from workbench.data.images import read_image
@@ -233,15 +250,7 @@ def assemble(name: str, records: list[dict], class_names, problems: list,
     ``image_size`` resizes every image (and its boxes and masks) on load, which keeps a
     large folder in memory at a fraction of the cost.
     """
-    detail = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
-    if not records:
-        raise WorkbenchError(f"no image of {name} could be loaded" +
-                             (f": {detail}" if detail else ""))
-    if not any(len(r["boxes"]) for r in records):
-        # Images without a single object train nothing and evaluate to mAP = nan: refuse.
-        raise WorkbenchError(f"no annotation of {name} could be used, so there is nothing to "
-                             "train or evaluate on" + (f": {detail}" if detail else
-                                                       " (the file lists no objects)"))
+    check_records(name, records, problems)
     data = DetectionData(
         [r["image"] for r in records],
         [np.asarray(r["boxes"], np.float32).reshape(-1, 4) for r in records],
@@ -256,6 +265,19 @@ def assemble(name: str, records: list[dict], class_names, problems: list,
     if len({img.shape for img in data.images}) == 1:
         data.images = np.stack(data.images).astype(np.float32)
     return data
+
+
+def check_records(name: str, records: list[dict], problems: list) -> None:
+    """Refuse a set from which no image, or no annotation, could be used."""
+    detail = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+    if not records:
+        raise WorkbenchError(f"no image of {name} could be loaded" +
+                             (f": {detail}" if detail else ""))
+    if not any(len(r["boxes"]) for r in records):
+        # Images without a single object train nothing and evaluate to mAP = nan: refuse.
+        raise WorkbenchError(f"no annotation of {name} could be used, so there is nothing to "
+                             "train or evaluate on" + (f": {detail}" if detail else
+                                                       " (the file lists no objects)"))
 
 
 def _shape_mask(kind: str, top: int, left: int, size: int, grid) -> np.ndarray:

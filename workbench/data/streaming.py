@@ -168,25 +168,51 @@ def _size(count: int) -> str:
 
 def decode_image(path, height: int, width: int, channels: int):
     """The file at ``path`` as ``read_image`` + ``fit_image`` give it: decoded by TensorFlow
-    (in parallel, without the GIL), then resized by ``fit_image`` itself, so the values are
-    OpenCV's (TensorFlow's own resize computes coordinates in float: up to ~1e-5 off).
-    A file that does not decode raises inside ``tf.data`` (``_decoded_samples`` drops it)."""
+    (in parallel, without the GIL) and resized as ``fit_pixels`` says, so a streamed run
+    sees the in-memory run's values (to 2.4e-7, two float32 steps at 1.0). A file that
+    does not decode raises inside ``tf.data`` (``_decoded_samples`` drops it)."""
+    image = fit_pixels(decode_pixels(path), height, width, channels)
+    image.set_shape((height, width, channels))
+    return image
+
+
+#: ITU-R BT.601 luma, as ``images.fit_image`` converts colour to gray.
+_LUMA = (0.299, 0.587, 0.114)
+
+
+def fit_pixels(image, height: int, width: int, channels: int):
+    """``images.fit_image`` in TensorFlow ops where TensorFlow's resize gives OpenCV's
+    pixels: shrinking by whole factors (a 512 x 384 photo to 64 px, 128 to 64), where
+    OpenCV's INTER_AREA and TensorFlow's ``area`` both take plain box means (equal to
+    2.4e-7). Other ratios differ by up to 1e-5 (TensorFlow computes its coordinates in
+    float), so they go to ``fit_image`` itself, holding the GIL for ~90 us an image."""
     import tensorflow as tf
 
     from workbench.data.images import fit_image
+
+    h, w = tf.shape(image)[0], tf.shape(image)[1]
+    same = tf.logical_and(h == height, w == width)  # the area resize of an image of the size is the image
+    boxes = tf.logical_and(tf.logical_and(h > height, h % height == 0), tf.logical_and(w >= width, w % width == 0))
+    image = tf.cond(tf.logical_or(same, boxes), lambda: tf.image.resize(image, (height, width), method="area"),
+                    lambda: tf.numpy_function(lambda a: fit_image(a, (height, width, a.shape[2])),
+                                              [image], tf.float32, stateful=False))
+    if channels == 3:  # gray repeated, as fit_image does after resizing (colour stays as it is)
+        return tf.broadcast_to(image, (height, width, 3))
+    return tf.cond(tf.shape(image)[2] == 1, lambda: image,  # colour -> luma
+                   lambda: tf.reduce_sum(image * tf.constant(_LUMA, tf.float32), -1, keepdims=True))
+
+
+def decode_pixels(path):
+    """The file at ``path`` as ``read_image`` gives it, at its own size: float32 in [0, 1],
+    alpha composited on white (also what ``detection_stream`` resizes its own way)."""
+    import tensorflow as tf
 
     raw = tf.io.read_file(path)
     # OpenCV's libjpeg uses the accurate integer IDCT with fancy upsampling; so does this.
     image = tf.cond(tf.io.is_jpeg(raw),
                     lambda: tf.cast(tf.io.decode_jpeg(raw, dct_method="INTEGER_ACCURATE"), tf.float32) / 255.0,
                     lambda: tf.io.decode_image(raw, expand_animations=False, dtype=tf.float32))
-    image = _on_white(image)
-    shape = (height, width, channels)
-    fits = tf.reduce_all(tf.shape(image) == shape)  # already the model's size: nothing to do
-    image = tf.cond(fits, lambda: image,
-                    lambda: tf.numpy_function(lambda a: fit_image(a, shape), [image], tf.float32, stateful=False))
-    image.set_shape(shape)
-    return image
+    return _on_white(image)
 
 
 def _on_white(image):
@@ -227,7 +253,7 @@ class DecodeFailures:
 
 
 def _decoded_batches(order, files, labels, size: int, channels: int, batch_size: int,
-                     failures: DecodeFailures | None):
+                     failures: DecodeFailures | None, decode=None, shape=None):
     """``order`` (file indices) -> batches of decoded ``(image, label)`` in that order. A
     file that does not decode is dropped (``ignore_errors``) and noted: each sample carries
     its position in ``order``, so the positions missing from a batch (and before it) name
@@ -237,16 +263,19 @@ def _decoded_batches(order, files, labels, size: int, channels: int, batch_size:
     files_t, labels_t = tf.constant(files), tf.constant(labels, tf.int64)
     order = tf.cast(order, tf.int64)
     count = tf.shape(order, out_type=tf.int64)[0]
+    # ``decode(path)`` and the image ``shape`` it gives: detection sets resize their own way
+    decode = decode or (lambda path: decode_image(path, size, size, channels))
+    shape = shape or (size, size, channels)
 
     def load(position):
         index = tf.gather(order, position)
-        return decode_image(tf.gather(files_t, index), size, size, channels), tf.gather(labels_t, index), position
+        return decode(tf.gather(files_t, index)), tf.gather(labels_t, index), position
 
-    batches = (tf.data.Dataset.range(count).map(load, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    batches = (tf.data.Dataset.range(count).map(_as_is(load), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
                .ignore_errors().batch(batch_size))
     if failures is None:
-        return batches.map(lambda image, label, position: (image, label))
-    closing = tf.data.Dataset.from_tensors((tf.zeros((0, size, size, channels)), tf.zeros((0,), tf.int64),
+        return batches.map(_as_is(lambda image, label, position: (image, label)))
+    closing = tf.data.Dataset.from_tensors((tf.zeros((0, *shape)), tf.zeros((0,), tf.int64),
                                             tf.reshape(count, [1])))
 
     def note_gaps(last, batch):
@@ -257,8 +286,8 @@ def _decoded_batches(order, files, labels, size: int, channels: int, batch_size:
                 lambda: tf.constant(0, tf.int64))
         return position[-1], (image, label)
 
-    return (batches.concatenate(closing).scan(tf.constant(-1, tf.int64), note_gaps)
-            .filter(lambda image, label: tf.shape(label)[0] > 0))
+    return (batches.concatenate(closing).scan(tf.constant(-1, tf.int64), _as_is(note_gaps))
+            .filter(_as_is(lambda image, label: tf.shape(label)[0] > 0)))
 
 
 def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: int, epochs: int, steps: int,
@@ -278,10 +307,10 @@ def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: in
         decoded = _decoded_batches(order, files, labels, image_size, channels, batch_size, failures)
         return decoded.repeat(2).take(steps)  # repeat(2): the top-up, never endless
 
-    stream = tf.data.Dataset.range(first_epoch, epochs).flat_map(batches_of)
+    stream = tf.data.Dataset.range(first_epoch, epochs).flat_map(_as_is(batches_of))
     if augment is not None:
         stream = stream.map(augment, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    return stream.prefetch(tf.data.AUTOTUNE)
+    return lean(stream).prefetch(tf.data.AUTOTUNE)
 
 
 def file_batches(files, labels, batch_size: int, image_size: int, channels: int,
@@ -291,7 +320,26 @@ def file_batches(files, labels, batch_size: int, image_size: int, channels: int,
 
     order = np.arange(len(files), dtype=np.int64)
     decoded = _decoded_batches(order, files, labels, image_size, channels, batch_size, failures)
-    return decoded.prefetch(tf.data.AUTOTUNE)
+    return lean(decoded).prefetch(tf.data.AUTOTUNE)
+
+
+def _as_is(function):
+    """``function`` traced as written: it is TensorFlow ops only, and autograph's rewrite
+    (parsing its source) would cost ~0.3 s per function before the first batch."""
+    import tensorflow as tf
+
+    return tf.autograph.experimental.do_not_convert(function)
+
+
+def lean(stream):
+    """``stream`` without tf.data's static graph rewrites, as Keras's own array adapter
+    sets it: they serialise the pipeline each time an iterator opens (every epoch's
+    validation pass), about 20 ms, and the maps here are parallel already."""
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.experimental_optimization.apply_default_optimizations = False
+    return stream.with_options(options)
 
 
 # ----------------------------------------------------------------------------- the cache
@@ -335,7 +383,7 @@ def _decode_all(files, labels, size, channels, images, ok, failures) -> None:
 
     files_t = tf.constant(files)
     stream = (tf.data.Dataset.range(len(files))
-              .map(lambda i: (i, decode_image(tf.gather(files_t, i), size, size, channels)),
+              .map(_as_is(lambda i: (i, decode_image(tf.gather(files_t, i), size, size, channels))),
                    num_parallel_calls=tf.data.AUTOTUNE, deterministic=False).ignore_errors().batch(64))
     for index, image in stream.as_numpy_iterator():
         images[index], ok[index] = image, True
@@ -357,11 +405,11 @@ def cached_epoch_stream(images, ok, labels, batch_size: int, seed: int, first_ep
         order = tf.boolean_mask(order, tf.gather(ok_t, order))
         return tf.data.Dataset.from_tensor_slices(order).batch(batch_size).repeat(2).take(steps)
 
-    stream = tf.data.Dataset.range(first_epoch, epochs).flat_map(batches_of)
-    stream = stream.map(_gatherer(images, labels), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    stream = tf.data.Dataset.range(first_epoch, epochs).flat_map(_as_is(batches_of))
+    stream = stream.map(_as_is(_gatherer(images, labels)), num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     if augment is not None:
         stream = stream.map(augment, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-    return stream.prefetch(tf.data.AUTOTUNE)
+    return lean(stream).prefetch(tf.data.AUTOTUNE)
 
 
 def cached_batches(images, ok, labels, batch_size: int):
@@ -369,8 +417,8 @@ def cached_batches(images, ok, labels, batch_size: int):
 
     order = np.flatnonzero(ok).astype(np.int64)
     stream = tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
-    return stream.map(_gatherer(images, labels), num_parallel_calls=tf.data.AUTOTUNE,
-                      deterministic=True).prefetch(tf.data.AUTOTUNE)
+    return lean(stream.map(_as_is(_gatherer(images, labels)), num_parallel_calls=tf.data.AUTOTUNE,
+                           deterministic=True)).prefetch(tf.data.AUTOTUNE)
 
 
 def _gatherer(images, labels):

@@ -24,9 +24,9 @@ from workbench.errors import WorkbenchError
 register(DatasetSpec(
     "voc", "image", "detection",
     "Pascal VOC XML annotations of your own images (options: path = a VOC folder or a "
-    "folder of .xml files, image_dir, image_size).",
+    "folder of .xml files, image_dir, image_size, stream).",
     "workbench.data.voc:load_voc_dataset", needs_path=True,
-    options=("image_dir", "image_size"),
+    options=("image_dir", "image_size", "stream"),
 ))
 
 
@@ -87,13 +87,17 @@ def _parse(xml_path: str) -> tuple[str, list[dict]]:
 
 
 def load_voc(folder_or_xml_files, image_dir: str | None = None, class_names=None,
-             image_size=None) -> tuple[DetectionData, list[str]]:
+             image_size=None, stream: bool = False) -> tuple[DetectionData, list[str]]:
     """Load VOC annotations and their images -> ``(DetectionData, problems)``.
 
     ``class_names`` fixes the classes and their order (objects of other classes are
     reported and skipped); by default the sorted names found. ``image_size`` resizes
     every image on load. Difficult objects are kept and flagged in ``difficult``.
+    ``stream`` reads only each image's header (``detection_stream``): the pixels are
+    decoded when training asks for them.
     """
+    from workbench.data import detection_stream
+
     files, layout_images = _xml_files(folder_or_xml_files)
     if not files:
         raise WorkbenchError(f"no .xml annotation files in {folder_or_xml_files}")
@@ -112,7 +116,7 @@ def load_voc(folder_or_xml_files, image_dir: str | None = None, class_names=None
     for xml_path, filename, objects in parsed:
         image_path = _image_path(xml_path, filename, image_dir)
         try:
-            image = read_rgb(image_path)
+            image = detection_stream.unread(image_path) if stream else read_rgb(image_path)
         except WorkbenchError as exc:
             problems.append(f"{xml_path}: {exc}; file skipped")
             continue
@@ -134,15 +138,18 @@ def load_voc(folder_or_xml_files, image_dir: str | None = None, class_names=None
         records.append({"image": image, "boxes": boxes, "labels": labels,
                         "difficult": difficult, "id": len(records) + 1,
                         "file": os.path.basename(image_path)})
-    data = assemble("voc", records, class_names, problems, image_size)
+    data = (detection_stream.streamed_detection if stream else assemble)(
+        "voc", records, class_names, problems, image_size)
     return data, problems
 
 
 def load_voc_dataset(options: dict, seed: int, val_fraction: float) -> DetectionData:
-    """Registry loader: options ``path``, ``image_dir``, ``image_size``."""
+    """Registry loader: options ``path``, ``image_dir``, ``image_size``, ``stream`` (auto|yes|no)."""
+    from workbench.data import detection_stream
     from workbench.data.shapes import side_option
 
-    data, _ = load_voc(options["path"], options.get("image_dir"),
-                       image_size=side_option(options.get("image_size")))
+    size = side_option(options.get("image_size"))
+    data = detection_stream.load(lambda stream: load_voc(options["path"], options.get("image_dir"),
+                                                         image_size=size, stream=stream), options)
     data.val_fraction, data.split_seed = float(val_fraction), int(seed)
     return data

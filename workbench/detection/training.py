@@ -28,8 +28,9 @@ def train_detector(ctx):
     """Train ``ctx.entry``'s detector (or segmenter) on ``ctx.dataset``; returns ``ctx.finish``'s result."""
     import tensorflow as tf
 
+    from workbench.data import detection_stream
     from workbench.training import devices
-    from workbench.training.job import build_compiled, fit_arrays
+    from workbench.training.job import build_compiled, fit_arrays, fit_stream
 
     data = prepare_data(ctx.dataset, ctx.hp, ctx.entry.name, ctx.entry.task)
     train, val = training_split(data, ctx.hp, ctx.config.seed)
@@ -38,12 +39,17 @@ def train_detector(ctx):
     with tf.device(f"/{devices.resolve(ctx.config.device)}"):
         # Builds, applies L2 and compiles with the shared optimizer; the loss is the model's own.
         model = build_compiled(ctx.entry, ctx.hp, info, ctx.config.mixed_precision)
+    metric = MeanIoUCallback if ctx.entry.task == "segmentation" else MapCallback
+    if detection_stream.is_streamed(data):  # images decoded and targets encoded per batch
+        source = detection_stream.DetectionStream(model, train, val, data.problems)
+        val_data = source.validation_data(ctx.config.batch_size)  # decoded once, for the mAP
+        callbacks = [metric(val_data, ctx.control, batch_size=ctx.config.batch_size)] if len(val_data) else []
+        return fit_stream(ctx, model, source, extra_callbacks=callbacks)
     y = model.encode_targets(train.boxes, train.labels, train.masks)
     callbacks = []
     x_val = y_val = None
     if len(val):
         x_val, y_val = val.images, model.encode_targets(val.boxes, val.labels, val.masks)
-        metric = MeanIoUCallback if ctx.entry.task == "segmentation" else MapCallback
         callbacks.append(metric(val, ctx.control, batch_size=ctx.config.batch_size))
     return fit_arrays(ctx, model, train.images, y, x_val, y_val, extra_callbacks=callbacks)
 
@@ -54,9 +60,13 @@ train_detector.resumable = True  # it trains through fit_arrays, which restores 
 def training_split(data, hp: dict, seed: int):
     """``(train, val)`` of the run's data, the training part grown by ``augment_copies``
     augmented copies of each image (validation stays as it is)."""
+    from workbench.data.detection_stream import is_streamed
     from workbench.detection.augment import augment_data
 
     train, val = data.train_val()
+    if is_streamed(data) and hp.get("augment_copies", 0):
+        raise WorkbenchError("augment_copies makes copies of the images in memory: load the set with "
+                             "stream=no, or set augment_copies=0")
     return augment_data(train, hp.get("augment_copies", 0), seed), val
 
 

@@ -118,10 +118,11 @@ def evaluate_run(run_dir: str, data: str | None = None, options: dict | None = N
     spec = _classification_source(source)  # wrong data fails before TensorFlow loads
     model = _load_run_model(run, model_name)
     dataset = _load_data(config, spec, source, model, data is not None, options, split == "all")
-    if not hasattr(dataset, "x_val"):
-        raise WorkbenchError(f"{source} is streamed from disk (too large to hold in memory); evaluate "
-                             "reads arrays: add --data-option stream=no, or evaluate on a smaller folder")
     labels = _aligned_labels(dataset, info, model, source)
+    if hasattr(dataset, "val_stream"):  # a folder streamed from disk: scored batch by batch
+        from workbench.evaluation.streamed import evaluate_streamed
+
+        return evaluate_streamed(model, dataset, labels, progress)
     x = _in_run_scale(dataset.x_val, dataset.scaler, info.get("scaler"))
     probs = predict_probabilities(model, x, len(labels), progress)
     ids = dataset.ids_val if dataset.ids_val is not None else [f"val:{i}" for i in range(len(x))]
@@ -187,6 +188,7 @@ def _load_data(config: dict, spec, source: str, model, other_data: bool, options
     """The run's data with its own options (or other data with only ``options``), split as the run was."""
     from workbench import data as data_sources
     from workbench.data.base import Dataset
+    from workbench.data.streaming import StreamingImages
 
     merged = dict(config.get("data_options") or {}) if not other_data else {}
     merged.update(options or {})
@@ -200,10 +202,14 @@ def _load_data(config: dict, spec, source: str, model, other_data: bool, options
                                  "evaluate it on other data with --data")
         val_split = 0.2
     dataset = data_sources.load(source, merged, seed=int(config.get("seed", 0)), val_fraction=val_split)
-    if not isinstance(dataset, Dataset) or dataset.info.task != "classification":
+    if not isinstance(dataset, (Dataset, StreamingImages)) or dataset.info.task != "classification":
         raise WorkbenchError(f"{source} is {dataset.info.task} data; evaluate measures classifiers on "
                              "classification data")
-    if every_sample:  # the whole source as the split to score
+    if every_sample and isinstance(dataset, StreamingImages):
+        dataset.files_val, dataset.labels_val, dataset.ids_val = (dataset.files_train, dataset.labels_train,
+                                                                  dataset.ids_train)
+        dataset.__post_init__()  # its decode-failure notes index the new list
+    elif every_sample:  # the whole source as the split to score
         dataset.x_val, dataset.y_val, dataset.ids_val = dataset.x_train, dataset.y_train, dataset.ids_train
     if tuple(dataset.info.input_shape) != shape:
         raise WorkbenchError(f"the model takes inputs of shape {shape} but {source} gives "
@@ -224,6 +230,10 @@ def _aligned_labels(dataset, info: dict, model, source: str) -> list[str]:
         return model_names
     if set(data_names) <= set(model_names):
         index = np.array([model_names.index(name) for name in data_names])
+        if hasattr(dataset, "labels_val"):  # streamed: y_val / y_train are its label lists
+            dataset.labels_val = index[dataset.labels_val.astype(int)]
+            dataset.labels_train = index[dataset.labels_train.astype(int)]
+            return model_names
         dataset.y_val = index[dataset.y_val.astype(int)]
         dataset.y_train = index[dataset.y_train.astype(int)]
         return model_names

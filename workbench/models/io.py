@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import warnings
 
 from workbench.errors import WorkbenchError
 
@@ -58,7 +59,12 @@ def load_model(path: str):
         raise WorkbenchError(f"{path} is not a Keras model file (expected .keras or .h5)")
     failed = register_custom_objects()
     try:
-        return keras.saving.load_model(path, compile=True, safe_mode=True)
+        with warnings.catch_warnings():
+            # A run steered (or able to be steered) with frozen layers keeps optimizer slots for
+            # them too (training.steering.prepare); a loaded model's optimizer covers only its
+            # trainable weights, so Keras skips the saved slots: harmless, resume has its own.
+            warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+            return keras.saving.load_model(path, compile=True, safe_mode=True)
     except Exception as error:  # zip, h5, JSON and deserialisation errors all mean "unusable file"
         missing = f" (modules that failed to import: {'; '.join(failed)})" if failed else ""
         raise WorkbenchError(

@@ -34,6 +34,11 @@ class EpochValidation(keras.callbacks.Callback):
             self.data = x_val
         else:  # batched once, as fit does for its own validation data, not converted every epoch
             self.data = tf.data.Dataset.from_tensor_slices((x_val, y_val)).batch(batch_size).cache()
+            # Each epoch's pass opens a new iterator: without tf.data's static rewrites (as
+            # Keras's array adapter) that costs no serialisation of the pipeline each time.
+            options = tf.data.Options()
+            options.experimental_optimization.apply_default_optimizations = False
+            self.data = self.data.with_options(options)
         self.progress = progress
 
     def on_epoch_end(self, epoch, logs=None):
@@ -149,7 +154,7 @@ class ResumeCheckpoint(keras.callbacks.Callback):
         if not self.progress.epoch_complete:
             return
         record_epoch(self.ctx.history, epoch, logs or {})
-        snap = snapshot(self.model)
+        snap = snapshot(self.model, deferred=True)  # read now, made NumPy on the writer thread
         if self.early is not None:
             # EarlyStopping runs after this callback: count this epoch as it is about to.
             snap.state["early_stopping"] = self.early.state_after(epoch, logs or {})
@@ -184,12 +189,45 @@ class ResumableEarlyStopping(keras.callbacks.EarlyStopping):
         return {"wait": int(wait), "best": None if best is None else float(best), "best_epoch": int(best_epoch)}
 
 
+class SwitchableEarlyStopping(ResumableEarlyStopping):
+    """Early stopping that steering (``training.steering``) switches on or off between
+    batches; while off it neither counts epochs nor stops the run."""
+
+    #: The patience early stopping gets when switched on without one (and none was set).
+    DEFAULT_PATIENCE = 3
+
+    def __init__(self, *args, enabled: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enabled = enabled
+
+    def switch(self, on: bool, patience: int | None = None, fresh: bool = True) -> None:
+        """Switched on ``fresh``, it counts from now on; re-applied on resume (``fresh``
+        False) the counters are the resume point's own."""
+        if patience:
+            self.patience = int(patience)
+        if on and not self.enabled and fresh:
+            self.wait, self.best, self.best_epoch = 0, None, 0
+        self.enabled = bool(on)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.enabled:
+            super().on_epoch_end(epoch, logs)
+
+    def state_after(self, epoch: int, logs: dict) -> dict:
+        if self.enabled:
+            return super().state_after(epoch, logs)
+        best = self.best
+        return {"wait": int(self.wait), "best": None if best is None else float(best),
+                "best_epoch": int(self.best_epoch)}
+
+
 def early_stopping(hp: dict, has_validation: bool, state: dict | None = None):
+    """Always a callback, switched off when the ``early_stopping`` patience is 0, so that
+    steering can switch it on mid-run."""
     patience = hp.get("early_stopping", 0)
-    if not patience:
-        return None
-    return ResumableEarlyStopping(monitor="val_loss" if has_validation else "loss", patience=patience,
-                                  state=state)
+    return SwitchableEarlyStopping(monitor="val_loss" if has_validation else "loss",
+                                   patience=patience or SwitchableEarlyStopping.DEFAULT_PATIENCE,
+                                   state=state, enabled=bool(patience))
 
 
 def standard_views(ctx) -> list:

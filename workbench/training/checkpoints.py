@@ -5,7 +5,9 @@ never stopped: every named network's variables (weights *and* the states of its
 dropout/noise seed generators), each network's optimizer variables (moments and the
 iteration counter), and the trainer's own arrays (replay buffers, ...) and JSON state
 (counters, NumPy generator states). At the end of each epoch the variables are copied to
-NumPy (a memory copy) and a background thread writes them to one ``.npz`` file,
+TensorFlow tensors (one read per variable: TensorFlow copies a buffer that is still read
+before it updates it in place, so later training steps do not change them) and a
+background thread turns them into NumPy arrays and writes them to one ``.npz`` file,
 atomically, then points ``state.json`` at it. The previous resume point is kept until the
 next one is complete, so a damaged newest file still leaves one to fall back on.
 
@@ -52,24 +54,48 @@ def network_variables(model) -> list:
 
 
 def take_snapshot(networks: dict, optimizers: dict | None = None, arrays: dict | None = None,
-                  state: dict | None = None) -> Snapshot:
+                  state: dict | None = None, deferred: bool = False) -> Snapshot:
     """Copy the variables of ``networks`` ({name: keras.Model}) and ``optimizers``
-    ({name: optimizer}, by default each network's compiled optimizer)."""
+    ({name: optimizer}, by default each network's compiled optimizer). ``deferred``: the
+    variables as tensors read now, made NumPy arrays later (``materialized``, on the
+    checkpoint writer's thread), which keeps the training thread's share to one read each."""
     optimizers = _optimizers_of(networks) if optimizers is None else optimizers
     optimizers = {name: _optimizer(entry) for name, entry in optimizers.items()}
+    copy = _read if deferred else (lambda v: np.array(v.numpy()))
     return Snapshot(
-        networks={name: [np.array(v.numpy()) for v in network_variables(model)]
+        networks={name: [copy(v) for v in network_variables(model)]
                   for name, model in networks.items()},
-        optimizers={name: [np.array(v.numpy()) for v in opt.variables]
+        optimizers={name: [copy(v) for v in opt.variables]
                     for name, opt in optimizers.items() if opt is not None},
         arrays={k: np.array(v) for k, v in (arrays or {}).items()},
         state=json.loads(json.dumps(state or {}, default=_plain)),  # a copy, checked JSON-able now
     )
 
 
-def snapshot(model) -> Snapshot:
+def snapshot(model, deferred: bool = False) -> Snapshot:
     """The snapshot of a plain ``fit`` run: one network and its compiled optimizer."""
-    return take_snapshot({MAIN: model})
+    return take_snapshot({MAIN: model}, deferred=deferred)
+
+
+def _read(variable):
+    """The variable's value now, as a tensor that later updates leave alone (TensorFlow
+    copies a buffer still referenced before an in-place update); NumPy where the
+    variable is no plain TensorFlow variable (a distributed one)."""
+    import tensorflow as tf
+
+    inner = getattr(variable, "value", variable)
+    if isinstance(inner, tf.Variable) and not isinstance(inner, tf.distribute.DistributedValues):
+        return inner.read_value()
+    return np.array(variable.numpy())
+
+
+def materialized(snap: Snapshot) -> Snapshot:
+    """``snap`` with every value a NumPy array (a deferred snapshot's tensors converted)."""
+    def arrays(values):
+        return [np.asarray(v) for v in values]
+
+    return Snapshot({k: arrays(v) for k, v in snap.networks.items()},
+                    {k: arrays(v) for k, v in snap.optimizers.items()}, snap.arrays, snap.state)
 
 
 def apply_snapshot(snap: Snapshot, networks: dict, optimizers: dict | None = None,
@@ -225,7 +251,7 @@ class CheckpointWriter:
                 self._error = error
 
     def _write(self, epochs_done: int, snap: Snapshot, history: dict) -> None:
-        write_snapshot(self.run_dir.checkpoint_path(epochs_done), snap)
+        write_snapshot(self.run_dir.checkpoint_path(epochs_done), materialized(snap))
         self.run_dir.mark_checkpoint(epochs_done, history)
         self.run_dir.write_history(history)
 

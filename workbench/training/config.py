@@ -31,6 +31,9 @@ class TrainConfig:
     #: (see ``training.strategies``); ``workers`` replicas/processes for it, 0 = its default.
     strategy: str = "one"
     workers: int = 0
+    #: Changes applied while training, ``[{"epoch", "batch", "change"}]`` (``training.schedule``):
+    #: given in advance (``--schedule``) and/or recorded as they were made from the Train tab.
+    schedule: list = field(default_factory=list)
 
     def validate(self) -> "TrainConfig":
         if not 1 <= self.epochs <= 100000:
@@ -44,6 +47,9 @@ class TrainConfig:
         from workbench.training.strategies import validate
 
         validate(self.strategy, self.workers)
+        from workbench.training.schedule import check_schedule
+
+        self.schedule = check_schedule(self.schedule)
         return self
 
     def to_dict(self) -> dict:

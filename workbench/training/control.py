@@ -8,6 +8,7 @@ multiprocessing context, the flags are shared with a child process that trains
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 
@@ -51,9 +52,37 @@ class RunControl:
         self._running = make()
         self._running.set()
         self._model = None
+        #: Steering requests (``training.schedule`` changes) on their way to the run; a
+        #: multiprocessing queue travels into the child with the flags, as it is spawned.
+        self._requests = context.Queue() if context is not None else queue.Queue()
+        #: Requests put so far (shared) and taken so far (by the run): a batch without a new
+        #: request costs one integer's read, not a lock and an exception of the queue's,
+        #: and a request still in the pipe is taken at a later batch, never lost.
+        self._requested = context.RawValue("i", 0) if context is not None else _Count()
+        self._taken = 0
 
-    def __getstate__(self):  # into a child process: the flags, never a model
-        return {"_stop": self._stop, "_running": self._running, "_model": None}
+    def __getstate__(self):  # into a child process: the flags and the requests, never a model
+        return {"_stop": self._stop, "_running": self._running, "_model": None, "_requests": self._requests,
+                "_requested": self._requested, "_taken": 0}
+
+    def request(self, change: dict) -> None:
+        """Ask the run to apply ``change`` at its next batch boundary (``training.steering``);
+        a change of the wrong form is refused here, with a sentence."""
+        from workbench.training.schedule import check_change
+
+        self._requests.put(check_change(change))
+        self._requested.value += 1  # only the window's thread asks
+
+    def take_requests(self) -> list[dict]:
+        """The changes requested since the last call, oldest first (never waits)."""
+        taken = []
+        while self._taken + len(taken) < self._requested.value:
+            try:
+                taken.append(self._requests.get_nowait())
+            except (queue.Empty, EOFError, OSError):
+                break  # still on its way through the pipe: the next batch takes it
+        self._taken += len(taken)
+        return taken
 
     def attach(self, model) -> None:
         """The model being fitted: Stop raises its ``stop_training`` flag directly, which
@@ -92,3 +121,9 @@ class RunControl:
     def wait_while_paused(self, poll: float = 0.1) -> None:
         while not self._running.wait(poll):
             pass
+
+
+class _Count:
+    """``RawValue``'s ``value`` for a run in the window's own process."""
+
+    value = 0

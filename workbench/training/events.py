@@ -49,6 +49,29 @@ class Status:
 
 
 @dataclass
+class Steered:
+    """A change applied while training (``training.schedule``), before batch ``batch``
+    (0-based) of epoch ``epoch`` (0-based); ``steps`` batches make an epoch. ``replayed``:
+    re-applied on resume (it was made before the resume point)."""
+
+    epoch: int
+    batch: int
+    change: dict
+    steps: int = 0
+    replayed: bool = False
+
+
+@dataclass
+class Steerable:
+    """A run that can be steered has begun: what its Steer box offers and shows."""
+
+    blocks: list  # layer blocks to freeze or unfreeze by (``steering.blocks``)
+    learning_rate: float  # now; 0.0 when it cannot be set (a schedule, several optimizers)
+    early_stopping: bool
+    patience: int
+
+
+@dataclass
 class Figure:
     """Named curves for a plot that is not a training curve (gradient norms over time steps, ...)."""
 

@@ -216,10 +216,25 @@ class TrainingContext:
         from workbench.training.callbacks import record_epoch
 
         check_finite(logs, epoch)
+        self._refuse_steering()
         record_epoch(self.history, epoch, logs)
         eta = seconds * (self.config.epochs - epoch - 1)
         self.emit(events.EpochEnd(epoch, {k: float(v) for k, v in logs.items()}, seconds, eta))
         self.run_dir.write_history(self.history)
+
+    def _refuse_steering(self) -> None:
+        """An entry's own loop (not ``fit``) applies no changes: each one asked for, and a
+        schedule given, is answered with a sentence instead of being lost in silence."""
+        refused = self.control.take_requests()
+        if self.config.schedule and not getattr(self, "_schedule_refused", False):
+            self._schedule_refused = True
+            refused += [item["change"] for item in self.config.schedule]
+        if refused:
+            from workbench.training.schedule import describe
+
+            what = "; ".join(describe(change) for change in refused)
+            self.emit(events.Status(f"{self.entry.name} trains here with its own loop (not Keras fit), which "
+                                    f"cannot be steered during the run: not applied ({what})"))
 
     # -- resume points of trainers with several networks ---------------------------------------
     @property
@@ -234,7 +249,7 @@ class TrainingContext:
         ``optimizers`` ({name: optimizer}, by default each model's compiled one), and the
         trainer's ``arrays`` (replay buffers, ...) and JSON ``state`` (counters, RNG states).
         Copied now, written on a background thread."""
-        self.save_snapshot(epochs_done, take_snapshot(networks, optimizers, arrays, state))
+        self.save_snapshot(epochs_done, take_snapshot(networks, optimizers, arrays, state, deferred=True))
 
     def save_snapshot(self, epochs_done: int, snap: Snapshot) -> None:
         self.writer.submit(epochs_done, snap, self.history)
@@ -368,12 +383,13 @@ def _fit(ctx: TrainingContext, model, steps: int, make_stream, validation, extra
     import tensorflow as tf
 
     from workbench.training import callbacks as cb
-    from workbench.training import devices
+    from workbench.training import devices, steering
 
     config = ctx.config
     device = devices.resolve(config.device)
     dist = ctx.distribution or strategies.Distribution("one", None, "")
     with dist.scope():  # optimizer slots built on resume are mirrored like the weights
+        steering.prepare(model, resume=ctx.resume_snapshot())  # it can train layers unfrozen later
         restored = ctx.restore_networks({MAIN: model})
     has_val = validation is not None
     x_val, y_val = validation if has_val else (None, None)
@@ -384,7 +400,7 @@ def _fit(ctx: TrainingContext, model, steps: int, make_stream, validation, extra
     early = cb.early_stopping(ctx.hp, has_validation=has_val,
                               state=(restored.state.get("early_stopping") if restored else None))
     views = cb.standard_views(ctx) if dist.synchronous_views else []
-    callbacks += [*extra_callbacks, *views, reporter,
+    callbacks += [*extra_callbacks, *views, reporter, steering.Steering(ctx, early, steps),
                   cb.ResumeCheckpoint(ctx, reporter, early)]
     callbacks += [early] if early else []
     model.run_eagerly = config.eager
