@@ -313,14 +313,10 @@ def is_voc_folder(folder: str) -> bool:
 
 
 def read_annotations(path: str):
-    """A VOC folder / .xml file or a COCO .json file -> ``DetectionData`` (worker thread)."""
-    if path.lower().endswith(".json"):
-        from workbench.data.coco import load_coco
+    """A VOC folder / .xml, a COCO .json, a YOLO-txt or KITTI folder -> ``DetectionData`` (worker)."""
+    from workbench.detection.annotations import read_annotations as read_any
 
-        return load_coco(path)[0]
-    from workbench.data.voc import load_voc
-
-    return load_voc(path)[0]
+    return read_any(path)
 
 
 def shapes_validation():
@@ -380,9 +376,11 @@ class DetectPanel(Panel):
         open_folder = QPushButton("Folder…")
         open_folder.setToolTip("Open a folder of images and step through them (or drop it here)")
         open_folder.clicked.connect(self.open_folder_dialog)
-        open_notes = QPushButton("VOC/COCO…")
-        open_notes.setToolTip("Open annotations: a COCO .json file, or a VOC folder of .xml files; "
-                              "their images become the annotated set")
+        open_notes = QPushButton("Annotations…")
+        open_notes.setToolTip("Open annotations: a COCO .json file, a VOC .xml file (its folder), or "
+                              "the classes.txt / data.yaml of a YOLO-txt folder (images/ + labels/); "
+                              "drop a KITTI folder (image_2/ + label_2/). Their images become the "
+                              "annotated set")
         open_notes.clicked.connect(self.open_annotations_dialog)
         self.prev_button = QPushButton("◀ Previous")
         self.prev_button.setShortcut("PgUp")
@@ -429,6 +427,10 @@ class DetectPanel(Panel):
         buttons = QHBoxLayout()
         for button in (self.annotated_button, open_image, open_folder, open_notes):
             buttons.addWidget(button)
+        self.export_button = QPushButton("Export annotations…")
+        self.export_button.setToolTip("Write the annotated set, or the model's boxes on the images "
+                                      "shown, as COCO JSON, VOC XML or YOLO-txt")
+        self.export_button.clicked.connect(self.export_annotations_dialog)
         nav = QHBoxLayout()
         nav.addWidget(self.prev_button)
         nav.addWidget(self.index)
@@ -439,6 +441,7 @@ class DetectPanel(Panel):
         form.addRow("Images", buttons)
         form.addRow("", self.source_label)
         form.addRow("", nav)
+        form.addRow("", self.export_button)
         self._slider_rows = {slider: self._slider_row(slider, value) for slider, value in (
             (self.score, self.score_value), (self.iou, self.iou_value),
             (self.opacity, self.opacity_value))}
@@ -600,7 +603,7 @@ class DetectPanel(Panel):
                           "stored class map." if segmenting else
                           "The network runs once per image; the score and NMS sliders only "
                           "re-filter its stored candidates, so they act at once.")
-                         + " Drop images, a folder, a VOC folder or a COCO .json on this tab.")
+                         + " Drop images, a folder, a VOC, YOLO-txt or KITTI folder or a COCO .json on this tab.")
         self.score_value.setText(f"{self.score.value() / 100:.2f}")
         self.iou_value.setText(f"{self.iou.value() / 100:.2f}")
         self.opacity_value.setText(f"{self.opacity.value()}%")
@@ -759,11 +762,11 @@ class DetectPanel(Panel):
 
     def open_annotations_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open COCO annotations (.json) or one VOC .xml file", "",
-            "Annotations (*.json *.xml);;All files (*)")
+            self, "Open COCO (.json), VOC (.xml) or YOLO-txt (classes.txt, data.yaml) annotations", "",
+            "Annotations (*.json *.xml *.txt *.yaml *.names);;All files (*)")
         if path:
-            if path.lower().endswith(".xml"):
-                path = os.path.dirname(path)  # the whole folder of VOC files
+            if path.lower().endswith((".xml", ".txt", ".yaml", ".names")):
+                path = os.path.dirname(path)  # the whole folder: VOC files, or the YOLO-txt set
             self.open_annotations(path)
 
     def open_annotations(self, path: str) -> None:
@@ -778,6 +781,23 @@ class DetectPanel(Panel):
 
         self.background(lambda: read_annotations(path), loaded, key="detect-notes",
                         busy=f"Reading annotations {name}…")
+
+    def export_annotations_dialog(self) -> None:
+        """Ask what to export (ui/widgets/annotation_export.py), then write it on a worker."""
+        from ui.widgets.annotation_export import ExportDialog, export_work
+
+        files = [i.path for i in self.items if i.index < 0 and i.path]
+        can_predict = self.kind == DETECTION and bool(files or self.annotated is not None)
+        shown = f"{len(files)} image file(s)" if files else (self.annotated_label or "the images")
+        dialog = ExportDialog(self.annotated_label if self.annotated is not None else "", shown,
+                              can_predict, self.score.value() / 100.0, self)
+        if dialog.exec() != dialog.DialogCode.Accepted:
+            return
+        choice, annotated, model, iou = dialog.choice(), self.annotated, self.session.model, self.thresholds()[1]
+        self.background(lambda: export_work(choice, annotated, model, files, iou),
+                        lambda text: self._show_message(text) or self.session.report(text),
+                        key="detect-export", busy=f"Exporting annotations to {choice.out}…",
+                        lane=self.TF_LANE if choice.predictions else None)
 
     # -- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event):  # noqa: N802 - Qt's name
@@ -800,7 +820,9 @@ class DetectPanel(Panel):
         elif paths and paths[0].lower().endswith(".json"):
             self.open_annotations(paths[0])
         elif paths and os.path.isdir(paths[0]):
-            if is_voc_folder(paths[0]):
+            from workbench.detection.annotations import annotation_format
+
+            if is_voc_folder(paths[0]) or annotation_format(paths[0]) is not None:
                 self.open_annotations(paths[0])
             else:
                 self.open_folder(paths[0])

@@ -69,7 +69,8 @@ def get(name: str) -> DatasetSpec:
 def resolve(source: str) -> tuple[DatasetSpec, dict]:
     """A dataset name or a path -> its spec and the options implied by the path.
 
-    A folder with ``Annotations/`` is Pascal VOC, another folder holds class
+    A folder with ``Annotations/`` is Pascal VOC, one with ``images/`` + ``labels/`` YOLO-txt,
+    one with ``image_2/`` + ``label_2/`` KITTI, another folder holds class
     sub-folders (images, or sounds when they hold ``.wav`` files), a ``.txt`` file is a
     text corpus, a ``.json`` file is COCO and a ``.csv`` file a table (an edge list when
     its header has ``source`` and ``target``, sequences when it has ``sequence`` and
@@ -78,6 +79,13 @@ def resolve(source: str) -> tuple[DatasetSpec, dict]:
     if os.path.isdir(source):
         if os.path.isdir(os.path.join(source, "Annotations")):  # Pascal VOC layout
             return get("voc"), {"path": source}
+        from workbench.data.kitti import is_kitti_folder
+        from workbench.data.yolo_txt import is_yolo_folder
+
+        if is_yolo_folder(source):  # images/ + labels/: YOLO-txt (also Ultralytics' split folders)
+            return get("yolo"), {"path": source}
+        if is_kitti_folder(source):  # image_2/ + label_2/
+            return get("kitti"), {"path": source}
         from workbench.data.audio import is_audio_folder
 
         if is_audio_folder(source):  # class sub-folders of .wav files
