@@ -297,3 +297,24 @@ def test_exclude_marks_shrink_a_streamed_folder(tmp_path):
     assert len(kept.files_train) == len(whole.files_train) - 1 and len(kept.files_val) == len(whole.files_val) - 1
     assert not set(marked) & (set(kept.ids_train.tolist()) | set(kept.ids_val.tolist()))
     assert any("excluded 2 sample(s)" in line for line in kept.skipped)
+
+
+def test_a_file_lost_at_the_very_end_of_an_epochs_order_is_noted(tmp_path):
+    """The last file of the epoch's order does not decode: the epoch's batches end before
+    it, and only the closing look past them can name it."""
+    paths, labels = [], []
+    rng = np.random.default_rng(0)
+    for i in range(10):
+        path = tmp_path / f"{i}.png"
+        cv2.imwrite(str(path), (rng.random((12, 12, 3)) * 255).astype(np.uint8))
+        paths.append(str(path))
+        labels.append(i % 2)
+    seed, epoch = 4, 0
+    last = int(epoch_permutation(seed, epoch, len(paths))[-1])
+    with open(paths[last], "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)  # a PNG's magic bytes, nothing decodable after them
+    failures = streaming.DecodeFailures(paths)
+    batches = list(streaming.file_epoch_stream(paths, np.array(labels), 3, seed, epoch, epoch + 1, 3, 12, 3,
+                                               failures=failures))
+    assert [len(y) for _, y in batches] == [3, 3, 3]  # 9 files decode: three full batches
+    assert failures.paths == [paths[last]]

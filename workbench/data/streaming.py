@@ -253,11 +253,12 @@ class DecodeFailures:
 
 
 def _decoded_batches(order, files, labels, size: int, channels: int, batch_size: int,
-                     failures: DecodeFailures | None, decode=None, shape=None):
+                     failures: DecodeFailures | None, decode=None, shape=None, keep_closing: bool = False):
     """``order`` (file indices) -> batches of decoded ``(image, label)`` in that order. A
     file that does not decode is dropped (``ignore_errors``) and noted: each sample carries
     its position in ``order``, so the positions missing from a batch (and before it) name
-    the files lost; an empty closing batch names those lost at the end."""
+    the files lost; an empty closing batch names those lost at the end (and is passed on
+    with ``keep_closing``, for a caller that must pull it past its last batch)."""
     import tensorflow as tf
 
     files_t, labels_t = tf.constant(files), tf.constant(labels, tf.int64)
@@ -286,8 +287,17 @@ def _decoded_batches(order, files, labels, size: int, channels: int, batch_size:
                 lambda: tf.constant(0, tf.int64))
         return position[-1], (image, label)
 
-    return (batches.concatenate(closing).scan(tf.constant(-1, tf.int64), _as_is(note_gaps))
-            .filter(_as_is(lambda image, label: tf.shape(label)[0] > 0)))
+    noted = batches.concatenate(closing).scan(tf.constant(-1, tf.int64), _as_is(note_gaps))
+    return noted if keep_closing else noted.filter(_as_is(lambda image, label: tf.shape(label)[0] > 0))
+
+
+def _count_real(count, batch):
+    """``scan``: (real batches so far, (real batches before this one, image, label))."""
+    import tensorflow as tf
+
+    image, label = batch
+    real = tf.cast(tf.shape(label)[0] > 0, tf.int64)
+    return count + real, (count, image, label)
 
 
 def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: int, epochs: int, steps: int,
@@ -304,8 +314,19 @@ def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: in
     def batches_of(epoch):
         keys = tf.random.stateless_uniform([samples], seed=tf.stack([tf.constant(seed, tf.int64), epoch]))
         order = tf.argsort(keys, stable=True)
-        decoded = _decoded_batches(order, files, labels, image_size, channels, batch_size, failures)
-        return decoded.repeat(2).take(steps)  # repeat(2): the top-up, never endless
+        if failures is None:
+            decoded = _decoded_batches(order, files, labels, image_size, channels, batch_size, None)
+            return decoded.repeat(2).take(steps)  # repeat(2): the top-up, never endless
+        decoded = _decoded_batches(order, files, labels, image_size, channels, batch_size, failures,
+                                   keep_closing=True)
+        # Count the real batches before each element and stop at the first element past
+        # ``steps`` of them: when that is the empty closing batch, it has been pulled, so
+        # files lost at the very end of the order are noted too (``take(steps)`` stopped
+        # before it), and no batch of the top-up is decoded for nothing.
+        counted = decoded.repeat(2).scan(tf.constant(0, tf.int64), _as_is(_count_real))
+        return (counted.take_while(_as_is(lambda before, image, label: before < steps))
+                .filter(_as_is(lambda before, image, label: tf.shape(label)[0] > 0))
+                .map(_as_is(lambda before, image, label: (image, label))))
 
     stream = tf.data.Dataset.range(first_epoch, epochs).flat_map(_as_is(batches_of))
     if augment is not None:
