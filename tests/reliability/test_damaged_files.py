@@ -129,7 +129,7 @@ def test_the_runs_tab_greys_a_damaged_run_and_explains_it(qtbot, source_run, tmp
     assert {cell.foreground().color().name() for cell in bad_cells} == {"#909090"}
     assert sentence not in {cell.toolTip() for cell in good_cells}
     assert all(cell.foreground().color().name() != "#909090" for cell in good_cells)
-    assert bad_cells[3].text() == "damaged (see tooltip)"
+    assert bad_cells[4].text() == "damaged (see tooltip)"  # the Differs column
 
 
 def test_scan_runs_survives_an_unreadable_folder(source_run, tmp_path):

@@ -68,7 +68,7 @@ def test_table_lists_the_runs_with_their_final_metrics(panel, runs_root):
         assert row["val_accuracy"] == f"{final['val_accuracy'][-1]:.4f}"
         assert row["loss"] == f"{final['loss'][-1]:.4f}"
         assert row["Epochs"] == "2/2" and row["Model"] == "lenet" and row["Data"] == "digits"
-        assert f"optimizer={optimizer}" in row["Differs"]
+        assert f"optimizer={optimizer}" in row["Differs from defaults"]
     record = next(r for r in panel.runs if r.name == "a-sgd")
     assert record.final["val_accuracy"] == history(runs_root, "a-sgd")["val_accuracy"][-1]
     assert row_of(panel, "c-stopped")["Epochs"] == "1/3"

@@ -19,7 +19,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTabWidget,
+                               QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QStyledItemDelegate,
+                               QTabWidget,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ui.actions import adopt_trained
@@ -31,10 +32,12 @@ from workbench.runs.history import RunRecord, curve_labels, default_runs_root, s
 #: Seconds between two background re-reads of the run folders while the tab is visible.
 REFRESH_SECONDS = 10
 #: Table columns: (header, final metric shown, or None for a descriptive column).
-COLUMNS = (("Run", None), ("Model", None), ("Data", None), ("Differs", None), ("Epochs", None),
-           ("loss", "loss"), ("val_loss", "val_loss"), ("accuracy", "accuracy"),
+COLUMNS = (("Run", None), ("Tags", None), ("Model", None), ("Data", None), ("Differs from defaults", None),
+           ("Epochs", None), ("loss", "loss"), ("val_loss", "val_loss"), ("accuracy", "accuracy"),
            ("val_accuracy", "val_accuracy"), ("Date", None))
 METRIC_COLUMN = {metric: index for index, (_, metric) in enumerate(COLUMNS) if metric}
+#: The column that says what sets a run apart: from the one selected run, else from the defaults.
+DIFFERS = 4
 #: Distinguishable curve colours (Tableau 10), reused in order.
 PALETTE = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
@@ -51,6 +54,14 @@ class SortItem(QTableWidgetItem):
         if isinstance(other, SortItem):
             return (self.key is None, self.key) < (other.key is None, other.key)
         return super().__lt__(other)
+
+
+class ElideRight(QStyledItemDelegate):
+    """The Differs column keeps its first settings in view (the table elides run paths on the left)."""
+
+    def initStyleOption(self, option, index):  # noqa: N802 - Qt's name
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight
 
 
 class RunsPanel(Panel):
@@ -109,16 +120,21 @@ class RunsPanel(Panel):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(DIFFERS, QHeaderView.ResizeMode.Stretch)
         # comparison runs sit in long sweep folders: the Run column elides instead of growing
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 300)
         self.table.setTextElideMode(Qt.TextElideMode.ElideLeft)
+        self.table.setItemDelegateForColumn(DIFFERS, ElideRight(self.table))
         self.table.setWordWrap(False)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(len(COLUMNS) - 1, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.empty = hint_label("")
+        from ui.widgets.run_filter import RunFilterBar
+
+        self.filter_bar = RunFilterBar()
+        self.filter_bar.changed.connect(self._apply_filter)
         self.open_button = QPushButton("Open model")
         self.open_button.setToolTip("Load the selected run's model.keras as the current model "
                                     "(Explain and Export use it)")
@@ -140,6 +156,7 @@ class RunsPanel(Panel):
         column = QVBoxLayout(history)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(top)
+        column.addWidget(self.filter_bar)
         column.addWidget(self.empty)
         column.addWidget(self.table, 1)
         column.addLayout(actions)
@@ -158,6 +175,7 @@ class RunsPanel(Panel):
         plot_column.addWidget(self.plot_hint)
         plot_column.addLayout(self._plot_slot, 1)
 
+        from ui.widgets.run_meta import RunMetaEditor
         from ui.widgets.run_variants import RunVariants
         from ui.widgets.views.browser import RunViews
 
@@ -166,6 +184,9 @@ class RunsPanel(Panel):
         self.run_variants.select_run.connect(lambda path: self.select_paths([path]))
         views_box = QGroupBox("The selected run")
         self.run_tabs = QTabWidget()
+        self.run_meta = RunMetaEditor()  # its name, tags and note (meta.json)
+        self.run_meta.saved.connect(lambda _path: self._rescan())
+        self.run_tabs.addTab(self.run_meta, "Name && tags")
         self.run_tabs.addTab(self.run_views, "Views")
         self.run_tabs.addTab(self.run_variants, "Exports && variants")
         QVBoxLayout(views_box).addWidget(self.run_tabs)
@@ -285,7 +306,7 @@ class RunsPanel(Panel):
     def _scanned(self, runs: list[RunRecord]) -> None:
         if not shiboken6.isValid(self):
             return  # the panel closed while the folders were being read
-        signature = [(r.path, r.modified) for r in runs]
+        signature = [(r.path, r.modified, r.meta) for r in runs]
         if signature == self._scan_signature and not self._select_after_scan:
             return  # nothing changed: keep the table (and the user's selection) as it is
         self._scan_signature = signature
@@ -304,6 +325,11 @@ class RunsPanel(Panel):
             if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) in selected:
                 self._select_row(row)
         self.table.blockSignals(False)
+        from workbench.runs.search import all_tags
+
+        self.filter_bar.set_tags(all_tags(runs))
+        self.run_meta.set_known_tags(all_tags(runs))
+        self._apply_filter()
         self.empty.setText("" if runs else
                            f"No runs yet in {self.roots()[0]}: train in the Train tab, or start a "
                            "comparison run below.")
@@ -320,28 +346,30 @@ class RunsPanel(Panel):
     def _fill_row(self, row: int, run: RunRecord) -> None:
         final = run.final
         epochs = f"{run.epochs_done}/{run.epochs_planned}" if run.epochs_planned else str(run.epochs_done)
-        cells = [SortItem(run.name if not run.sweep else f"{run.sweep}/{run.name}", run.name),
+        title = run.meta.name or (run.name if not run.sweep else f"{run.sweep}/{run.name}")
+        tags = ", ".join(run.tags)
+        cells = [SortItem(title, title.casefold()), SortItem(tags, tags.casefold()),
                  SortItem(run.model, run.model), SortItem(run.data, run.data),
                  SortItem(run.differs_text or "defaults", run.differs_text),
                  SortItem(epochs, run.epochs_done)]
-        for _header, metric in COLUMNS[5:9]:
+        for _header, metric in COLUMNS[DIFFERS + 2:DIFFERS + 6]:
             value = final.get(metric)
             cells.append(SortItem("–" if value is None else f"{value:.4f}", value))
         cells.append(SortItem(time.strftime("%Y-%m-%d %H:%M", time.localtime(run.modified)), run.modified))
         cells[0].setData(Qt.ItemDataRole.UserRole, run.path)
-        cells[0].setToolTip(run.path)
+        cells[0].setToolTip(f"{run.path}\n\n{run.meta.note}" if run.meta.note else run.path)
         tip = "\n".join(f"{k}: {v:.4f}" for k, v in final.items() if isinstance(v, (int, float)))
         for column, cell in enumerate(cells):
             if column > 0:
                 cell.setToolTip(tip or "no epoch finished")
-            if column >= 4:
+            if column > DIFFERS:
                 cell.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
             if run.damaged:  # listed, greyed, and the sentence says which file and what to do
                 cell.setForeground(QColor("#909090"))
                 cell.setToolTip(run.damaged)
             self.table.setItem(row, column, cell)
         if run.damaged:
-            cells[3].setText("damaged (see tooltip)")
+            cells[DIFFERS].setText("damaged (see tooltip)")
 
     def selected_runs(self) -> list[RunRecord]:
         paths = {self.table.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
@@ -359,6 +387,48 @@ class RunsPanel(Panel):
         self.table.blockSignals(False)
         self._selection_changed()
 
+    def _show_differences(self, selected: RunRecord | None) -> None:
+        """The Differs column: what each run changes from the one selected run ("key: a → b"),
+        or, with none or several selected, from its model's defaults."""
+        from workbench.runs.compare import differs_from_selected
+
+        by_path = {run.path: run for run in self.runs}
+        texts = differs_from_selected(selected, self.runs) if selected is not None else {}
+        self.table.setSortingEnabled(False)  # a changed cell would re-sort rows under the user
+        for row in range(self.table.rowCount()):
+            run = by_path.get(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+            cell = self.table.item(row, DIFFERS)
+            if run is None or cell is None:
+                continue
+            text = texts.get(run.path) or ("damaged (see tooltip)" if run.damaged
+                                           else run.differs_text or "defaults")
+            cell.setText(text)
+            cell.key = text
+            if not run.damaged:  # a damaged row's tooltip is the sentence that names the file
+                cell.setToolTip(text)
+            cell.setFont(self._bold if run is selected else self.table.font())
+        self.table.setSortingEnabled(True)
+        title = "Differs from selected" if selected is not None else "Differs from defaults"
+        self.table.horizontalHeaderItem(DIFFERS).setText(title)
+
+    @property
+    def _bold(self):
+        font = self.table.font()
+        font.setBold(True)
+        return font
+
+    def _apply_filter(self) -> None:
+        by_path = {run.path: run for run in self.runs}
+
+        def run_at(row: int):
+            return by_path.get(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+
+        self.filter_bar.apply(self.table, run_at)
+
+    def _rescan(self) -> None:
+        self._scan_signature = None  # re-read even if the folder looked the same
+        self.refresh()
+
     # -- the overlay plot ------------------------------------------------------------------------
     def _update_buttons(self) -> list[RunRecord]:
         runs = self.selected_runs()
@@ -372,6 +442,8 @@ class RunsPanel(Panel):
 
     def _selection_changed(self) -> None:
         runs = self._update_buttons()
+        self._show_differences(runs[0] if len(runs) == 1 else None)
+        self.run_meta.show_run(runs[0] if len(runs) == 1 else None)
         self.run_views.show_run(runs[0].path if len(runs) == 1 else "")
         self.run_variants.show_run(runs[0].path if len(runs) == 1 else "", self.roots())
         if self.bridge.running:

@@ -44,6 +44,8 @@ def register(sub) -> None:
     p.add_argument("--force", action="store_true",
                    help="replace the run already in --out (its model, history and resume point)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-tensorboard", action="store_true",
+                   help="write no TensorBoard event files (RUN/tensorboard/, on by default)")
     p.set_defaults(run=run)
 
 
@@ -109,6 +111,9 @@ def _repeat(args) -> int:
 def _train(config, args) -> int:
     from workbench.quiet import import_tensorflow
     from workbench.training import job
+
+    if args.no_tensorboard:
+        config.tensorboard = False
 
     dataset = job.load_dataset(config)  # bad data is reported before TensorFlow loads
     from workbench.data import checks

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 
 from workbench.errors import WorkbenchError
+from workbench.runs.meta import RunMeta, read_meta_lenient
 
 #: Top-level config fields that tell runs of one model apart besides the hyperparameters.
 RUN_SETTINGS = ("batch_size", "seed", "val_split", "data_options")
@@ -35,10 +36,21 @@ class RunRecord:
     differs: dict = field(default_factory=dict)
     #: Why the run cannot be used (a sentence naming the damaged file); "" for a good run.
     damaged: str = ""
+    #: Its name, tags and note (``workbench.runs.meta``; empty without a ``meta.json``).
+    meta: RunMeta = field(default_factory=RunMeta)
 
     @property
     def name(self) -> str:
         return os.path.basename(self.path)
+
+    @property
+    def title(self) -> str:
+        """The name the user gave it, else its folder's name."""
+        return self.meta.name or self.name
+
+    @property
+    def tags(self) -> list[str]:
+        return self.meta.tags
 
     @property
     def epochs_done(self) -> int:
@@ -69,7 +81,7 @@ def read_run(path: str, sweep: str = "") -> RunRecord:
     modified = max((os.path.getmtime(p) for p in (config_path, history_path) if os.path.exists(p)),
                    default=0.0)
     record = RunRecord(path=path, model="?", data="?", config={}, history={}, epochs_planned=0,
-                       modified=modified, sweep=sweep)
+                       modified=modified, sweep=sweep, meta=read_meta_lenient(path))
     try:
         config = read_config(config_path)
     except WorkbenchError as error:
@@ -171,11 +183,12 @@ def short_value(value) -> str:
 
 
 def curve_labels(runs: list[RunRecord]) -> list[str]:
-    """Legend labels: what tells the runs apart (``optimizer=sgd``), else the folder name."""
+    """Legend labels: the name the user gave, else what tells the runs apart (``optimizer=sgd``),
+    else the folder name."""
     models = {run.model for run in runs}
     labels = []
     for run in runs:
-        label = run.differs_text or run.name
+        label = run.meta.name or run.differs_text or run.name
         labels.append(f"{run.model} · {label}" if len(models) > 1 else label)
     counts = {label: labels.count(label) for label in labels}
     return [f"{label} ({run.name})" if counts[label] > 1 else label for label, run in zip(labels, runs)]

@@ -153,7 +153,7 @@ class ResumeCheckpoint(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if not self.progress.epoch_complete:
             return
-        record_epoch(self.ctx.history, epoch, logs or {})
+        self.ctx.record_epoch(epoch, logs or {})
         snap = snapshot(self.model, deferred=True)  # read now, made NumPy on the writer thread
         if self.early is not None:
             # EarlyStopping runs after this callback: count this epoch as it is about to.

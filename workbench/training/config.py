@@ -34,6 +34,8 @@ class TrainConfig:
     #: Changes applied while training, ``[{"epoch", "batch", "change"}]`` (``training.schedule``):
     #: given in advance (``--schedule``) and/or recorded as they were made from the Train tab.
     schedule: list = field(default_factory=list)
+    #: TensorBoard event files of the epoch scalars in ``RUN/tensorboard/`` (``training.tensorboard``).
+    tensorboard: bool = True
 
     def validate(self) -> "TrainConfig":
         if not 1 <= self.epochs <= 100000:

@@ -47,8 +47,8 @@ class Diverged(WorkbenchError):
 
 
 #: What a run directory holds that a new run into it replaces (with ``force``).
-_RUN_FILES = ("config.json", "info.json", "history.json", "model.keras", PROBLEM_FILE)
-_RUN_FOLDERS = ("checkpoint", "views")
+_RUN_FILES = ("config.json", "info.json", "history.json", "model.keras", "meta.json", PROBLEM_FILE)
+_RUN_FOLDERS = ("checkpoint", "views", "tensorboard")
 
 
 def run_training(config: TrainConfig, emit: events.Emit = events.ignore,
@@ -168,6 +168,7 @@ def _train(entry, context: "TrainingContext") -> TrainResult:
         return fit_with_keras(context)
     finally:
         context.close_writer()
+        context.close_tensorboard()
         recorder.close()
         if context.distribution is not None:
             context.distribution.close()  # local workers end with the chief
@@ -205,6 +206,7 @@ class TrainingContext:
         self.resume: ResumePoint | None = None
         self.started = time.perf_counter()
         self._writer: CheckpointWriter | None = None
+        self._tensorboard = None  # training.tensorboard.EpochScalars, opened at the first epoch's end
         #: The started ``tf.distribute`` strategy (``strategies.start``), None before the model is built.
         self.distribution: strategies.Distribution | None = None
 
@@ -213,14 +215,30 @@ class TrainingContext:
         return self.resume.path if self.resume else ""
 
     def end_epoch(self, epoch: int, logs: dict, seconds: float = 0.0) -> None:
-        from workbench.training.callbacks import record_epoch
-
         check_finite(logs, epoch)
         self._refuse_steering()
-        record_epoch(self.history, epoch, logs)
+        self.record_epoch(epoch, logs)
         eta = seconds * (self.config.epochs - epoch - 1)
         self.emit(events.EpochEnd(epoch, {k: float(v) for k, v in logs.items()}, seconds, eta))
         self.run_dir.write_history(self.history)
+
+    def record_epoch(self, epoch: int, logs: dict) -> None:
+        """``epoch``'s row of the history and, unless ``config.tensorboard`` is off, its
+        TensorBoard scalars: every trainer's epoch ends here (``fit`` through ``ResumeCheckpoint``)."""
+        from workbench.training.callbacks import record_epoch
+
+        record_epoch(self.history, epoch, logs)
+        if getattr(self.config, "tensorboard", True):
+            if self._tensorboard is None:
+                from workbench.training.tensorboard import EpochScalars
+
+                # a resumed run drops what the files hold past its resume point first
+                self._tensorboard = EpochScalars(self.run_dir.path, self.initial_epoch)
+            self._tensorboard.write(epoch, logs)
+
+    def close_tensorboard(self) -> None:
+        if self._tensorboard is not None:
+            self._tensorboard.close()
 
     def _refuse_steering(self) -> None:
         """An entry's own loop (not ``fit``) applies no changes: each one asked for, and a
