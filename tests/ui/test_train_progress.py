@@ -47,3 +47,16 @@ def test_a_new_run_clears_the_last_ones_progress(panel):
     panel.launch(lambda emit, control: None)
     assert panel.progress.value() == panel.progress.minimum()
     assert panel.progress_text.text() == "starting…"
+
+
+def test_tensorboard_logs_can_be_switched_off_for_a_run(panel):
+    from workbench.catalog import get
+
+    from workbench import data
+
+    session = panel.session
+    session.tf_loaded, session.data_source = True, "digits"
+    session.dataset, session.entry = data.load("digits", {}, seed=0, val_fraction=0.2), get("lenet")
+    assert panel.make_config().tensorboard is True
+    panel.tensorboard.setChecked(False)
+    assert panel.make_config().tensorboard is False

@@ -13,7 +13,7 @@ import os
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from ui.actions import adopt_trained
@@ -102,6 +102,10 @@ class TrainPanel(Panel):
         self.workers.setValue(2)
         self.workers.setPrefix("workers ")
         self.workers.setToolTip("Replicas (mirrored) or worker processes (multi-worker, parameter-server)")
+        self.tensorboard = QCheckBox("TensorBoard logs")
+        self.tensorboard.setChecked(True)
+        self.tensorboard.setToolTip("Write the run's curves as TensorBoard event files into RUN/tensorboard "
+                                    "(open them with: tensorboard --logdir RUNS_FOLDER)")
         self.start_button = QPushButton("Start")
         self.start_button.setToolTip("Train the model chosen in the Model tab on the data of the Data tab")
         self.start_button.clicked.connect(self.start)
@@ -124,6 +128,7 @@ class TrainPanel(Panel):
         strategy_row.addWidget(self.strategy, 1)
         strategy_row.addWidget(self.workers)
         settings.addRow("Strategy", strategy_row)
+        settings.addRow("", self.tensorboard)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.stop_button, self.resume_button):
             buttons.addWidget(button)
@@ -200,7 +205,7 @@ class TrainPanel(Panel):
         self.stop_button.setEnabled(running)
         self.pause_button.setText("Pause")
         self.steer.set_running(running)
-        for widget in (self.epochs, self.batch_size, self.seed, self.strategy, self.workers):
+        for widget in (self.epochs, self.batch_size, self.seed, self.strategy, self.workers, self.tensorboard):
             widget.setEnabled(not running)
         self.device.setEnabled(ready and not running)
 
@@ -246,7 +251,7 @@ class TrainPanel(Panel):
                              batch_size=self.batch_size.value(), seed=self.seed.value(),
                              hparams=hparams, device=self.device.currentData() or "",
                              strategy=self.strategy.currentData() or "one", workers=self.workers.value(),
-                             out=session.new_run_dir(entry.name))
+                             tensorboard=self.tensorboard.isChecked(), out=session.new_run_dir(entry.name))
         from workbench.training import strategies
 
         strategies.check_entry(entry, config.strategy)  # its own loop may not support it: say so now
