@@ -44,3 +44,17 @@ def test_runs_with_entries_leaves_out_damaged_unknown_and_unfinished_runs(tmp_pa
     assert listed == {"good": "lenet", "unfinished": "lenet"}
     finished = [record.name for record, _ in runs_with_entries([str(tmp_path), ""], need_model=True)]
     assert finished == ["good"]
+
+
+def test_legend_labels_are_short_names_that_tell_runs_apart():
+    from workbench.runs.history import LEGEND_CHARS, RunRecord, curve_labels
+    from workbench.runs.meta import RunMeta
+
+    def record(path, differs, name=""):
+        return RunRecord(path, "lenet", "digits", {}, {}, 1, 0.0, differs=differs, meta=RunMeta(name=name))
+
+    runs = [record("/r/a", {"optimizer": "sgd"}), record("/r/b", {f"key{i}": i for i in range(12)}),
+            record("/r/c", {"optimizer": "adam"}, name="my best")]
+    labels = curve_labels(runs)
+    assert labels == ["optimizer=sgd", "b", "my best"]
+    assert all(len(label) <= LEGEND_CHARS for label in labels)

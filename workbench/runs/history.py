@@ -182,13 +182,18 @@ def short_value(value) -> str:
     return str(value)
 
 
+#: A legend label longer than this squeezes the plot beside it: the folder name is used instead.
+LEGEND_CHARS = 40
+
+
 def curve_labels(runs: list[RunRecord]) -> list[str]:
-    """Legend labels: the name the user gave, else what tells the runs apart (``optimizer=sgd``),
-    else the folder name."""
+    """Legend labels: the name the user gave, else what tells the runs apart (``optimizer=sgd``)
+    when that is short, else the folder name."""
     models = {run.model for run in runs}
     labels = []
     for run in runs:
-        label = run.meta.name or run.differs_text or run.name
+        differs = run.differs_text if len(run.differs_text) <= LEGEND_CHARS else ""
+        label = run.meta.name or differs or run.name
         labels.append(f"{run.model} · {label}" if len(models) > 1 else label)
     counts = {label: labels.count(label) for label in labels}
     return [f"{label} ({run.name})" if counts[label] > 1 else label for label, run in zip(labels, runs)]
