@@ -19,9 +19,10 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from ui import platform_check
+from ui import platform_check, theme
 from ui.bridge import run_in_background
 from ui.main_window import MainWindow
+from ui.settings import Settings
 
 PROBE_ENV = "KERAS_WORKBENCH_STARTUP_PROBE"
 ICON = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
@@ -111,7 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("keras-workbench")
     if os.path.isfile(ICON):
         app.setWindowIcon(QIcon(ICON))
-    window = MainWindow()
+    # the user's preferences, window layout and recent files (a start-up probe touches none of them)
+    settings = Settings.ephemeral() if os.environ.get(PROBE_ENV) == "1" else Settings()
+    if settings.theme() != "light":
+        theme.apply(app, settings.theme())
+    window = MainWindow(settings=settings)
     window.session.prewarm_runs = os.environ.get(PROBE_ENV) != "1"
     if os.environ.get(PROBE_ENV) == "1":
         first_expose = FirstExpose(lambda: report_startup_and_quit(app))

@@ -13,7 +13,10 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 
 from ui import actions
 from ui.panels import PANELS
+from ui.quit_guard import QuitGuard
 from ui.session import Session
+from ui.settings import Settings
+from ui.window_memory import WindowMemory
 from workbench.data.images import IMAGE_SUFFIXES
 
 DEFAULT_DATA = "digits"
@@ -21,9 +24,13 @@ DEFAULT_MODEL = "lenet"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session | None = None):
+    def __init__(self, session: Session | None = None, settings: Settings | None = None):
         super().__init__()
         self.session = session or Session(self)
+        #: Preferences and memory; a window made without them (tests) keeps them in memory only.
+        self.settings = settings or Settings.ephemeral()
+        if self.settings.persistent and not self.session.runs_root:
+            self.session.runs_root = self.settings.runs_folder()
         self.setWindowTitle("Keras Workbench")
         self.resize(1280, 820)
         self.setAcceptDrops(True)
@@ -38,7 +45,12 @@ class MainWindow(QMainWindow):
         self.tf_label = QLabel("Loading TensorFlow…")
         self.statusBar().addPermanentWidget(self.tf_label)
         self.error_box: QMessageBox | None = None
+        self.shortcut_actions: list[QAction] = []  # listed in Help → Keyboard shortcuts
         self._menus()
+        self.quit_guard = QuitGuard(self)
+        self.memory = WindowMemory(self)  # layout restored now, saved on close; the recent lists
+        self.memory.restore()
+        self.session.tf_ready.connect(lambda _device: self.use_device(self.settings.device()))
         self.session.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.session.error.connect(self.show_error)
         self.session.panel_requested.connect(self.show_panel)
@@ -57,13 +69,15 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         entries = (
-            ("Open &image…", "Ctrl+I", self._open_image),
-            ("Open &model (.keras)…", "Ctrl+O", self._open_model),
-            ("Open &folder dataset…", "", self._open_folder),
+            ("Open &image…", "Ctrl+O", self._open_image),
+            ("Open &model (.keras)…", "Ctrl+Shift+O", self._open_model),
+            ("Open &folder dataset…", "Ctrl+D", self._open_folder),
             ("Open &CSV…", "", self._open_csv),
             (None, None, None),
             ("&Resume run…", "", self._resume),
             ("&Export…", "Ctrl+E", lambda: self.show_panel("ExportPanel")),
+            (None, None, None),
+            ("&Preferences…", "Ctrl+,", self.open_preferences),
             (None, None, None),
             ("&Quit", QKeySequence.StandardKey.Quit, self.close),
         )
@@ -74,12 +88,125 @@ class MainWindow(QMainWindow):
             action = QAction(text, self)
             if shortcut:
                 action.setShortcut(shortcut)
+                self.shortcut_actions.append(action)
             action.triggered.connect(slot)
             file_menu.addAction(action)
+            if slot == self._open_csv:  # the remembered data sets, models and runs come next
+                self.recent_menu = file_menu.addMenu("Open &recent")
+                self.recent_menu.aboutToShow.connect(lambda: self.memory.fill_recent_menu(self.recent_menu))
+        self._run_and_view_menus()
         help_menu = self.menuBar().addMenu("&Help")
+        keys = QAction("&Keyboard shortcuts", self)
+        keys.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(keys)
         about = QAction("&About", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _run_and_view_menus(self) -> None:
+        """Run: Start / Stop / Pause; View: one tab per Ctrl+number."""
+        run_menu = self.menuBar().addMenu("&Run")
+        for text, shortcut, slot in (("&Start training", "Ctrl+R", self.start_training),
+                                     ("S&top after this batch", "Ctrl+.", self.stop_training),
+                                     ("&Pause / continue", "Ctrl+P", self.pause_training)):
+            run_menu.addAction(self._shortcut_action(text, shortcut, slot))
+        view_menu = self.menuBar().addMenu("&View")
+        for index in range(min(self.tabs.count(), 9)):
+            text = f"&{index + 1} {self.tabs.tabText(index)}"
+            view_menu.addAction(self._shortcut_action(text, f"Ctrl+{index + 1}",
+                                                      lambda _=False, i=index: self.tabs.setCurrentIndex(i)))
+
+    def _shortcut_action(self, text: str, shortcut: str, slot) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        self.shortcut_actions.append(action)
+        return action
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        """(key, what it does) of every shortcut of the menus, as Help → Keyboard shortcuts lists them."""
+        return [(action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                 action.text().replace("&", "").rstrip("…"))
+                for action in self.shortcut_actions if not action.shortcut().isEmpty()]
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in self.shortcuts())
+        box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts",
+                          f"<table>{rows}</table><p>Ctrl+O opens an image in the Explain tab, or in "
+                          "Predict or Detect when that tab is shown. Images, folders, .keras models, "
+                          ".csv tables and run folders can also be dropped on the window.</p>", parent=self)
+        box.open()
+
+    # -- training from the keyboard ----------------------------------------------------------
+    def _active_bridge(self):
+        """The run the keys act on: the current tab's (Runs) when it has one, else the Train tab's."""
+        current = self.tabs.currentWidget()
+        bridge = getattr(current, "bridge", None)
+        return bridge if bridge is not None and bridge.running else self.panel("TrainPanel").bridge
+
+    def start_training(self) -> None:
+        train = self.show_panel("TrainPanel")
+        if train.bridge.running:
+            self.session.report("A run is already in progress: Ctrl+. stops it.")
+        elif not train.start_button.isEnabled():
+            self.session.report("Start is not available yet: TensorFlow is still loading.")
+        else:
+            train.start()
+
+    def stop_training(self) -> None:
+        bridge = self._active_bridge()
+        if bridge.running:
+            bridge.stop()
+            self.session.report("Training: stopping after this batch…")
+
+    def pause_training(self) -> None:
+        train = self.panel("TrainPanel")
+        if train.bridge.running:
+            train.toggle_pause()
+
+    # -- preferences and memory ---------------------------------------------------------------
+    def open_preferences(self):
+        from ui.widgets.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, self.session.devices, parent=self)
+        dialog.applied.connect(self.apply_preferences)
+        dialog.open()
+        return dialog
+
+    def apply_preferences(self, values: dict) -> None:
+        """Take the Preferences dialog's values into use at once."""
+        from PySide6.QtWidgets import QApplication
+
+        from ui import theme
+
+        if os.environ.get("KERAS_WORKBENCH_RUNS", "") == "" and values["runs_folder"] != self.session.runs_root:
+            self.session.runs_root = values["runs_folder"]
+            runs = self.panels.get("RunsPanel")
+            if runs is not None and hasattr(runs, "refresh"):
+                runs.refresh()
+        self.use_device(values["device"])
+        if values["theme"] != theme.current:
+            theme.apply(QApplication.instance(), values["theme"])
+
+    def use_device(self, device: str) -> None:
+        combo = self.panel("TrainPanel").device
+        index = combo.findData(device) if device else combo.findData(self.session.device)
+        if index >= 0 and combo.isEnabled():
+            combo.setCurrentIndex(index)
+
+    def save_layout(self) -> None:
+        self.memory.save()
+
+    def open_recent(self, kind: str, value: str) -> None:
+        self.memory.open_recent(kind, value)
+
+    def open_run_folder(self, path: str) -> None:
+        """Show a run directory in the Runs tab: its parent folder is listed and the run selected."""
+        if not os.path.isfile(os.path.join(path, "config.json")):
+            self.session.fail(f"{path} is not a run directory (no config.json): it was moved or deleted.")
+            return
+        self.show_panel("RunsPanel").show_run(path)
+        self.settings.add_recent("runs", path)
 
     def show_panel(self, name: str):
         panel = self.panel(name)
@@ -87,6 +214,13 @@ class MainWindow(QMainWindow):
         return panel
 
     def _open_image(self) -> None:
+        """Ctrl+O: in the tab that takes images when one is shown (Predict, Detect, Compare), else Explain."""
+        current = self.tabs.currentWidget()
+        for name, method in (("PredictPanel", "open_images_dialog"), ("DetectPanel", "open_image_dialog"),
+                             ("ComparePanel", "open_image_dialog")):
+            if current is self.panels.get(name) and hasattr(current, method):
+                getattr(current, method)()
+                return
         self.show_panel("XaiPanel").open_image_dialog()
 
     def _open_model(self) -> None:
@@ -126,9 +260,12 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event):  # noqa: N802
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        predict = self.panels.get("PredictPanel")
+        predict, detect = self.panels.get("PredictPanel"), self.panels.get("DetectPanel")
         if predict is not None and self.tabs.currentWidget() is predict:
             predict.predict_paths(paths)  # images and folders dropped on Predict are predicted, together
+        elif detect is not None and self.tabs.currentWidget() is detect and all(
+                p.lower().endswith(IMAGE_SUFFIXES) for p in paths):
+            detect.open_images(paths)
         else:
             for path in paths:
                 self.open_path(path)
@@ -137,7 +274,9 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str) -> None:
         """Route a dropped path: images to Explain, .keras to the model, .csv and folders to Data."""
         lower = path.lower()
-        if os.path.isdir(path) and not os.path.isfile(os.path.join(path, "saved_model.pb")):
+        if os.path.isdir(path) and os.path.isfile(os.path.join(path, "config.json")):
+            self.open_run_folder(path)  # a run directory: shown in the Runs tab
+        elif os.path.isdir(path) and not os.path.isfile(os.path.join(path, "saved_model.pb")):
             self.show_panel("DataPanel").open_folder(path)
         elif lower.endswith(IMAGE_SUFFIXES):
             self.show_panel("XaiPanel")
@@ -148,11 +287,15 @@ class MainWindow(QMainWindow):
             self.show_panel("DataPanel").open_csv(path)
         else:
             self.session.fail(f"Cannot open {os.path.basename(path)}: drop an image (.png, .jpg, .bmp), "
-                              "a .keras model, a .csv table or a folder of class sub-folders.")
+                              "a .keras model, a .csv table, a folder of class sub-folders or a run folder.")
 
     def closeEvent(self, event):  # noqa: N802
         from ui.bridge import wait_for_lanes
 
+        if not self.quit_guard.allow_close():  # a run is still going: asked, and not to quit yet
+            event.ignore()
+            return
+        self.save_layout()
         for panel in self.panels.values():
             panel.shutdown()
         wait_for_lanes(timeout=10.0)

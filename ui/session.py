@@ -42,7 +42,8 @@ class Session(QObject):
         self.model_source = ""  # "trained" or "file"
         self.class_names: tuple[str, ...] = ()
         self.run_dir = ""
-        #: Where new runs are written ("" = ~/keras-workbench/runs).
+        #: Where new runs are written ("" = the core's default); the window sets the runs
+        #: folder of the Preferences (``ui.settings``) when this variable is not set.
         self.runs_root = os.environ.get("KERAS_WORKBENCH_RUNS", "")
         self.last_error = ""
         #: Start the next run's process while the window is idle (the application sets

@@ -45,7 +45,7 @@ def test_check_runs_in_the_background_then_the_cache_fills_a_new_badge(qtbot, ba
 def test_a_failed_check_shows_a_cross_with_both_numbers(qtbot, badge):
     from workbench.references import table, threshold
 
-    root = threshold.runs_roots()[-1]  # ~/keras-workbench/runs of the test's own home
+    root = threshold.runs_roots()[-1]  # the default runs folder, in the test's own home
     run = os.path.join(root, "run1")
     os.makedirs(run)
     json.dump({"model": "dqn", "data": "CartPole-v1", "epochs": 2}, open(os.path.join(run, "config.json"), "w"))

@@ -292,6 +292,13 @@ class RunsPanel(Panel):
         self._show_roots()
         self.refresh()
 
+    def show_run(self, path: str) -> None:
+        """List the folder holding run ``path`` (added when it is not listed yet) and select
+        the run once the scan arrives."""
+        path = os.path.abspath(path)
+        self._select_after_scan = {path}
+        self.add_folder(os.path.dirname(path))
+
     def _add_folder_dialog(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Add a folder of runs", self.roots()[0])
         if path:

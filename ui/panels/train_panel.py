@@ -25,6 +25,13 @@ from workbench.errors import WorkbenchError
 from workbench.training.eta import EtaEstimator
 
 
+def hint_grey() -> str:
+    """The grey of secondary text in the current theme (rich text is not restyled by it)."""
+    from ui import theme
+
+    return theme.HINT_GREYS[theme.current]
+
+
 def format_seconds(seconds: float) -> str:
     seconds = max(0, int(round(seconds)))
     hours, rest = divmod(seconds, 3600)
@@ -274,7 +281,9 @@ class TrainPanel(Panel):
         self.launch(functools.partial(job.run_training, config, dataset=dataset))
 
     def resume_dialog(self) -> None:
-        root = self.session.runs_root or os.path.join(os.path.expanduser("~"), "keras-workbench", "runs")
+        from workbench.runs.history import default_runs_root
+
+        root = self.session.runs_root or default_runs_root()
         path = QFileDialog.getExistingDirectory(self, "Resume a run: choose its run directory", root)
         if path:
             self.resume(path)
@@ -373,7 +382,7 @@ class TrainPanel(Panel):
         config = event.config
         self.what.setText(f"<b>{config['model']}</b> on <b>{os.path.basename(str(config['data']))}</b> "
                           f"on {event.device} · {event.params:,} parameters<br>"
-                          f"<span style='color:#606060'>run directory: {event.run_dir}</span>")
+                          f"<span style='color:{hint_grey()}'>run directory: {event.run_dir}</span>")
 
     def _batches(self, batches: list) -> None:
         self.curves.add_batches(batches)
@@ -413,7 +422,7 @@ class TrainPanel(Panel):
         self.progress_text.setText(ended)  # no ETA once the run has ended
         self.session.report(text)
         saved = event.model_path or "no Keras model (a tabular agent: its table is in the run directory)"
-        self.what.setText(f"{text}<br><span style='color:#606060'>model: {saved}</span>")
+        self.what.setText(f"{text}<br><span style='color:{hint_grey()}'>model: {saved}</span>")
 
     def _result(self, result) -> None:
         adopt_trained(self.session, result, owner=self)

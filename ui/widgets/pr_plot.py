@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-pg.setConfigOptions(background="w", foreground="k", antialias=True)
+from ui.widgets import curve_plot  # noqa: F401 - sets pyqtgraph's colours from the theme once
 
 
 class PrecisionRecallPlot(pg.PlotWidget):

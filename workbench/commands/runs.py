@@ -10,7 +10,7 @@ from workbench.errors import WorkbenchError
 def register(sub) -> None:
     p = sub.add_parser("runs", help="list the run directories and their final metrics")
     p.add_argument("--root", action="append", default=[], metavar="DIR",
-                   help="folder holding run directories (repeatable; default ~/keras-workbench/runs)")
+                   help="folder holding run directories (repeatable; default: the user's data folder, see README)")
     p.add_argument("run_dir", nargs="?", metavar="RUN_DIR",
                    help="one run: show or change its name, tags and note; with --variants, list its variants")
     p.add_argument("--variants", action="store_true",

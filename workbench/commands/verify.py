@@ -15,7 +15,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="a JSON list, one object per check")
     p.add_argument("--no-cache", action="store_true", help="recompute instead of reading cached results")
     p.add_argument("--root", action="append", default=[], metavar="DIR",
-                   help="runs folder searched by threshold checks (repeatable; default ~/keras-workbench/runs)")
+                   help="runs folder searched by threshold checks (repeatable; default: the user's data folder, see README)")
     p.set_defaults(run=run)
 
 

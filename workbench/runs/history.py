@@ -18,7 +18,14 @@ RUN_SETTINGS = ("batch_size", "seed", "val_split", "data_options")
 
 
 def default_runs_root() -> str:
-    return os.path.join(os.path.expanduser("~"), "keras-workbench", "runs")
+    """Where runs go unless told: ``$KERAS_WORKBENCH_RUNS``, else the user's data directory
+    of this platform (platformdirs): ``~/.local/share/keras-workbench/runs`` on Linux,
+    ``~/Library/Application Support/keras-workbench/runs`` on macOS, ``%LOCALAPPDATA%`` on
+    Windows. The window and the command line share it, so each lists the other's runs."""
+    import platformdirs
+
+    return os.environ.get("KERAS_WORKBENCH_RUNS") or os.path.join(
+        platformdirs.user_data_dir("keras-workbench", appauthor=False), "runs")
 
 
 @dataclass

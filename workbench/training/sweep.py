@@ -135,5 +135,6 @@ def summary(config: TrainConfig, key: str, values: list, results: list[TrainResu
 
 def _default_root(config: TrainConfig, key: str) -> str:
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    return os.path.join(os.path.expanduser("~"), "keras-workbench", "runs",
-                        f"{stamp}-{config.model}-sweep-{key}")
+    from workbench.runs.history import default_runs_root
+
+    return os.path.join(default_runs_root(), f"{stamp}-{config.model}-sweep-{key}")
