@@ -277,7 +277,10 @@ def test_tabular_mode_shows_additive_shap_and_lime_bars(iris_panel, qtbot):
     names = list(panel.session.dataset.info.feature_names)
     assert [panel.row_table.item(r, 0).text() for r in range(4)] == names
     _run(panel, qtbot)
-    assert set(panel.results) == {"shap", "lime"}
+    assert set(panel.results) == {"shap", "shapley_exact", "lime"}
+    # Kernel SHAP enumerates all 2^4 coalitions of iris: it equals the exact Shapley values
+    exact = panel.results["shapley_exact"].contributions
+    assert list(exact.values()) == pytest.approx(list(panel.results["shap"].contributions.values()), abs=1e-4)
     shap = panel.results["shap"]
     values = panel.charts["shap"].values
     assert list(values) == names

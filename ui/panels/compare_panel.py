@@ -38,7 +38,8 @@ FAITHFULNESS_STEPS = 20
 #: Checked when a model is first shown: fast methods of each family (SHAP takes seconds).
 DEFAULT_METHODS = ("cam", "gradcam", "gradcam++", "scorecam", "saliency", "integrated_gradients")
 #: The tabular methods, in the order they run.
-TABULAR_METHODS = (("shap", "SHAP (Kernel SHAP)"), ("lime", "LIME (tabular)"))
+TABULAR_METHODS = (("shap", "SHAP (Kernel SHAP)"), ("shapley_exact", "Exact Shapley (all 2^M coalitions)"),
+                   ("lime", "LIME (tabular)"))
 #: Side of one tile of the saved comparison sheet, and tiles per row.
 SHEET_TILE = 192
 SHEET_COLUMNS = 4
@@ -395,7 +396,8 @@ class ComparePanel(Panel):
             charts.addWidget(note)
         charts.addWidget(hint_label(
             "Red bars push the probability of the explained class up, blue bars push it down. SHAP values "
-            "add up exactly: base value (the average prediction) + their sum = the model's output. LIME "
+            "add up exactly: base value (the average prediction) + their sum = the model's output; exact "
+            "Shapley enumerates all 2^M coalitions (up to 12 features) and Kernel SHAP matches it. LIME "
             "fits a linear model to perturbed rows; a weight says what the feature being in its current "
             "range adds."))
         left = QVBoxLayout()
@@ -832,7 +834,10 @@ class ComparePanel(Panel):
 
             background = np.asarray(self.session.dataset.x_train, np.float32)
             names = self.feature_names()
-            function = tabular.shap_tabular if method == "shap" else tabular.lime_tabular
+            if method == "shapley_exact":  # refuses more than 12 features with a sentence
+                from workbench.xai.shapley import shapley_exact_tabular as function
+            else:
+                function = tabular.shap_tabular if method == "shap" else tabular.lime_tabular
             return lambda: function(model, x, background, names, class_index, seed=0)
         layer = self._run_layer if xai.METHODS[method].needs_layer and self._run_layer else None
         return lambda: xai.explain(model, x, method, layer=layer, class_index=class_index, seed=0)
@@ -1024,7 +1029,7 @@ class ComparePanel(Panel):
         self.charts[method].set_contributions(result.contributions,
                                               f"{title} — class {names[result.class_index]}")
         total = sum(result.contributions.values())
-        if method == "shap":
+        if method in ("shap", "shapley_exact"):
             note = (f"base value {result.base_value:.3f} + sum of contributions {total:+.3f} = "
                     f"{result.base_value + total:.3f}; model output {result.output:.3f}")
         else:

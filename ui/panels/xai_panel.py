@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QPushButton, QRadioButton, QSlider,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -98,6 +98,15 @@ class XaiPanel(Panel):
         self.klass = QComboBox()
         self.klass.setToolTip("The class whose evidence is shown")
         self.klass.activated.connect(lambda _i: self.explain())
+        self.kernel_width = QDoubleSpinBox()  # LIME's σ in π_x(z) = exp(−D²/σ²)
+        self.kernel_width.setRange(0.01, 10.0)
+        self.kernel_width.setSingleStep(0.05)
+        self.kernel_width.setDecimals(2)
+        self.kernel_width.setValue(0.25)
+        self.kernel_width.setToolTip("LIME's kernel width σ: samples z weigh π(z) = exp(−D(x, z)²/σ²), "
+                                     "D the cosine distance of z's regions to the full image. Smaller σ: "
+                                     "a more local surrogate")
+        self.kernel_width.editingFinished.connect(self.explain)
         self.explain_button = QPushButton("Explain")
         self.explain_button.clicked.connect(self.explain)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
@@ -122,6 +131,8 @@ class XaiPanel(Panel):
         form.addRow("", self.file_label)
         form.addRow("Layer", self.layer)
         form.addRow("Class", self.klass)
+        form.addRow("Kernel width σ", self.kernel_width)
+        self.kernel_width_label = form.labelForField(self.kernel_width)
         form.addRow("", self.explain_button)
         form.addRow("Opacity", self.opacity)
         form.addRow("Colormap", self.colormap)
@@ -170,6 +181,8 @@ class XaiPanel(Panel):
             from workbench import xai
 
             self.layer.setEnabled(xai.METHODS[self.method_name()].needs_layer and bool(facts["layers"]))
+        for widget in (self.kernel_width, self.kernel_width_label):
+            widget.setVisible(self.method_name() == "lime")
         self.from_sample.setEnabled(session.validation_images() is not None)
         if session.model is None:
             self.state.setText("No model yet: train one in the Train tab, or open a .keras file "
@@ -338,8 +351,9 @@ class XaiPanel(Panel):
         self.display_rgb = rgb
         self.input_view.set_image(rgb, caption)
         self.prediction.setText(f"Computing {xai.METHODS[method].title}…")
+        options = {"kernel_width": self.kernel_width.value()} if method == "lime" else {}
         self.background(lambda: xai.explain(model, image, method=method, layer=layer,
-                                            class_index=class_index),
+                                            class_index=class_index, **options),
                         lambda explanation: self._explained(model, rgb, explanation),
                         key="xai", quiet=True, lane=self.TF_LANE)
 

@@ -6,7 +6,10 @@
   ratio (about 1/8.5 at alpha = 1);
 - EfficientNet: depth, width and resolution multipliers of compound scaling for the
   chosen phi (``compound_scaling``), and for B0-B7 the official coefficients beside
-  what the phi rule gives.
+  what the phi rule gives;
+- entries with a normalisation chosen (not "none"): the equalities between BatchNorm, LayerNorm,
+  InstanceNorm and GroupNorm the notes state, computed with Keras' layers
+  (``workbench.models.normalization_checks``), the chosen one's row in bold.
 
 The figures and the model build need Keras, so they run on the TF lane
 (``ui.bridge``): the widget only draws what comes back.
@@ -38,7 +41,27 @@ def entry_figures(entry, hp: dict, info) -> dict | None:
         return efficientnet_phi_figures(hp)
     if entry.name in EFFICIENTNET_VARIANTS:
         return efficientnet_variant_figures(entry.name[-2:], hp)
+    if hp.get("normalization", "none") != "none":
+        return normalization_figures(hp["normalization"])
     return None
+
+
+#: The equality row that concerns each normalisation choice (bold in the table).
+NORMALIZATION_ROW = {"batch": 0, "group": 1, "instance": 2, "layer": 3}
+
+
+def normalization_figures(chosen: str) -> dict:
+    from workbench.models import normalization_checks
+
+    numbers = normalization_checks.report()
+    rows = [(name, "equal", f"{value:.1e}") for name, value in numbers["equalities"].items()]
+    rows += [(name, "not equal", f"{value:.3f}") for name, value in numbers["near_misses"].items()]
+    return {"title": "Normalisation: the notes' equalities, checked",
+            "headers": ["Keras layers compared", "should be", "max |difference|"], "rows": rows,
+            "highlight": NORMALIZATION_ROW.get(chosen),
+            "summary": "On a sample feature map (N=4, 6×6, C=8; ε=1e-8), each side computed with Keras' own "
+                       "layers: the equalities hold to float precision, the near misses show what they are "
+                       "not. <tt>keras-workbench checks normalization</tt> prints them."}
 
 
 def mobilenet_figures(hp: dict, info) -> dict:
@@ -195,7 +218,8 @@ class EntryInsight(QWidget):
             return
         info = self.info
         self.summary.setText("")
-        if entry.name == "mobilenet" or entry.name.startswith("efficientnet"):
+        if (entry.name == "mobilenet" or entry.name.startswith("efficientnet")
+                or hp.get("normalization", "none") != "none"):
             self.summary.setText("<i>computing…</i>")
             run_in_background(lambda: entry_figures(entry, hp, info), self._show_figures, self._show_error,
                               key=f"insight-figures-{id(self)}", lane=TF_LANE, owner=self)

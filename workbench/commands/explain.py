@@ -1,4 +1,5 @@
-"""``keras-workbench explain``: a heatmap of what the model looked at, over the image."""
+"""``keras-workbench explain``: a heatmap of what the model looked at, over the image; or, with
+``--row I``, each feature's contribution for one validation row of a tabular run."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from workbench.errors import WorkbenchError
 def register(sub) -> None:
     p = sub.add_parser("explain", help="Grad-CAM and the other explanation methods on an image")
     p.add_argument("model_file", help=".keras file or run directory")
-    p.add_argument("--image", required=True)
+    p.add_argument("--image", help="the image to explain (image classifiers)")
+    p.add_argument("--row", type=int_in(0), help="tabular runs: explain this validation row instead "
+                                                 "(--method shap, lime or shapley_exact)")
     p.add_argument("--model", help="another network of the run: RUN_DIR/NAME.keras")
     p.add_argument("--method", default="gradcam", help="gradcam, cam, gradcam++, scorecam, saliency, ...")
     p.add_argument("--compare", help="several methods side by side, e.g. gradcam,saliency,lime")
@@ -33,7 +36,7 @@ def register(sub) -> None:
                    help="with --sanity-check: also compare with a copy trained on the run's data with "
                         "shuffled labels (needs a run directory)")
     p.add_argument("--data-epochs", type=int_in(1), default=3, help="epochs of the shuffled-label copy")
-    p.add_argument("--json", action="store_true", help="with --sanity-check: print the numbers as JSON")
+    p.add_argument("--json", action="store_true", help="with --sanity-check or --row: print the numbers as JSON")
     p.set_defaults(run=run)
 
 
@@ -49,6 +52,10 @@ def run(args) -> int:
 
     if not 0.0 <= args.alpha <= 1.0:
         raise WorkbenchError(f"--alpha {args.alpha} must be between 0 and 1")
+    if args.row is not None:
+        return _tabular(args)
+    if not args.image:
+        raise WorkbenchError("--image is required (or --row I for a tabular run)")
     if args.sanity_check:
         return _sanity(args)
     if args.data_randomization or args.json:
@@ -130,6 +137,64 @@ def _sanity(args) -> int:
     print(sanity.summary_text(result, names))
     if args.out:
         print(f"wrote {args.out}")
+    return 0
+
+
+TABULAR_METHODS = ("shap", "lime", "shapley_exact")
+
+
+def _tabular(args) -> int:
+    """``--row I``: feature contributions for validation row ``I``, the training rows as background."""
+    import numpy as np
+
+    from workbench.catalog.registry import parse_assignments
+    from workbench.cli import emit_json
+    from workbench.evaluation.classification import _classification_source, _load_data
+    from workbench.models.io import load_model, network_path
+    from workbench.quiet import import_tensorflow
+    from workbench.runs.rundir import RunDir
+    from workbench.xai import tabular
+
+    if args.image or args.sanity_check or args.compare or args.out or args.heatmap:
+        raise WorkbenchError("--row explains a tabular row; it does not go with --image, --sanity-check, "
+                             "--compare, --out or --heatmap")
+    if args.method not in TABULAR_METHODS:
+        raise WorkbenchError(f"--method {args.method} has no tabular form; use one of {', '.join(TABULAR_METHODS)}")
+    if not os.path.isdir(args.model_file):
+        raise WorkbenchError(f"--row needs a run directory (its data), not {args.model_file}")
+    options = {key: _number(value) for key, value in parse_assignments(args.option).items()}
+    config = RunDir(args.model_file).read_config()
+    source = config.get("data") or ""
+    if not source:
+        raise WorkbenchError(f"{args.model_file} does not name its data in config.json")
+    import_tensorflow()
+    model = load_model(network_path(args.model_file, args.model))
+    dataset = _load_data(config, _classification_source(source), source, model, False, None)
+    x_val = getattr(dataset, "x_val", None)
+    if x_val is None or np.ndim(x_val) != 2:
+        raise WorkbenchError(f"{source} is not a table of rows; --row explains tabular classifiers")
+    if args.row >= len(x_val):
+        raise WorkbenchError(f"--row {args.row} is past the {len(x_val)} validation rows")
+    explain = {"shap": tabular.shap_tabular, "lime": tabular.lime_tabular}.get(args.method)
+    if explain is None:
+        from workbench.xai.shapley import shapley_exact_tabular as explain
+    try:
+        result = explain(model, x_val[args.row], dataset.x_train, dataset.info.feature_names or None,
+                         args.class_index, args.seed, **options)
+    except TypeError as error:  # an --option the method does not take
+        raise WorkbenchError(f"--option not understood by {args.method}: {error}") from None
+    names = dataset.info.class_names
+    klass = names[result.class_index] if result.class_index < len(names) else str(result.class_index)
+    if args.json:
+        emit_json({"method": result.method, "row": args.row, "class_index": result.class_index,
+                   "class_name": klass, "output": result.output, "base_value": result.base_value,
+                   "contributions": result.contributions})
+        return 0
+    print(f"{args.method} for validation row {args.row}, class {klass} (p={result.output:.4f}, "
+          f"base {result.base_value:.4f}):")
+    width = max(len(name) for name in result.contributions)
+    for name, value in sorted(result.contributions.items(), key=lambda item: -abs(item[1])):
+        print(f"  {name:<{width}}  {value:+.5f}")
     return 0
 
 

@@ -7,6 +7,12 @@ subsets are switched off (set to black, or to each region's mean color), the mod
 scores them, and a weighted ridge regression on the on/off pattern gives each region
 a weight. Every random draw comes from ``seed``, so the same seed gives the same
 regions and weights.
+
+The weight of a sample z is the paper's (and the study notes') kernel
+π_x(z) = exp(−D(x, z)²/σ²), D the cosine distance of z's on/off pattern to the
+all-on one, σ = ``kernel_width``. The ``lime`` package itself uses its square root,
+sqrt(exp(−D²/σ²)) (lime_base's default kernel) — the same as the paper's kernel with
+σ·√2 — so a width taken from lime's documentation gives a narrower neighbourhood here.
 """
 
 from __future__ import annotations
@@ -15,6 +21,34 @@ import numpy as np
 
 from workbench.errors import WorkbenchError
 from workbench.xai.common import MapResult, normalize_positive, predict
+
+
+#: lime's own default width for images (cosine distances lie in [0, 1]).
+DEFAULT_KERNEL_WIDTH = 0.25
+
+
+def lime_kernel(distances, kernel_width: float) -> np.ndarray:
+    """π_x(z) = exp(−D²/σ²) (Ribeiro et al. 2016, section 3.3): the weight of each sample."""
+    distances = np.asarray(distances, np.float64)
+    return np.exp(-(distances ** 2) / float(kernel_width) ** 2)
+
+
+def check_kernel_width(kernel_width) -> float:
+    try:
+        width = float(kernel_width)
+    except (TypeError, ValueError):
+        raise WorkbenchError(f"kernel_width={kernel_width!r} must be a positive number") from None
+    if not np.isfinite(width) or width <= 0:
+        raise WorkbenchError(f"kernel_width={kernel_width!r} must be a positive number")
+    return width
+
+
+def image_explainer(seed: int = 0, kernel_width: float = DEFAULT_KERNEL_WIDTH):
+    """lime's image explainer weighting samples by ``lime_kernel`` instead of its square root."""
+    from lime import lime_image
+
+    return lime_image.LimeImageExplainer(kernel_width=check_kernel_width(kernel_width), kernel=lime_kernel,
+                                         random_state=int(seed))
 
 
 def superpixels(image: np.ndarray, segments: int) -> np.ndarray:
@@ -41,9 +75,10 @@ def grid_regions(size: tuple[int, int], segments: int) -> np.ndarray:
 
 
 def lime(model, image: np.ndarray, class_index: int, num_samples: int = 500, segments: int = 40,
-         top_k: int = 5, hide: str = "zero", batch_size: int = 64, seed: int = 0) -> MapResult:
+         top_k: int = 5, hide: str = "zero", batch_size: int = 64, seed: int = 0,
+         kernel_width: float = DEFAULT_KERNEL_WIDTH) -> MapResult:
     """LIME region weights for ``class_index``; ``info["top_regions"]`` lists the
-    ``top_k`` regions that most support the class."""
+    ``top_k`` regions that most support the class. ``kernel_width`` is σ of the kernel."""
     if int(num_samples) < 10:
         raise WorkbenchError(f"num_samples={num_samples!r} must be at least 10")
     if hide not in ("zero", "mean"):
@@ -52,7 +87,7 @@ def lime(model, image: np.ndarray, class_index: int, num_samples: int = 500, seg
 
     lime_image.tqdm = _no_progress_bar  # lime 0.2 always draws one on stderr; ours is the caller's
     labels = superpixels(image, segments)
-    explainer = lime_image.LimeImageExplainer(random_state=int(seed))
+    explainer = image_explainer(seed, kernel_width)
     explanation = explainer.explain_instance(
         image.astype(np.float64), lambda batch: predict(model, batch, batch_size),
         labels=(class_index,), top_labels=None, hide_color=0.0 if hide == "zero" else None,

@@ -8,7 +8,10 @@
   numba kernels on first use.
 - LIME: ``lime_tabular`` (Ribeiro et al., KDD 2016): a weighted linear surrogate on
   perturbed rows around ``row``; continuous features are quartile-discretized, so a
-  weight says how much "this feature being in its current range" adds.
+  weight says how much "this feature being in its current range" adds. Samples are
+  weighted by the paper's kernel exp(−D²/σ²) (``lime_regions.lime_kernel``), not lime's
+  square root of it; σ = ``kernel_width`` (default lime's 0.75·sqrt(M)).
+- Exact Shapley values (``shapley_exact``): every coalition enumerated, ``workbench.xai.shapley``.
 
 ``model`` is a Keras classifier (or any callable) mapping ``(n, features)`` to class
 probabilities; rows are what the model consumes (standardized if it was trained so).
@@ -77,18 +80,15 @@ def shap_tabular(model, row, background, feature_names=None, class_index=None, s
 
 
 def lime_tabular(model, row, background, feature_names=None, class_index=None, seed: int = 0,
-                 num_samples: int = 2000) -> TabularExplanation:
+                 num_samples: int = 2000, kernel_width: float | None = None) -> TabularExplanation:
     """LIME weights of one row for ``class_index`` (default: the predicted class)."""
-    from lime.lime_tabular import LimeTabularExplainer
-
     row, background, names = _check(row, background, feature_names)
     probabilities = probability_function(model)
     output = probabilities(row[None])[0]
     class_index = int(np.argmax(output)) if class_index is None else int(class_index)
     if not 0 <= class_index < output.size:
         raise WorkbenchError(f"class_index={class_index} is not a class of this model (0..{output.size - 1})")
-    explainer = LimeTabularExplainer(background.astype(np.float64), feature_names=names, mode="classification",
-                                     discretize_continuous=True, random_state=int(seed))
+    explainer = tabular_explainer(background, names, seed, kernel_width)
     explanation = explainer.explain_instance(row.astype(np.float64), probabilities, labels=(class_index,),
                                              num_features=row.size, num_samples=int(num_samples))
     weights = dict(explanation.as_map()[class_index])
@@ -97,11 +97,29 @@ def lime_tabular(model, row, background, feature_names=None, class_index=None, s
                               float(explanation.intercept[class_index]), "lime")
 
 
+def tabular_explainer(background, names, seed: int = 0, kernel_width: float | None = None):
+    """lime's tabular explainer with the paper's kernel; σ defaults to lime's 0.75·sqrt(M)."""
+    from lime.lime_tabular import LimeTabularExplainer
+
+    from workbench.xai.lime_regions import check_kernel_width, lime_kernel
+
+    width = 0.75 * np.sqrt(background.shape[1]) if kernel_width is None else check_kernel_width(kernel_width)
+    return LimeTabularExplainer(np.asarray(background, np.float64), feature_names=names, mode="classification",
+                                discretize_continuous=True, random_state=int(seed), kernel_width=width,
+                                kernel=lime_kernel)
+
+
 def explain_tabular(model, row, background, feature_names=None, method: str = "shap", class_index=None,
                     seed: int = 0, **options) -> dict[str, float]:
-    """``feature name -> contribution`` to the class probability, by ``method`` (shap or lime)."""
+    """``feature name -> contribution`` to the class probability, by ``method`` (shap, lime, or
+    shapley_exact: every coalition enumerated, ``workbench.xai.shapley``)."""
     if method == "shap":
         return shap_tabular(model, row, background, feature_names, class_index, seed, **options).contributions
     if method == "lime":
         return lime_tabular(model, row, background, feature_names, class_index, seed, **options).contributions
-    raise WorkbenchError(f"tabular method={method!r} is not one of shap, lime")
+    if method == "shapley_exact":
+        from workbench.xai.shapley import shapley_exact_tabular
+
+        return shapley_exact_tabular(model, row, background, feature_names, class_index, seed,
+                                     **options).contributions
+    raise WorkbenchError(f"tabular method={method!r} is not one of shap, lime, shapley_exact")
