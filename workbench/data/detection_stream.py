@@ -345,3 +345,27 @@ class DetectionStream:
         pixels = np.concatenate(images) if images else np.zeros((0, *self.val.images.shape[1:]))
         self._val_decoded = replace(part, images=pixels.astype(np.float32), masks=masks)
         return self._val_decoded
+
+
+def label_folder_data(source: str, records: list[dict], names, problems: list, image_dir: str,
+                      label_dir: str, unlabelled: list[str], image_size, stream: bool):
+    """The ``DetectionData`` of a folder of images with one label file each (YOLO-txt, KITTI):
+    images without a label file said in one line, streamed or assembled in memory; in
+    memory at the files' own size, the files' paths kept so that an export copies them."""
+    from workbench.data.shapes import assemble
+
+    if unlabelled:
+        problems.append(f"{len(unlabelled)} image(s) in {image_dir} have no label file in "
+                        f"{label_dir} (first: {unlabelled[0]}); loaded as images with no objects")
+    data = (streamed_detection if stream else assemble)(source, records, names, problems, image_size)
+    if not stream and image_size is None:
+        data.source_paths = tuple(os.path.join(image_dir, r["file"]) for r in records)
+    return data
+
+
+def load_registered(loader, options: dict, seed: int, val_fraction: float):
+    """A registry loader's body: ``loader(stream)`` (the ``stream`` option decided by
+    ``load``), the split's fraction and seed recorded on the data."""
+    data = load(loader, options)
+    data.val_fraction, data.split_seed = float(val_fraction), int(seed)
+    return data

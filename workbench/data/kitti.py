@@ -19,7 +19,7 @@ import os
 from collections import Counter
 
 from workbench.data.registry import DatasetSpec, register
-from workbench.data.shapes import DetectionData, assemble, clean_box, read_rgb
+from workbench.data.shapes import DetectionData, clean_box, read_rgb
 from workbench.errors import WorkbenchError
 
 register(DatasetSpec(
@@ -145,13 +145,8 @@ def load_kitti(path: str, classes=None, dontcare: str = "difficult", image_size=
         problems.append(f"{sum(left_out.values())} object(s) of types not in classes={','.join(names)} "
                         f"left out: " + ", ".join(f"{k} ({v})" for k, v in sorted(left_out.items())))
     unlabelled = [f for f in images if f not in parsed]
-    if unlabelled:
-        problems.append(f"{len(unlabelled)} image(s) in {image_dir} have no label file in {label_dir} "
-                        f"(first: {unlabelled[0]}); loaded as images with no objects")
-    data = (detection_stream.streamed_detection if stream else assemble)(
-        "kitti", records, names, problems, image_size)
-    if not stream and image_size is None:  # the files as they are: an export copies them
-        data.source_paths = tuple(os.path.join(image_dir, r["file"]) for r in records)
+    data = detection_stream.label_folder_data("kitti", records, names, problems, image_dir, label_dir,
+                                              unlabelled, image_size, stream)
     return data, problems
 
 
@@ -161,9 +156,7 @@ def load_kitti_dataset(options: dict, seed: int, val_fraction: float) -> Detecti
     from workbench.data.shapes import side_option
 
     size = side_option(options.get("image_size"))
-    data = detection_stream.load(
+    return detection_stream.load_registered(
         lambda stream: load_kitti(options["path"], options.get("classes"),
                                   str(options.get("dontcare", "difficult")), size, stream=stream),
-        options)
-    data.val_fraction, data.split_seed = float(val_fraction), int(seed)
-    return data
+        options, seed, val_fraction)

@@ -23,7 +23,7 @@ import os
 import numpy as np
 
 from workbench.data.registry import DatasetSpec, register
-from workbench.data.shapes import DetectionData, assemble, clean_box, read_rgb
+from workbench.data.shapes import DetectionData, clean_box, read_rgb
 from workbench.errors import WorkbenchError
 
 register(DatasetSpec(
@@ -282,13 +282,8 @@ def load_yolo(path: str, split: str | None = None, names=None, image_size=None,
                 labels.append(label)
         records.append({"image": image, "boxes": boxes, "labels": labels,
                         "difficult": [False] * len(boxes), "id": len(records) + 1, "file": file})
-    if unlabelled:
-        problems.append(f"{len(unlabelled)} image(s) in {image_dir} have no label file in "
-                        f"{label_dir} (first: {unlabelled[0]}); loaded as images with no objects")
-    data = (detection_stream.streamed_detection if stream else assemble)(
-        "yolo", records, names, problems, image_size)
-    if not stream and image_size is None:  # the files as they are: an export copies them
-        data.source_paths = tuple(os.path.join(image_dir, r["file"]) for r in records)
+    data = detection_stream.label_folder_data("yolo", records, names, problems, image_dir, label_dir,
+                                              unlabelled, image_size, stream)
     return data, problems
 
 
@@ -298,8 +293,7 @@ def load_yolo_dataset(options: dict, seed: int, val_fraction: float) -> Detectio
     from workbench.data.shapes import side_option
 
     size = side_option(options.get("image_size"))
-    data = detection_stream.load(lambda stream: load_yolo(options["path"], options.get("split"),
-                                                          options.get("names"), size, stream=stream),
-                                 options)
-    data.val_fraction, data.split_seed = float(val_fraction), int(seed)
-    return data
+    return detection_stream.load_registered(
+        lambda stream: load_yolo(options["path"], options.get("split"), options.get("names"), size,
+                                 stream=stream),
+        options, seed, val_fraction)
