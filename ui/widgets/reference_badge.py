@@ -19,11 +19,9 @@ GREEN, RED, GREY = "#1a7f37", "#b42318", "#606060"
 
 
 def number(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.4g}"
-    return f"{value:,.0f}"
+    from workbench.references.checks import format_number
+
+    return format_number(value, missing="–")
 
 
 def result_html(result: dict) -> str:

@@ -44,18 +44,12 @@ def mark(ok) -> str:
     return {True: "ok", False: "FAIL", None: "-"}[ok]
 
 
-def _number(value) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.4g}"
-    return f"{value:,.0f}"
-
-
 def _row(result: dict) -> str:
+    from workbench.references.checks import format_number
+
     ref = result["reference"]
     version = f"{ref['library']} {ref['version']}" if ref["version"] else (ref["library"] or ref["source"])
     cached = " (cached)" if result.get("cached") else f" ({result['seconds']:.1f}s)"
+    expected, measured = format_number(result["expected"]), format_number(result["measured"])
     return (f"{mark(result['ok']):<5}{result['name']:<16}{result['kind']:<14}"
-            f"expected {_number(result['expected']):>13}  measured {_number(result['measured']):>13}  "
-            f"[{version}]{cached}  {result['detail']}")
+            f"expected {expected:>13}  measured {measured:>13}  [{version}]{cached}  {result['detail']}")

@@ -127,3 +127,13 @@ def summary(name: str) -> tuple[dict | None, dict | None]:
                                         "version": found["reference"]["version"],
                                         "checked_at": found["checked_at"]}
     return reference.as_dict(), check
+
+
+def format_number(value, missing: str = "-") -> str:
+    """A check's expected or measured value for a person: counts with thousands separators,
+    fractions to four significant digits, ``missing`` when there is none."""
+    if value is None:
+        return missing
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.4g}"
+    return f"{value:,.0f}"

@@ -20,7 +20,7 @@ from math import factorial
 import numpy as np
 
 from workbench.errors import WorkbenchError
-from workbench.xai.tabular import TabularExplanation, _check, probability_function
+from workbench.xai.tabular import TabularExplanation, _check, explained_class
 
 #: Above this the 2^M coalitions (times the background) get too many to evaluate.
 MAX_FEATURES = 12
@@ -84,13 +84,7 @@ def shapley_exact_tabular(model, row, background, feature_names=None, class_inde
     if row.size > MAX_FEATURES:
         raise WorkbenchError(f"exact Shapley values enumerate 2^M coalitions; {row.size} features is more "
                              f"than {MAX_FEATURES} — use the approximate method (shap) instead")
-    probabilities = probability_function(model)
-    output = probabilities(row[None])[0]
-    class_index = int(np.argmax(output)) if class_index is None else int(class_index)
-    if not 0 <= class_index < output.size:
-        raise WorkbenchError(f"class_index={class_index} is not a class of this model (0..{output.size - 1})")
-    rng = np.random.default_rng(seed)
-    if len(background) > int(background_size):
-        background = background[np.sort(rng.choice(len(background), int(background_size), replace=False))]
+    probabilities, class_index, background = explained_class(model, row, background, class_index,
+                                                             background_size, seed)
     phi, base, full = exact_shapley(lambda rows: probabilities(rows)[:, class_index], row, background)
     return TabularExplanation(dict(zip(names, phi.tolist())), class_index, full, base, "shapley_exact")

@@ -54,12 +54,10 @@ def _check(row, background, feature_names):
     return row, background, names
 
 
-def shap_tabular(model, row, background, feature_names=None, class_index=None, seed: int = 0,
-                 background_size: int = 100, nsamples: int | str = "auto") -> TabularExplanation:
-    """Kernel SHAP values of one row for ``class_index`` (default: the predicted class)."""
-    import shap
-
-    row, background, names = _check(row, background, feature_names)
+def explained_class(model, row, background, class_index, background_size: int, seed: int):
+    """``(probabilities, class_index, background)``: the model's probability function, the
+    class explained (default: the predicted one, checked) and at most ``background_size``
+    background rows drawn with ``seed`` (every Shapley method here draws them alike)."""
     probabilities = probability_function(model)
     output = probabilities(row[None])[0]
     class_index = int(np.argmax(output)) if class_index is None else int(class_index)
@@ -68,6 +66,17 @@ def shap_tabular(model, row, background, feature_names=None, class_index=None, s
     rng = np.random.default_rng(seed)
     if len(background) > int(background_size):
         background = background[np.sort(rng.choice(len(background), int(background_size), replace=False))]
+    return probabilities, class_index, background
+
+
+def shap_tabular(model, row, background, feature_names=None, class_index=None, seed: int = 0,
+                 background_size: int = 100, nsamples: int | str = "auto") -> TabularExplanation:
+    """Kernel SHAP values of one row for ``class_index`` (default: the predicted class)."""
+    import shap
+
+    row, background, names = _check(row, background, feature_names)
+    probabilities, class_index, background = explained_class(model, row, background, class_index,
+                                                             background_size, seed)
     explainer = shap.KernelExplainer(lambda rows: probabilities(rows)[:, class_index], background)
     state = np.random.get_state()  # Kernel SHAP samples coalitions from numpy's global generator
     np.random.seed(seed)
@@ -75,7 +84,8 @@ def shap_tabular(model, row, background, feature_names=None, class_index=None, s
         values = np.asarray(explainer.shap_values(row, nsamples=nsamples, silent=True), np.float64).ravel()
     finally:
         np.random.set_state(state)
-    return TabularExplanation(dict(zip(names, values.tolist())), class_index, float(output[class_index]),
+    output = float(probabilities(row[None])[0, class_index])
+    return TabularExplanation(dict(zip(names, values.tolist())), class_index, output,
                               float(np.ravel(explainer.expected_value)[0]), "shap")
 
 
