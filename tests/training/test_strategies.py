@@ -118,7 +118,7 @@ def test_two_workers_match_one_worker_and_resume(runs):
 
 def test_workers_leave_nothing_behind(runs):
     assert sorted(n for n in os.listdir(os.path.join(runs["out"], "multi")) if not n.startswith(".")) == [
-        "checkpoint", "config.json", "history.json", "info.json", "model.keras"]
+        "checkpoint", "config.json", "history.json", "info.json", "model.keras", "tensorboard"]
 
 
 def test_parameter_server_trains_and_its_loss_falls(runs):
@@ -126,10 +126,10 @@ def test_parameter_server_trains_and_its_loss_falls(runs):
     losses = history["loss"]
     assert len(losses) == 3 and all(np.isfinite(losses))
     assert losses[-1] < losses[0] - 0.1  # lr 0.05 on digits: falls clearly in 24 async steps
-    # above chance (10 digits, 0.1): the workers' asynchronous order differs from run to run;
-    # after these 24 steps 0.17-0.29 were seen, so a higher line made the test flaky (the
-    # falling loss above is the check that training happened)
-    assert history["val_accuracy"][-1] > 0.12
+    # better than guessing (10 digits: a uniform guess's loss is ln 10 = 2.303). Not accuracy:
+    # the workers' asynchronous order differs from run to run, and after these 24 steps the
+    # validation accuracy was seen anywhere from 0.10 (a loaded machine) to 0.29
+    assert history["val_loss"][-1] < np.log(10), history
     with open(os.path.join(runs["out"], "ps_device.txt")) as handle:
         assert "2 workers, 1 parameter server" in handle.read()
 
