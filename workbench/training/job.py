@@ -207,6 +207,7 @@ class TrainingContext:
         self.started = time.perf_counter()
         self._writer: CheckpointWriter | None = None
         self._tensorboard = None  # training.tensorboard.EpochScalars, opened at the first epoch's end
+        self._schedule_refused = False  # an own loop's refusal of the schedule is said once
         #: The started ``tf.distribute`` strategy (``strategies.start``), None before the model is built.
         self.distribution: strategies.Distribution | None = None
 
@@ -244,7 +245,7 @@ class TrainingContext:
         """An entry's own loop (not ``fit``) applies no changes: each one asked for, and a
         schedule given, is answered with a sentence instead of being lost in silence."""
         refused = self.control.take_requests()
-        if self.config.schedule and not getattr(self, "_schedule_refused", False):
+        if self.config.schedule and not self._schedule_refused:
             self._schedule_refused = True
             refused += [item["change"] for item in self.config.schedule]
         if refused:
