@@ -158,7 +158,7 @@ def test_a_classifier_gets_the_explanatory_message(panel, detector, qtbot):
                                    keras.layers.Dense(3, activation="softmax")], name="tiny_classifier")
     panel.session.set_model(classifier, class_names=("a", "b", "c"))
     text = panel.state.text()
-    assert text.startswith("This tab needs a detection model: train yolo_v1")
+    assert text.startswith("This tab needs a detection model: train a detector (yolo_v1, ssd")
     assert "open a .keras detector" in text and "tiny_classifier" in text
     assert not panel.state.isHidden()
     assert not panel.eval_button.isEnabled()
@@ -288,3 +288,17 @@ def test_detection_data_from_the_data_tab_becomes_the_annotated_set(panel):
     data.val_fraction = 0.0  # no validation split: every image
     panel.session.set_dataset(data, "shapes", {"count": 30, "image_size": 48}, 0.0)
     assert len(panel.annotated) == 30 and len(panel.items) == 30
+
+
+def test_the_detect_tab_names_every_detector_of_the_catalog():
+    """The names in the tab's hints come from the registry: rcnn and fast_rcnn were missing
+    from a hand-written list."""
+    from ui.panels.detect_panel import catalog_names
+    from workbench import catalog
+
+    detectors = catalog_names("detection")
+    for entry in catalog.all_entries():
+        if entry.task in ("detection", "segmentation"):
+            assert entry.name in catalog_names(entry.task)
+    assert "rcnn, fast_rcnn" in detectors and detectors.endswith(" or mask_rcnn")
+    assert catalog_names("segmentation") == "unet or fcn"

@@ -32,12 +32,19 @@ from ui.widgets.image_view import ImageView
 from workbench.errors import WorkbenchError
 
 DETECTION, SEGMENTATION = "detection", "segmentation"
-#: The catalog's detectors and segmenters, named in the "wrong model" message.
-DETECTOR_NAMES = "yolo_v1, ssd, retinanet, fcos, faster_rcnn or mask_rcnn"
-SEGMENTER_NAMES = "unet or fcn"
-NEEDS_DETECTOR = ("This tab needs a detection model: train yolo_v1 (or ssd, retinanet, fcos, "
-                  "faster_rcnn, mask_rcnn; unet or fcn to segment) on the shapes data in the Train "
-                  "tab, or open a .keras detector (File ▸ Open model…).")
+def catalog_names(task: str) -> str:
+    """The catalog's entries of ``task`` ("a, b or c"), for the messages: from the registry,
+    so a new detector is named without editing this tab."""
+    from workbench import catalog
+
+    names = [entry.name for entry in catalog.all_entries() if entry.task == task]
+    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def needs_detector() -> str:
+    return (f"This tab needs a detection model: train a detector ({catalog_names(DETECTION)}) or a "
+            f"segmenter ({catalog_names(SEGMENTATION)}) on the shapes data in the Train tab, or open a "
+            ".keras detector (File ▸ Open model…).")
 #: Small pictures are enlarged (whole factor, crisp pixels) to about this side before
 #: boxes and labels are drawn, large ones reduced to at most ``DISPLAY_MAX_SIDE``.
 DISPLAY_MIN_SIDE = 512
@@ -584,11 +591,11 @@ class DetectPanel(Panel):
     def _update_state(self) -> None:
         model = self.session.model
         if model is None:
-            text = (f"No model yet: train a detector ({DETECTOR_NAMES}) or a segmenter "
-                    f"({SEGMENTER_NAMES}) on the shapes data in the Train tab, or open a .keras "
+            text = (f"No model yet: train a detector ({catalog_names(DETECTION)}) or a segmenter "
+                    f"({catalog_names(SEGMENTATION)}) on the shapes data in the Train tab, or open a .keras "
                     "detector (File ▸ Open model…).")
         elif self.kind is None:
-            text = f"{NEEDS_DETECTOR} The current model, {model.name}, is not one."
+            text = f"{needs_detector()} The current model, {model.name}, is not one."
         else:
             text = ""
         self.state.setText(text)
