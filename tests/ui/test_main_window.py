@@ -164,6 +164,19 @@ def test_dropped_image_file_is_explained(window, qtbot, tmp_path):
                     and panel.overlay_view.pixels.shape == shown, timeout=TIMEOUT_MS)
     assert panel.input_view.pixels.shape == shown
     assert panel.explanation.heatmap.shape == (8, 8)  # computed at the model's input size
+    assert panel.top.rowCount() > 0 and panel.prediction.text()
+    # another model: nothing of this one's answer stays while the new one is inspected
+    session = window.session
+    model = session.model
+    session.model_changed.disconnect(panel._model_changed)  # only this tab sees the change
+    try:
+        panel._model_changed(None)
+        assert panel.top.rowCount() == 0 and panel.prediction.text() == ""
+        assert panel.layer.count() == 0 and panel.klass.count() == 0
+    finally:
+        session.model_changed.connect(panel._model_changed)
+        panel._model_changed(model)
+    qtbot.waitUntil(lambda: panel.top.rowCount() > 0, timeout=TIMEOUT_MS)
 
 
 def test_export_keras_and_reload(window, qtbot, tmp_path):

@@ -198,6 +198,12 @@ class XaiPanel(Panel):
     def _model_changed(self, model) -> None:
         self.model_facts, self.explanation = None, None
         self.overlay_view.set_image(None)
+        # nothing of the previous model's answer stays on screen (its prediction, its top-5,
+        # its layers and classes) until the new model has been inspected and has explained
+        self.prediction.setText("")
+        self.top.setRowCount(0)
+        self.layer.clear()
+        self.klass.clear()
         session = self.session
         if model is None:
             self.model_label.setText("none")
