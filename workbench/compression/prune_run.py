@@ -4,7 +4,6 @@ as a new run directory with its accuracy-vs-sparsity curve."""
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -159,8 +158,8 @@ def _write_run(folder: str, out: str, parent: str, config: dict, info: dict, mod
     from workbench.views.store import save_view
     from workbench.views.types import Curves, View
 
-    run = RunDir(folder).create()
-    shutil.rmtree(run.checkpoint_dir, ignore_errors=True)  # no resume point: this run is complete
+    os.makedirs(folder, exist_ok=True)  # no checkpoint folder: a pruned run is complete
+    run = RunDir(folder)
     write_json(run.config, {**config, "out": out, "epochs": result.epochs,
                             "pruned_from": os.path.abspath(parent),
                             "pruning": {"sparsity": result.target, "epochs": result.epochs,
