@@ -143,6 +143,42 @@ class NetworkBundle(keras.Model):
         return {m.name: m.result() for m in self.metrics}
 
 
+class EmbeddingLossModel(NetworkBundle):
+    """An ``encoder`` trained by a loss over its embeddings of each batch (Siamese pairs,
+    mined triplets). A subclass names what it tracks (``TRACKED``, the loss first) and
+    gives ``loss_of(data, training)``, which returns those values in that order."""
+
+    TRACKED: tuple = ("loss",)
+
+    def __init__(self, networks: dict, **kwargs):
+        super().__init__(networks, **kwargs)
+        self.trackers = [keras.metrics.Mean(name=name) for name in self.TRACKED]
+
+    @property
+    def metrics(self):
+        return self.trackers
+
+    def loss_of(self, data, training: bool):
+        raise NotImplementedError
+
+    def train_step(self, data):
+        import tensorflow as tf
+
+        variables = self.encoder.trainable_variables
+        with tf.GradientTape() as tape:
+            values = self.loss_of(data, training=True)
+        self.apply_gradients(tape, values[0], variables)
+        return self._track(values)
+
+    def test_step(self, data):
+        return self._track(self.loss_of(data, training=False))
+
+    def _track(self, values):
+        for tracker, value in zip(self.trackers, values):
+            tracker.update_state(value)
+        return self.tracked_logs()
+
+
 # -- what a person sees and what the probe measures -------------------------------------------
 
 def embed(network, x, batch_size: int = 256) -> np.ndarray:

@@ -18,7 +18,7 @@ import keras
 from keras import ops
 
 from workbench.models.paradigms.encoders import (
-    NetworkBundle,
+    EmbeddingLossModel,
     build_encoder,
     check_classes,
 )
@@ -55,41 +55,21 @@ def batch_pair_loss(embeddings, labels, margin: float):
 
 
 @keras.saving.register_keras_serializable(package="workbench")
-class Siamese(NetworkBundle):
+class Siamese(EmbeddingLossModel):
     """The shared ``encoder`` trained on all pairs of each batch."""
+
+    TRACKED = ("loss", "positive_distance", "negative_distance")
 
     def __init__(self, networks: dict, margin: float = 1.0, **kwargs):
         super().__init__(networks, **kwargs)
         self.margin = float(margin)
-        self.trackers = [keras.metrics.Mean(name=n) for n in ("loss", "positive_distance", "negative_distance")]
 
     def settings(self) -> dict:
         return {"margin": self.margin}
 
-    @property
-    def metrics(self):
-        return self.trackers
-
     def loss_of(self, data, training: bool):
         x, y = data[0], data[1]
         return batch_pair_loss(self.encoder(x, training=training), y, self.margin)
-
-    def train_step(self, data):
-        import tensorflow as tf
-
-        variables = self.encoder.trainable_variables
-        with tf.GradientTape() as tape:
-            values = self.loss_of(data, training=True)
-        self.apply_gradients(tape, values[0], variables)
-        return self._track(values)
-
-    def test_step(self, data):
-        return self._track(self.loss_of(data, training=False))
-
-    def _track(self, values):
-        for tracker, value in zip(self.trackers, values):
-            tracker.update_state(value)
-        return self.tracked_logs()
 
 
 def build_siamese(hp: dict, info) -> Siamese:

@@ -24,7 +24,7 @@ import keras
 from keras import ops
 
 from workbench.models.paradigms.encoders import (
-    NetworkBundle,
+    EmbeddingLossModel,
     build_encoder,
     check_classes,
 )
@@ -79,41 +79,20 @@ def triplet_loss(embeddings, labels, margin: float, mining: str):
 
 
 @keras.saving.register_keras_serializable(package="workbench")
-class Triplet(NetworkBundle):
+class Triplet(EmbeddingLossModel):
     """The ``encoder`` trained on the triplets mined in each batch."""
+
+    TRACKED = ("loss", "active_triplets", "positive_distance", "negative_distance")
 
     def __init__(self, networks: dict, margin: float = 0.5, mining: str = "semi_hard", **kwargs):
         super().__init__(networks, **kwargs)
         self.margin, self.mining = float(margin), str(mining)
-        self.trackers = [keras.metrics.Mean(name=n)
-                         for n in ("loss", "active_triplets", "positive_distance", "negative_distance")]
 
     def settings(self) -> dict:
         return {"margin": self.margin, "mining": self.mining}
 
-    @property
-    def metrics(self):
-        return self.trackers
-
     def loss_of(self, data, training: bool):
         return triplet_loss(self.encoder(data[0], training=training), data[1], self.margin, self.mining)
-
-    def train_step(self, data):
-        import tensorflow as tf
-
-        variables = self.encoder.trainable_variables
-        with tf.GradientTape() as tape:
-            values = self.loss_of(data, training=True)
-        self.apply_gradients(tape, values[0], variables)
-        return self._track(values)
-
-    def test_step(self, data):
-        return self._track(self.loss_of(data, training=False))
-
-    def _track(self, values):
-        for tracker, value in zip(self.trackers, values):
-            tracker.update_state(value)
-        return self.tracked_logs()
 
 
 def build_triplet(hp: dict, info) -> Triplet:
