@@ -31,6 +31,7 @@ from workbench.models.rl.a2c import collect
 from workbench.models.rl.actor_critic import build_actor_critic, entropy
 from workbench.models.rl.deep import (
     EpisodeTracker,
+    ReplayCounters,
     Throttle,
     compile_fn,
     make_vector_env,
@@ -72,7 +73,7 @@ class _BehaviourView:
         return probs, (probs * q).sum(axis=1, keepdims=True)
 
 
-class ACER:
+class ACER(ReplayCounters):
     def __init__(self, hp: dict, source, config):
         from workbench.training.job import make_optimizer
 
@@ -94,19 +95,6 @@ class ACER:
     main = property(lambda self: self.model)
     networks = property(lambda self: {"acer": self.model})
     optimizers = property(lambda self: {"acer": self.optimizer})
-
-    def arrays(self) -> dict:
-        return self.buffer.to_arrays()
-
-    def state(self) -> dict:
-        return {"env_steps": self.env_steps, "updates": self.updates}
-
-    def restore(self, arrays: dict, state: dict) -> None:
-        self.buffer.load_arrays(arrays)
-        self.env_steps, self.updates = int(state["env_steps"]), int(state["updates"])
-
-    def greedy_actions(self, states):
-        return np.argmax(np.asarray(self.forward(states)[0]), axis=1)
 
     def _train_step(self, states, actions, q_ret, mu):
         import tensorflow as tf

@@ -184,6 +184,25 @@ def train_agent(ctx, agent, steps_per_epoch: int):
     return ctx.finish(agent.main, stopped=stopped, early_stopped=solved, networks=agent.networks)
 
 
+class ReplayCounters:
+    """What an off-policy actor-critic (ACER, UNREAL) resumes from besides its networks:
+    its replay ``buffer`` and its two counters; its greedy action is the policy head's
+    most probable one (``forward(states)[0]``)."""
+
+    def arrays(self) -> dict:
+        return self.buffer.to_arrays()
+
+    def state(self) -> dict:
+        return {"env_steps": self.env_steps, "updates": self.updates}
+
+    def restore(self, arrays: dict, state: dict) -> None:
+        self.buffer.load_arrays(arrays)
+        self.env_steps, self.updates = int(state["env_steps"]), int(state["updates"])
+
+    def greedy_actions(self, states):
+        return np.argmax(np.asarray(self.forward(states)[0]), axis=1)
+
+
 def greedy_from_outputs(outputs) -> np.ndarray:
     """The greedy action of a network's output: the first output (softmax policy or Q) if
     there are several."""

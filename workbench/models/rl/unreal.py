@@ -30,6 +30,7 @@ from workbench.models.rl.a2c import collect, nstep_returns
 from workbench.models.rl.actor_critic import actor_critic_loss
 from workbench.models.rl.deep import (
     EpisodeTracker,
+    ReplayCounters,
     Throttle,
     compile_fn,
     make_vector_env,
@@ -95,7 +96,7 @@ def reward_sequences(segments: dict, rng: np.random.Generator, count: int, frame
     return states.astype(np.float32), reward_class(raw[s, t, n])
 
 
-class UNREAL:
+class UNREAL(ReplayCounters):
     def __init__(self, hp: dict, source, config):
         from workbench.training.job import make_optimizer
 
@@ -118,19 +119,6 @@ class UNREAL:
     main = property(lambda self: self.model)
     networks = property(lambda self: {"unreal": self.model, "reward_predictor": self.reward_predictor})
     optimizers = property(lambda self: {"unreal": self.optimizer})
-
-    def arrays(self) -> dict:
-        return self.buffer.to_arrays()
-
-    def state(self) -> dict:
-        return {"env_steps": self.env_steps, "updates": self.updates}
-
-    def restore(self, arrays: dict, state: dict) -> None:
-        self.buffer.load_arrays(arrays)
-        self.env_steps, self.updates = int(state["env_steps"]), int(state["updates"])
-
-    def greedy_actions(self, states):
-        return np.argmax(np.asarray(self.forward(states)[0]), axis=1)
 
     def _train_step(self, states, actions, returns, vr_states, vr_returns, rp_states, rp_labels):
         import tensorflow as tf
