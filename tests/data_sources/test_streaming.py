@@ -111,6 +111,52 @@ def test_streamed_and_in_memory_batches_are_the_same_for_a_seed(mixed):
                                   streamed.labels_train[order])
 
 
+def _jpeg_folder(root, shapes, gray_every=3):
+    rng = np.random.default_rng(5)
+    for label in range(2):
+        os.makedirs(root / f"c{label}")
+        for i, (h, w) in enumerate(shapes):
+            image = _noise(rng, h, w, 1)[..., 0] if (i + label) % gray_every == 0 else _noise(rng, h, w)
+            cv2.imwrite(str(root / f"c{label}" / f"{i}.jpg"), image)
+    return str(root)
+
+
+@pytest.mark.parametrize("shapes,plan", [
+    ([(48, 48), (72, 48), (24, 24), (96, 72), (48, 24)], "jpeg-area"),  # every one shrinks by whole factors
+    ([(48, 48), (72, 48), (50, 40), (24, 24), (20, 60)], "jpeg"),  # two do not: resized as fit_image
+])
+def test_a_folder_of_jpegs_gets_the_branch_free_decoder_and_the_same_pixels(tmp_path, shapes, plan):
+    memory, streamed = load_both(_jpeg_folder(tmp_path, shapes))
+    assert streamed.decoder == plan and streamed.channels == 3
+    x_val, y_val = streamed_array(streamed.val_stream(4))
+    np.testing.assert_array_equal(y_val, memory.y_val)
+    np.testing.assert_allclose(x_val, memory.x_val, rtol=0, atol=1e-6)
+    x_train, _ = streamed_array(streaming.file_batches(streamed.files_train, streamed.labels_train, 64, 24, 3,
+                                                       decode=streamed.decode))
+    np.testing.assert_allclose(x_train, memory.x_train, rtol=0, atol=1e-6)
+    gray = _jpeg_folder(tmp_path / "gray", shapes, gray_every=1)  # every file gray: a gray folder
+    memory, streamed = load_both(gray)
+    assert streamed.decoder == plan and streamed.channels == 1
+    np.testing.assert_allclose(streamed_array(streamed.val_stream(4))[0], memory.x_val, rtol=0, atol=1e-6)
+
+
+def test_whole_factors_is_fit_pixels_test():
+    assert streaming.whole_factors(24, 24, 24) and streaming.whole_factors(48, 24, 24)
+    assert streaming.whole_factors(72, 96, 24)
+    assert not streaming.whole_factors(24, 48, 24)  # the height does not shrink: OpenCV's own path
+    assert not streaming.whole_factors(50, 48, 24) and not streaming.whole_factors(48, 50, 24)
+    assert not streaming.whole_factors(12, 12, 24)
+
+
+def test_the_headers_give_opencvs_sizes(mixed):
+    for folder in sorted(os.listdir(mixed)):
+        for name in sorted(os.listdir(os.path.join(mixed, folder))):
+            path = os.path.join(mixed, folder, name)
+            header = streaming.read_header(path)
+            if header.kind in ("jpeg", "png"):
+                assert (header.height, header.width) == cv2.imread(path, cv2.IMREAD_UNCHANGED).shape[:2], path
+
+
 def test_the_header_probe_agrees_with_opencv(mixed, gray):
     for root in (mixed, gray):
         for folder in sorted(os.listdir(root)):
