@@ -1,9 +1,11 @@
-"""Test-wide settings: quiet TensorFlow, offscreen Qt, and no network."""
+"""Test-wide settings: quiet TensorFlow, offscreen Qt, no network, and a guard against hangs."""
 
 import os
 import socket
 
 import pytest
+
+pytest_plugins = ["hang_guard"]  # tests/hang_guard.py: a hung test is stopped and run once more
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
