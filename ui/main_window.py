@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
-from ui import actions
+from ui import actions, theme
 from ui.panels import PANELS
 from ui.quit_guard import QuitGuard
 from ui.session import Session
@@ -26,6 +26,9 @@ DEFAULT_MODEL = "lenet"
 class MainWindow(QMainWindow):
     def __init__(self, session: Session | None = None, settings: Settings | None = None):
         super().__init__()
+        app = QApplication.instance()
+        if not app.styleSheet():  # a window made without ui.app (tests, scripts): hints still grey
+            app.setStyleSheet(theme.hint_rules(theme.current))
         self.session = session or Session(self)
         #: Preferences and memory; a window made without them (tests) keeps them in memory only.
         self.settings = settings or Settings.ephemeral()

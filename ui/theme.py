@@ -10,8 +10,9 @@ import cannot bring the white background back.
 from __future__ import annotations
 
 import sys
+import weakref
 
-from PySide6.QtCore import QEvent, QObject
+import shiboken6
 from PySide6.QtGui import QColor, QPalette
 
 #: The theme in force (``apply`` sets it); plots made later read it.
@@ -59,56 +60,54 @@ def apply(app, name: str) -> None:
     if name not in PLOT_COLORS:
         raise ValueError(f"unknown theme {name!r}")
     if app.property("workbench-default-style") is None:  # the platform's own look, for "light"
+        sheet = app.styleSheet()
+        app.setStyleSheet("")  # under a style sheet, style() is Qt's style-sheet style, nameless
         app.setProperty("workbench-default-style", app.style().name())
-    if name == "dark":
-        app.setStyle("Fusion")  # the platform styles ignore a palette in places; Fusion follows it
-        app.setPalette(dark_palette())
-    else:
-        app.setStyle(app.property("workbench-default-style") or "Fusion")
-        app.setPalette(app.style().standardPalette())
+        app.setStyleSheet(sheet)
+    style = "Fusion" if name == "dark" else app.property("workbench-default-style") or "Fusion"
+    app.setStyle(style)  # dark: the platform styles ignore a palette in places; Fusion follows it
+    app.setProperty("workbench-style", style.lower())
+    app.setPalette(dark_palette() if name == "dark" else app.style().standardPalette())
     current = name
-    other = "light" if name == "dark" else "dark"
-    restyle_hints(app.allWidgets(), HINT_GREYS[other], HINT_GREYS[name])
-    _hint_watcher.watch(app, name == "dark")
+    app.setStyleSheet(hint_rules(name))  # Qt restyles every hint, those made later too
     if "pyqtgraph" in sys.modules:  # not imported yet: plots made later ask plot_colors()
         import pyqtgraph as pg
 
         background, foreground = plot_colors(name)
         pg.setConfigOptions(background=background, foreground=foreground)
-        for view in [w for w in app.allWidgets() if isinstance(w, pg.GraphicsView)]:
-            style_plot(view, name)
+        for view in list(_plots):
+            if shiboken6.isValid(view):
+                style_plot(view, name)
 
 
-def restyle_hints(widgets, old: str, new: str) -> None:
-    for widget in widgets:
-        sheet = widget.styleSheet()
-        if old in sheet:
-            widget.setStyleSheet(sheet.replace(old, new))
+def hint_rules(name: str) -> str:
+    """The application style sheet: the hint grey of theme ``name`` for ``mark_hint``'s widgets."""
+    grey = HINT_GREYS[name]
+    return (f'*[hint="plain"] {{ color: {grey}; }}\n'
+            f'*[hint="italic"] {{ color: {grey}; font-style: italic; }}')
 
 
-class _HintWatcher(QObject):
-    """In the dark theme, widgets made later (a tab built on first show, a view tile) get the
-    light hint grey too: their style sheet is fixed when they are first polished."""
+def mark_hint(widget, italic: bool = False):
+    """Make ``widget``'s text the theme's hint grey (italic for empty states and what to do next).
 
-    def __init__(self):
-        super().__init__()
-        self.app = None
-
-    def watch(self, app, on: bool) -> None:
-        if on and self.app is None:
-            app.installEventFilter(self)
-            self.app = app
-        elif not on and self.app is not None:
-            self.app.removeEventFilter(self)
-            self.app = None
-
-    def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Polish and obj.isWidgetType():
-            restyle_hints((obj,), HINT_GREYS["light"], HINT_GREYS["dark"])
-        return False
+    The colour comes from the application's style sheet (``hint_rules``), so a theme switch
+    restyles every hint in Qt itself: walking ``QApplication.allWidgets()`` from Python
+    wraps widgets Qt made and deletes on its own, whose stale wrappers crashed the process.
+    """
+    widget.setProperty("hint", "italic" if italic else "plain")
+    return widget
 
 
-_hint_watcher = _HintWatcher()
+#: The pyqtgraph views ``themed`` made follow the theme (dead ones are skipped).
+_plots: weakref.WeakSet = weakref.WeakSet()
+
+
+def themed(view):
+    """Register a pyqtgraph view (PlotWidget, GraphicsLayoutWidget) to follow theme switches,
+    and give it the current theme's colours now."""
+    _plots.add(view)
+    style_plot(view)
+    return view
 
 
 def style_plot(view, name: str | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from ui import theme
 from ui.bridge import run_in_background
 
 
@@ -54,5 +55,4 @@ def hint_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     label.setObjectName("hint")
-    label.setStyleSheet("color: #606060; font-style: italic;")
-    return label
+    return theme.mark_hint(label, italic=True)

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, 
                                QRadioButton, QScrollArea, QSlider, QSpinBox, QSplitter, QStackedWidget,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from ui import theme
 from ui.panels.base import Panel, hint_label
-from ui.panels.xai_panel import display_picture
+from ui.panels.xai_panel import display_picture, read_picture
 from ui.widgets.explanation_grid import ExplanationGrid
 from ui.widgets.image_view import ImageView
 from workbench.errors import WorkbenchError
@@ -122,6 +123,7 @@ class ComparePanel(Panel):
         self.facts: dict | None = None
         self.file_path = ""
         self.file_image: np.ndarray | None = None
+        self.file_display: np.ndarray | None = None  # its display copy, made on the worker
         #: The run's input: model input, picture the heatmaps are drawn over, caption, file stem.
         #: Fixed when Explain is pressed, so changing the image mid-run cannot mix two inputs.
         self.model_input: np.ndarray | None = None
@@ -419,7 +421,7 @@ class ComparePanel(Panel):
 
         from ui.widgets.contribution_chart import ContributionChart
 
-        self.curves = pg.PlotWidget(title="Deletion / insertion curves")
+        self.curves = theme.themed(pg.PlotWidget(title="Deletion / insertion curves"))
         item = self.curves.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
@@ -618,14 +620,14 @@ class ComparePanel(Panel):
 
     def open_image(self, path: str) -> None:
         """Read ``path`` on a worker thread and make it the image to explain (menu, drops)."""
-        from workbench.data.images import read_image
-
-        self.background(lambda: read_image(path), lambda image: self._image_read(path, image),
+        self.background(lambda: read_picture(path), lambda picture: self._image_read(path, *picture),
                         key="compare-file", quiet=not self.isVisible())
 
-    def _image_read(self, path: str, image: np.ndarray) -> None:
-        self.file_path, self.file_image = path, image
+    def _image_read(self, path: str, image: np.ndarray, display: np.ndarray, note: str = "") -> None:
+        self.file_path, self.file_image, self.file_display = path, image, display
         self.file_label.setText(f"{os.path.basename(path)} ({image.shape[1]}×{image.shape[0]})")
+        if note:
+            self.session.report(note)
         if self.from_file.isChecked() or self.running():
             self._input_changed()
         else:
@@ -672,8 +674,7 @@ class ComparePanel(Panel):
             if self.file_image is None:
                 return None
             stem = os.path.splitext(os.path.basename(self.file_path))[0]
-            return (fit_image(self.file_image, shape), display_picture(to_uint8_rgb(self.file_image)),
-                    os.path.basename(self.file_path), stem)
+            return fit_image(self.file_image, shape), self.file_display, os.path.basename(self.file_path), stem
         i = min(self.index.value(), len(dataset.x_val) - 1)
         x = dataset.x_val[i]
         return fit_image(x, shape), display_picture(to_uint8_rgb(x)), self._truth(i), f"sample{i}"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormL
                                QTabWidget,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from ui import theme
 from ui.actions import adopt_trained
 from ui.bridge import RunBridge, wait_for_lanes
 from ui.panels.base import Panel, hint_label
@@ -266,7 +267,7 @@ class RunsPanel(Panel):
 
             # the legend gets a column of its own: inside the axes it would hide some curve
             # whichever corner it took (losses fall, accuracies rise, slow optimizers stay flat)
-            self._plot = pg.GraphicsLayoutWidget()
+            self._plot = theme.themed(pg.GraphicsLayoutWidget())
             item = self._plot.addPlot(row=0, col=0)
             item.showGrid(x=True, y=True, alpha=0.25)
             item.setLabel("bottom", "epoch")

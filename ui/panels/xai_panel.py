@@ -34,6 +34,21 @@ def display_picture(rgb: np.ndarray) -> np.ndarray:
     return np.repeat(np.repeat(rgb, factor, axis=0), factor, axis=1)
 
 
+def read_picture(path: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """``path`` read (capped, with the sentence saying so) and its display picture (worker thread)."""
+    from workbench.data.images import read_image_capped
+
+    image, note = read_image_capped(path)
+    return image, picture_of(image), note
+
+
+def picture_of(image: np.ndarray) -> np.ndarray:
+    """The picture the tab draws and blends heatmaps on: a display-sized copy (worker thread)."""
+    from workbench.data.images import display_copy
+
+    return display_picture(display_copy(image))
+
+
 def inspect_model(model) -> dict:
     """What the controls need to know about a model (worker thread)."""
     from workbench import xai
@@ -54,6 +69,7 @@ class XaiPanel(Panel):
         self.model_facts: dict | None = None
         self.file_path = ""
         self.file_image: np.ndarray | None = None  # the file as read, full resolution
+        self.file_display: np.ndarray | None = None  # its display copy (DISPLAY_SIDE at most)
         self.file_caption = ""  # set when the "file" is a sample handed over by another tab
         self.display_rgb: np.ndarray | None = None  # what the heatmap is drawn over
         self.explanation = None
@@ -274,18 +290,14 @@ class XaiPanel(Panel):
 
     def open_image(self, path: str) -> None:
         """Read ``path`` on a worker thread, show it and explain it (menu and drops)."""
-        from workbench.data.images import read_image
-
-        self.background(lambda: read_image(path), lambda image: self._image_read(path, image),
+        self.background(lambda: read_picture(path), lambda picture: self._image_read(path, *picture),
                         key="xai-file", busy=f"Reading {os.path.basename(path)}…")
 
-    def _image_read(self, path: str, image: np.ndarray) -> None:
-        from workbench.data.images import to_uint8_rgb
-
-        self.file_path, self.file_image, self.file_caption = path, image, ""
+    def _image_read(self, path: str, image: np.ndarray, display: np.ndarray, note: str = "") -> None:
+        self.file_path, self.file_image, self.file_caption, self.file_display = path, image, "", display
         self.file_label.setText(f"{os.path.basename(path)} ({image.shape[1]}×{image.shape[0]})")
-        self.input_view.set_image(display_picture(to_uint8_rgb(image)), os.path.basename(path))
-        self.session.report(f"Opened {path}")
+        self.input_view.set_image(display, os.path.basename(path))
+        self.session.report(note or f"Opened {path}")
         if self.from_file.isChecked():
             self.explain()
         else:
@@ -310,38 +322,41 @@ class XaiPanel(Panel):
 
     def explain_image(self, image: np.ndarray, caption: str) -> None:
         """Show and explain an image that is not a file (a sample of data the session has not loaded)."""
-        from workbench.data.images import to_uint8_rgb
+        image = np.asarray(image)
+        self.background(lambda: picture_of(image), lambda display: self._image_given(image, display, caption),
+                        key="xai-file", quiet=True)
 
-        self.file_path, self.file_image, self.file_caption = caption, np.asarray(image), caption
+    def _image_given(self, image: np.ndarray, display: np.ndarray, caption: str) -> None:
+        self.file_path, self.file_image, self.file_caption, self.file_display = caption, image, caption, display
         self.file_label.setText(caption)
-        self.input_view.set_image(display_picture(to_uint8_rgb(self.file_image)), caption)
+        self.input_view.set_image(display, caption)
         if self.from_file.isChecked():
             self.explain()
         else:
             self.from_file.setChecked(True)  # toggling explains
 
     def current_image(self) -> tuple[np.ndarray, np.ndarray, str] | None:
-        """``(model input, picture to draw on, caption)`` for the chosen source, or None."""
-        from workbench.data.images import fit_image, to_uint8_rgb
+        """``(image, picture to draw on, caption)`` for the chosen source, or None; the image
+        is fitted to the model's input on the worker (a photo's resize is not the GUI's)."""
+        from workbench.data.images import to_uint8_rgb
 
-        shape = self.model_facts["shape"]
         dataset = self.session.dataset
         if self.from_file.isChecked():
-            if self.file_image is None:
+            if self.file_image is None or self.file_display is None:
                 return None
-            return (fit_image(self.file_image, shape), display_picture(to_uint8_rgb(self.file_image)),
-                    self.file_caption or os.path.basename(self.file_path))
+            return self.file_image, self.file_display, self.file_caption or os.path.basename(self.file_path)
         samples = self.session.validation_images()
         if samples is None:
             return None
         i = self.index.value()
         x = samples[0][i]
         label = dataset.info.class_names[int(samples[1][i])] if dataset.info.class_names else ""
-        return fit_image(x, shape), display_picture(to_uint8_rgb(x)), f"validation #{i} · true: {label}"
+        return x, display_picture(to_uint8_rgb(x)), f"validation #{i} · true: {label}"
 
     # -- explaining ------------------------------------------------------------------------------
     def explain(self) -> None:
         from workbench import xai
+        from workbench.data.images import fit_image
 
         model, facts = self.session.model, self.model_facts
         if model is None or facts is None or "error" in facts:
@@ -358,7 +373,8 @@ class XaiPanel(Panel):
         self.input_view.set_image(rgb, caption)
         self.prediction.setText(f"Computing {xai.METHODS[method].title}…")
         options = {"kernel_width": self.kernel_width.value()} if method == "lime" else {}
-        self.background(lambda: xai.explain(model, image, method=method, layer=layer,
+        shape = facts["shape"]
+        self.background(lambda: xai.explain(model, fit_image(image, shape), method=method, layer=layer,
                                             class_index=class_index, **options),
                         lambda explanation: self._explained(model, rgb, explanation),
                         key="xai", quiet=True, lane=self.TF_LANE)

@@ -80,7 +80,7 @@ class MetricPlot:
         # scores such as accuracy rise (bottom right is free)
         falling = self.falling = any(word in name for word in ("loss", "error", "mae", "mse"))
         self.legend = item.addLegend(offset=(-10, 10) if falling else (-10, -10))
-        theme.style_plot(self.widget)  # another module may have set pyqtgraph's colours since
+        theme.themed(self.widget)  # another module may have set pyqtgraph's colours since
         self.series = {kind: Series() for kind in STYLES}
         self.curves = {}
         for kind, (_label, pen) in STYLES.items():
@@ -143,7 +143,7 @@ class CurvePlot(QWidget):
         self._empty = QLabel("Curves appear here as soon as training starts: loss and each "
                              "metric, per batch (thin) and per epoch (thick), training and validation.")
         self._empty.setWordWrap(True)
-        self._empty.setStyleSheet(f"color: {theme.HINT_GREYS[theme.current]}; font-style: italic;")
+        theme.mark_hint(self._empty, italic=True)
         self._layout.addWidget(self._empty, 0, 0, 1, self.COLUMNS)
         self.prepare(("loss",))
 

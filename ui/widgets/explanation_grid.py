@@ -11,6 +11,8 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from ui import theme
+
 from ui.widgets.image_view import ImageView
 
 #: Frame colours of a cell: normal and selected.
@@ -85,7 +87,7 @@ class ExplanationGrid(QWidget):
         self._empty = QLabel(placeholder)
         self._empty.setWordWrap(True)
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._empty.setStyleSheet("color: #606060; font-style: italic;")
+        theme.mark_hint(self._empty, italic=True)
         self._layout.addWidget(self._empty, 0, 0)
 
     @staticmethod

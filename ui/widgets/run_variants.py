@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
+
 from ui.bridge import run_in_background
 
 #: Columns shown (the variant's name says its format and sparsity; the path is the row's tooltip).
@@ -53,7 +55,7 @@ class RunVariants(QWidget):
         self.table.cellDoubleClicked.connect(lambda row, _: self.open_row(row))
         self.message = QLabel("Select one run to see its exports and compressed variants.")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #606060; font-style: italic;")
+        theme.mark_hint(self.message, italic=True)
         self.measure_button = QPushButton("Measure")
         self.measure_button.setToolTip("Check the variants without a report (distilled students) on the "
                                        "original's validation samples: latency, accuracy, agreement")

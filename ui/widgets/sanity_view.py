@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
 from ui.widgets.image_view import ImageView
 
 #: Curve colours, one per method (Okabe-Ito, readable by colour-blind users).
@@ -95,7 +96,7 @@ class SanityView(QWidget):
         metric_row.addWidget(QLabel("Similarity to the trained model's map:"))
         metric_row.addWidget(self.metric_box, 1)
 
-        self.plot = pg.PlotWidget()
+        self.plot = theme.themed(pg.PlotWidget())
         item = self.plot.getPlotItem()
         item.setLabel("left", "similarity")
         item.setLabel("bottom", "layers randomised so far (from the output down)")

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
+
 IDLE_HINT = "Available while a run trains: each change applies before the next batch."
 
 
@@ -56,7 +58,7 @@ class SteerBox(QGroupBox):
         self.early_button.clicked.connect(self._early)
         self.hint = QLabel(IDLE_HINT)
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #606060;")
+        theme.mark_hint(self.hint)
 
         grid = QGridLayout(self)
         grid.addWidget(QLabel("Learning rate"), 0, 0)

@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from ui import theme
+
 from ui.bridge import run_in_background
 from ui.widgets.views.gallery import ViewTile
 
@@ -32,7 +34,7 @@ class RunViews(QWidget):
         self.table.itemSelectionChanged.connect(self._chosen)
         self.message = QLabel("Select one run to list the views it saved.")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #606060; font-style: italic;")
+        theme.mark_hint(self.message, italic=True)
         self._view_host = QWidget()
         self._view_layout = QVBoxLayout(self._view_host)
         self._view_layout.setContentsMargins(0, 0, 0, 0)

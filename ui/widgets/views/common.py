@@ -39,7 +39,9 @@ def groups(labels: np.ndarray | None, count: int) -> dict[int, np.ndarray]:
 
 
 def plot_widget() -> pg.PlotWidget:
-    widget = pg.PlotWidget()
+    from ui import theme
+
+    widget = theme.themed(pg.PlotWidget())
     widget.setMinimumSize(200, 150)
     item = widget.getPlotItem()
     item.showGrid(x=True, y=True, alpha=0.2)

@@ -17,6 +17,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QToolButton,
                                QVBoxLayout, QWidget)
 
+from ui import theme
+
 #: A tile changes at most this often (seconds): a view sent every batch would otherwise
 #: repaint its plot thirty times a second, tens of milliseconds each while training
 #: competes for the CPU. The newest value waiting is the one shown.
@@ -59,7 +61,7 @@ class ViewTile(QFrame):
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold;")
         self.step = QLabel()
-        self.step.setStyleSheet("color: #606060;")
+        theme.mark_hint(self.step)
         self.enlarge = QToolButton()
         self.enlarge.setText("⤢")
         self.enlarge.setToolTip("Open this view in a large window (it keeps updating)")
@@ -135,7 +137,7 @@ class ViewGallery(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setObjectName("hint")
-        self.hint.setStyleSheet("color: #606060; font-style: italic;")
+        theme.mark_hint(self.hint, italic=True)
         self._grid_host = QWidget()
         self._grid = QGridLayout(self._grid_host)
         self._grid.setContentsMargins(0, 0, 0, 0)

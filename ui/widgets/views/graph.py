@@ -12,6 +12,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ui import theme
+
 from ui.widgets.views.common import class_color, class_name, groups, in_background, plot_widget
 
 
@@ -42,7 +44,7 @@ class GraphView(QWidget):
         self.positions: np.ndarray | None = None
         self._layout_of: tuple | None = None  # (num_nodes, edges bytes) the positions belong to
         self.state = QLabel("")
-        self.state.setStyleSheet("color: #606060;")
+        theme.mark_hint(self.state)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)

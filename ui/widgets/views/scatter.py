@@ -8,6 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ui import theme
+
 from ui.widgets.views.common import (class_color, class_name, groups, in_background, plot_widget,
                                       set_axis_labels)
 
@@ -34,7 +36,7 @@ class ScatterView(QWidget):
         self.projection.setToolTip("How features of more than two dimensions are drawn on the plane")
         self.projection.activated.connect(lambda _i: self._project())
         self.state = QLabel("")
-        self.state.setStyleSheet("color: #606060;")
+        theme.mark_hint(self.state)
         self._controls = QWidget()
         row = QHBoxLayout(self._controls)
         row.setContentsMargins(0, 0, 0, 0)
