@@ -44,8 +44,8 @@ def test_defaults_are_digits_and_lenet(window, qtbot):
     assert sum(data_panel.chart.counts.values()) == 1797
     model_panel = window.panel("ModelPanel")
     # the layer table is built in the background once TensorFlow is there
-    qtbot.waitUntil(lambda: model_panel.layers.rowCount() > 0, timeout=TIMEOUT_MS)
-    names = [model_panel.layers.item(r, 0).text() for r in range(model_panel.layers.rowCount())]
+    qtbot.waitUntil(lambda: model_panel.layers.topLevelItemCount() > 0, timeout=TIMEOUT_MS)
+    names = [model_panel.layers.topLevelItem(r).text(0) for r in range(model_panel.layers.topLevelItemCount())]
     assert names[-1] == "predictions"
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QScrollArea, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+                               QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ui.panels.base import Panel, hint_label
 from ui.widgets.entry_insight import EntryInsight
@@ -20,23 +19,23 @@ from ui.widgets.reference_badge import ReferenceBadge
 REBUILD_DELAY_MS = 400
 
 
-def layer_rows(model) -> list[tuple[str, str, str, int]]:
-    """``(name, type, output shape, parameters)`` per layer, as ``model.summary()`` lists them."""
-    rows = []
-    for layer in model.layers:
-        try:
-            shape = str(tuple(layer.output.shape))
-        except (AttributeError, ValueError):
-            shape = "?"
-        rows.append((layer.name, type(layer).__name__, shape, int(layer.count_params())))
-    return rows
-
-
 def build_summary(entry, raw_hparams: dict, info) -> tuple[list, int]:
-    """Build ``entry`` for ``info`` (worker thread) and summarise its layers."""
+    """Build ``entry`` for ``info`` (worker thread) and summarise its layers (nested models expanded)."""
+    from workbench.models.summary import layer_tree
+
     hp = entry.resolve(raw_hparams)
     model = entry.build(hp, info)
-    return layer_rows(model), int(model.count_params())
+    return layer_tree(model), int(model.count_params())
+
+
+def add_rows(parent, rows) -> None:
+    """``rows`` (``LayerRow``s) as items under ``parent``; a nested model's layers under it, collapsed."""
+    for row in rows:
+        item = QTreeWidgetItem(parent, [row.name, row.kind, row.output_shape, f"{row.params:,}"])
+        item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if row.children:
+            item.setToolTip(0, f"{row.name}: a nested model of {len(row.children)} layers (expand to see them)")
+            add_rows(item, row.children)
 
 
 class ModelPanel(Panel):
@@ -92,11 +91,11 @@ class ModelPanel(Panel):
         form_box = QGroupBox("Hyperparameters")
         QVBoxLayout(form_box).addWidget(scroll)
 
-        self.layers = QTableWidget(0, 4)
-        self.layers.setHorizontalHeaderLabels(["Layer", "Type", "Output shape", "Params"])
-        self.layers.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.layers.verticalHeader().setVisible(False)
-        header = self.layers.horizontalHeader()
+        self.layers = QTreeWidget()  # nested models (backbones, heads) expand into their layers
+        self.layers.setColumnCount(4)
+        self.layers.setHeaderLabels(["Layer", "Type", "Output shape", "Params"])
+        self.layers.setUniformRowHeights(True)
+        header = self.layers.header()
         for column in range(1, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -210,7 +209,7 @@ class ModelPanel(Panel):
             self.layers_state.show()
             return
         if self.warning.text():
-            self.layers.setRowCount(0)
+            self.layers.clear()
             self.layers_state.setText("No layers: this model does not take the loaded kind of data.")
             self.layers_state.show()
             return
@@ -220,6 +219,7 @@ class ModelPanel(Panel):
             self.layers_state.show()
             return
         raw, info = self.form.raw_values(), dataset.info
+        self.layers.clear()  # the previous model's layers must not stand under the new heading
         self.layers_state.setText(f"Building {entry.title} for {info.name}…")
         self.layers_state.show()
         self.background(lambda: build_summary(entry, raw, info), self._show_layers, key="layers",
@@ -227,15 +227,11 @@ class ModelPanel(Panel):
 
     def _show_layers(self, summary) -> None:
         rows, total = summary
-        self.layers.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                text = f"{value:,}" if isinstance(value, int) else value
-                item = QTableWidgetItem(text)
-                if c == 3:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.layers.setItem(r, c, item)
-        self.layers_state.setText(f"{len(rows)} layers · {total:,} parameters")
+        self.layers.clear()
+        add_rows(self.layers, rows)
+        nested = sum(row.count() for row in rows) - len(rows)
+        inside = f" ({nested} more inside nested models)" if nested else ""
+        self.layers_state.setText(f"{len(rows)} layers{inside} · {total:,} parameters")
 
     def on_background_failed(self, key, message) -> None:
         if key == "layers":

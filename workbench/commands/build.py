@@ -61,7 +61,7 @@ def run(args) -> int:
                    "hparams": {h.name: hp[h.name] for h in entry.hparams}, **counts})
         return 0
     if args.summary:
-        model.summary()
+        model.summary(expand_nested=True)  # a backbone or head shows its own layers
     print(f"{entry.name}: {counts['params']:,} parameters "
           f"({counts['trainable']:,} trainable, {counts['non_trainable']:,} non-trainable), "
           f"{counts['layers']} layers")
