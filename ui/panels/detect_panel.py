@@ -9,7 +9,8 @@ score threshold and NMS), so the score and NMS-IoU sliders only re-run
 map drawn over the image with an opacity slider. The evaluation sub-tab runs the
 model over the annotated set in the background (progress, Cancel) and shows the
 per-class precision-recall curves with the VOC and COCO scores of
-``workbench.detection.metrics.evaluate_detections`` (mean IoU for segmenters).
+``workbench.detection.evaluation.evaluate`` (mean IoU for segmenters), the same tables
+``keras-workbench evaluate RUN`` prints.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QGroupBox, Q
 
 from ui.panels.base import Panel, hint_label
 from ui.widgets.image_view import ImageView
+from workbench.detection.evaluation import (DETECTION, SEGMENTATION, evaluate, headline,
+                                            model_kind, number, per_class_table, summary_rows)
 from workbench.errors import WorkbenchError
 
-DETECTION, SEGMENTATION = "detection", "segmentation"
+
 def catalog_names(task: str) -> str:
     """The catalog's entries of ``task`` ("a, b or c"), for the messages: from the registry,
     so a new detector is named without editing this tab."""
@@ -51,8 +54,6 @@ DISPLAY_MIN_SIDE = 512
 DISPLAY_MAX_SIDE = 1024
 #: Predictions kept per image in memory (each is a few thousand numbers).
 CACHE_SIZE = 256
-#: Images per network call during the evaluation (the progress bar moves per batch).
-EVAL_BATCH = 8
 #: Lines of annotation problems shown in the panel (all of them in the tooltip).
 PROBLEM_LINES = 4
 #: The shapes set the panel falls back on, as the Data tab loads it by default.
@@ -61,27 +62,6 @@ SHAPES_VAL_FRACTION = 0.2
 
 
 # --- what the worker threads run ---------------------------------------------------------
-
-def model_kind(model) -> str | None:
-    """``"detection"``, ``"segmentation"`` or None for a model this tab cannot use."""
-    if model is None:
-        return None
-    task = getattr(model, "task", None)
-    if task == SEGMENTATION:
-        return SEGMENTATION
-    if task == DETECTION and callable(getattr(model, "predict_candidates", None)):
-        return DETECTION
-    try:  # a plain functional segmenter: per-pixel softmax at the input's resolution
-        inputs, outputs = model.inputs, model.outputs
-    except (AttributeError, ValueError):
-        return None
-    if len(inputs) == 1 and len(outputs) == 1:
-        shape_in, shape_out = tuple(inputs[0].shape), tuple(outputs[0].shape)
-        if len(shape_in) == 4 and len(shape_out) == 4 and shape_in[1:3] == shape_out[1:3] \
-                and shape_out[-1] and shape_out[-1] > 1:
-            return SEGMENTATION
-    return None
-
 
 @dataclass
 class Prediction:
@@ -122,64 +102,6 @@ def predict(model, kind: str, image: np.ndarray) -> Prediction:
     candidates = model.predict_candidates(resized[None])[0]
     return Prediction(kind, candidates, None, (time.perf_counter() - start) * 1000.0, size,
                       tuple(original))
-
-
-def at_model_size(data, size):
-    """``data`` with every image (and box and mask) at the model's input size."""
-    images = data.images
-    if isinstance(images, np.ndarray) and tuple(images.shape[1:3]) == tuple(size):
-        return data
-    return data.resized(size)
-
-
-def evaluate(model, kind: str, data, iou_threshold: float, cancel: threading.Event,
-             progress: list, batch_size: int = EVAL_BATCH) -> dict | None:
-    """Run the model over ``data`` (None when cancelled) and score it.
-
-    Detectors: every candidate scoring at least ``training.EVAL_SCORE_THRESHOLD`` after
-    NMS at ``iou_threshold`` is ranked, as the VOC and COCO tools expect, and scored
-    with ``metrics.evaluate_detections`` (boxes; masks too when both sides have them).
-    Segmenters: per-class IoU and pixel accuracy of the class maps.
-    """
-    from workbench.detection import inference, metrics, training
-
-    size = inference.input_size(model)
-    if kind == SEGMENTATION and data.masks is None:
-        raise WorkbenchError(f"{data.name} has no masks, so a segmenter cannot be scored on it "
-                             "(use shapes or a COCO set with segmentations)")
-    data = at_model_size(data, size)
-    count = len(data)
-    progress[:] = [0, count]
-    outputs, seconds = [], 0.0
-    for start in range(0, count, batch_size):
-        if cancel.is_set():
-            return None
-        batch = data.images[start:start + batch_size]
-        began = time.perf_counter()
-        if kind == SEGMENTATION:
-            outputs.extend(inference.segment_batch(model, batch, batch_size=batch_size))
-        else:
-            outputs.extend(inference.select(c, training.EVAL_SCORE_THRESHOLD, iou_threshold,
-                                            training.EVAL_MAX_DETECTIONS)
-                           for c in model.predict_candidates(batch, batch_size=batch_size))
-        seconds += time.perf_counter() - began
-        progress[0] = min(count, start + batch_size)
-    timing = {"ms_per_image": 1000.0 * seconds / max(count, 1),
-              "fps": count / seconds if seconds > 0 else float("inf")}
-    if kind == SEGMENTATION:
-        from workbench.detection.segmentation_metrics import per_class_iou, pixel_accuracy
-
-        predicted, truth = np.stack(outputs), data.semantic_masks()
-        ious = per_class_iou(predicted, truth, len(data.class_names) + 1)
-        return {"kind": kind, "data": data, "maps": predicted, "per_class_iou": ious,
-                "mean_iou": float(np.nanmean(ious)) if np.isfinite(ious).any() else 0.0,
-                "pixel_accuracy": pixel_accuracy(predicted, truth), **timing}
-    result = metrics.evaluate_detections(data, outputs)
-    mask_result = None
-    if data.masks is not None and all(d.get("masks") is not None for d in outputs):
-        mask_result = metrics.evaluate_detections(data, outputs, iou_type="segm")
-    return {"kind": kind, "data": data, "detections": outputs, "result": result,
-            "mask_result": mask_result, **timing}
 
 
 # --- drawing ---------------------------------------------------------------------------------
@@ -276,12 +198,6 @@ def legend_html(class_names) -> str:
         swatches.append(f"<span style='background-color: rgb({r},{g},{b})'>&nbsp;&nbsp;&nbsp;"
                         f"</span>&nbsp;{name}")
     return "&nbsp;&nbsp; ".join(swatches)
-
-
-def number(value) -> str:
-    """A score for a table cell; COCO's -1 and VOC's nan mean "nothing to measure"."""
-    value = float(value)
-    return "—" if np.isnan(value) or value < 0 else f"{value:.3f}"
 
 
 # --- sources ---------------------------------------------------------------------------------
@@ -476,6 +392,9 @@ class DetectPanel(Panel):
         self.views = QTabWidget()
         self.views.addTab(self._image_page(), "Image")
         self.views.addTab(self._evaluation_page(), "Evaluation")
+        from ui.widgets.detect.video_view import VideoView
+        self.video_view = VideoView(self)  # a video's frames through this tab's model and sliders
+        self.views.addTab(self.video_view, "Video")
         layout = QHBoxLayout(self)
         layout.addWidget(controls)
         layout.addWidget(self.views, 1)
@@ -508,6 +427,10 @@ class DetectPanel(Panel):
         images = QHBoxLayout()
         images.addWidget(self.truth_view, 1)
         images.addWidget(self.predicted_view, 1)
+        from ui.widgets.detect.box_explainer import BoxExplainer
+
+        self.box_explainer = BoxExplainer(self)  # click a box: its Grad-CAM / D-RISE
+        images.addWidget(self.box_explainer, 1)
         column = QVBoxLayout(page)
         column.addLayout(images, 1)
         column.addWidget(self.legend)
@@ -937,6 +860,7 @@ class DetectPanel(Panel):
         else:
             self._draw_detections(rgb, prediction, names, caption)
         self._draw_truth(rgb, item, names)
+        self.box_explainer.refresh()
 
     def _draw_detections(self, rgb, prediction: Prediction, names, caption: str) -> None:
         from workbench.detection import inference
@@ -1028,7 +952,11 @@ class DetectPanel(Panel):
         self.eval_text.setText(f"Evaluating {model.name} on {self.annotated_label}…")
         self._progress_timer.start()
         self._update_state()
-        self.background(lambda: evaluate(model, kind, data, iou, cancel, progress),
+
+        def advanced(done: int, total: int) -> None:  # the worker's count, read by the timer
+            progress[:] = [done, total]
+
+        self.background(lambda: evaluate(model, kind, data, iou, advanced, cancel.is_set),
                         lambda result: self._evaluated(model, result), key="detect-eval",
                         quiet=True, lane=self.TF_LANE)
 
@@ -1062,13 +990,10 @@ class DetectPanel(Panel):
         timing = f"{result['ms_per_image']:.1f} ms per image ({result['fps']:.1f} FPS)"
         if result["kind"] == SEGMENTATION:
             self._show_segmentation_scores(result)
-            headline = f"mean IoU {result['mean_iou']:.3f}"
         else:
             self._show_detection_scores(result)
-            headline = (f"VOC mAP@0.5 {number(result['result']['voc']['mAP'])} · "
-                        f"COCO AP {number(result['result']['AP'])}")
-        self._evaluation_ended(f"{model.name} on {self.annotated_label}: {headline} · {timing}")
-        self.session.report(f"Evaluation: {headline}")
+        self._evaluation_ended(f"{model.name} on {self.annotated_label}: {headline(result)} · {timing}")
+        self.session.report(f"Evaluation: {headline(result)}")
 
     def _fill(self, table: QTableWidget, rows: list[tuple]) -> None:
         """Text cells as they are; numbers right-aligned, their exact value kept as UserRole."""
@@ -1089,51 +1014,31 @@ class DetectPanel(Panel):
                     item.setToolTip("Nothing to measure: no true object of this kind or size")
                 table.setItem(r, c, item)
 
-    #: The summary table's rows: label, key of ``evaluate_detections``' result.
-    SUMMARY_ROWS = (("VOC mAP@0.5", ("voc", "mAP")), ("COCO AP@[.50:.95]", "AP"), ("AP50", "AP50"),
-                    ("AP75", "AP75"), ("APs (small)", "APs"), ("APm (medium)", "APm"),
-                    ("APl (large)", "APl"), ("AR1", "AR1"), ("AR10", "AR10"), ("AR100", "AR100"))
+    def _show_tables(self, evaluation: dict) -> None:
+        """The summary and per-class tables, as ``keras-workbench evaluate`` prints them."""
+        self.summary.setColumnCount(2)
+        self.summary.setHorizontalHeaderLabels(["Metric", "Value"])
+        self._fill(self.summary, summary_rows(evaluation))
+        headers, rows = per_class_table(evaluation)
+        self.per_class.setColumnCount(len(headers))
+        self.per_class.setHorizontalHeaderLabels(headers)
+        self._fill(self.per_class, rows)
 
     def _show_detection_scores(self, evaluation: dict) -> None:
         from workbench.detection.inference import class_colour
 
-        result = evaluation["result"]
-        rows = []
-        for label, key in self.SUMMARY_ROWS:
-            rows.append((label, result[key[0]][key[1]] if isinstance(key, tuple) else result[key]))
-        if evaluation.get("mask_result") is not None:
-            masks = evaluation["mask_result"]
-            rows += [("mask AP@[.50:.95]", masks["AP"]), ("mask AP50", masks["AP50"])]
-        rows.append(("ms per image", f"{evaluation['ms_per_image']:.1f}"))
-        self.summary.setColumnCount(2)
-        self.summary.setHorizontalHeaderLabels(["Metric", "Value"])
-        self._fill(self.summary, rows)
-        data = evaluation["data"]
-        counts = np.bincount(np.concatenate([np.asarray(l, np.int64) for l in data.labels] or
-                                            [np.zeros(0, np.int64)]), minlength=data.num_classes)
-        voc = result["voc"]
-        self.per_class.setColumnCount(4)
-        self.per_class.setHorizontalHeaderLabels(["Class", "AP@0.5 (VOC)", "AP@[.50:.95]",
-                                                  "True boxes"])
-        self._fill(self.per_class, [(name, voc["per_class"][name], result["per_class"][name],
-                                     int(counts[k]))
-                                    for k, name in enumerate(data.class_names)])
-        curves = {name: (c["recall"], c["precision"]) for name, c in voc["curves"].items()}
-        colours = {name: class_colour(k) for k, name in enumerate(data.class_names)}
-        self.pr_plot.set_curves(curves, colours)
+        self._show_tables(evaluation)
+        names = evaluation["data"].class_names
+        curves = {name: (c["recall"], c["precision"])
+                  for name, c in evaluation["result"]["voc"]["curves"].items()}
+        self.pr_plot.set_curves(curves, {name: class_colour(k) for k, name in enumerate(names)})
         self.chart_stack.setCurrentWidget(self.pr_plot)
 
     def _show_segmentation_scores(self, evaluation: dict) -> None:
+        self._show_tables(evaluation)
         names = ("background",) + tuple(evaluation["data"].class_names)
-        ious = evaluation["per_class_iou"]
-        self._fill(self.summary, [("mean IoU", evaluation["mean_iou"]),
-                                  ("pixel accuracy", evaluation["pixel_accuracy"]),
-                                  ("ms per image", f"{evaluation['ms_per_image']:.1f}")])
-        self.per_class.setColumnCount(2)
-        self.per_class.setHorizontalHeaderLabels(["Class", "IoU"])
-        self._fill(self.per_class, list(zip(names, ious)))
         self.iou_chart.set_counts({name: float(0.0 if np.isnan(v) else v)
-                                   for name, v in zip(names, ious)})
+                                   for name, v in zip(names, evaluation["per_class_iou"])})
         self.chart_stack.setCurrentWidget(self.iou_chart)
 
     def table_values(self, table: QTableWidget) -> dict:
@@ -1149,4 +1054,6 @@ class DetectPanel(Panel):
 
     def shutdown(self) -> None:
         self._cancel.set()
+        self.box_explainer.shutdown()
+        self.video_view.shutdown()
         self._progress_timer.stop()

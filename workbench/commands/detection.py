@@ -7,22 +7,24 @@ from workbench.errors import WorkbenchError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("detect", help="boxes, classes, scores (and masks) on an image")
+    p = sub.add_parser("detect", help="boxes, classes, scores (and masks) on an image or a video")
     p.add_argument("model_file", help="trained detector: .keras file or run directory")
-    p.add_argument("--image", required=True)
+    _image_or_video(p)
     p.add_argument("--score-threshold", type=float, default=0.3)
     p.add_argument("--iou-threshold", type=float, default=0.5, help="NMS IoU threshold")
-    p.add_argument("--out", required=True, help="overlay PNG to write")
-    p.add_argument("--json", dest="json_out", help="also write the detections as COCO results")
+    p.add_argument("--out", required=True, help="overlay PNG (or, with --video, annotated .mp4) to write")
+    p.add_argument("--json", dest="json_out", nargs="?", const="-", metavar="FILE",
+                   help="also write the detections as COCO results (with --video: the run's summary); "
+                        "without FILE: print them as JSON")
     p.add_argument("--image-id", type=int_in(0), default=1, help="image_id in the COCO results")
     p.add_argument("--force", action="store_true", help="replace --out / --json files that exist")
     p.set_defaults(run=run_detect)
 
-    p = sub.add_parser("segment", help="per-pixel classes of an image (semantic segmentation)")
+    p = sub.add_parser("segment", help="per-pixel classes of an image or a video (semantic segmentation)")
     p.add_argument("model_file", help="trained segmenter: .keras file or run directory")
-    p.add_argument("--image", required=True)
+    _image_or_video(p, json_flag=True)
     p.add_argument("--alpha", type=float, default=0.5, help="mask opacity, 0-1")
-    p.add_argument("--out", required=True, help="overlay PNG to write")
+    p.add_argument("--out", required=True, help="overlay PNG (or, with --video, annotated .mp4) to write")
     p.add_argument("--mask", help="also write the class map (0 = background) as a PNG")
     p.add_argument("--force", action="store_true", help="replace --out / --mask files that exist")
     p.set_defaults(run=run_segment)
@@ -35,14 +37,29 @@ def register(sub) -> None:
     p.set_defaults(run=run_evaluate)
 
 
+def _image_or_video(p, json_flag: bool = False) -> None:
+    """Exactly one of --image / --video, and the video options (``workbench.detection.video``)."""
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--image")
+    source.add_argument("--video", help="a video file: every frame annotated into --out (.mp4)")
+    p.add_argument("--every", type=int_in(1), default=1,
+                   help="with --video: run the network on every N-th frame (the frames between "
+                        "show the latest result)")
+    p.add_argument("--batch-size", type=int_in(1), default=4, help="with --video: frames per network call")
+    if json_flag:
+        p.add_argument("--json", dest="json_out", action="store_const", const="-",
+                       help="with --video: print the run's summary as JSON")
+
+
 def _outputs(args, *names: str) -> None:
     """Each named output checked (and made absolute) before any work: nothing is replaced
     without --force, and a folder is never taken for a file."""
     from workbench.runs.outputs import check_output_path
 
-    examples = {"out": "overlay.png", "json_out": "detections.json", "mask": "mask.png"}
+    examples = {"out": "annotated.mp4" if getattr(args, "video", None) else "overlay.png",
+                "json_out": "detections.json", "mask": "mask.png"}
     for name in names:
-        if getattr(args, name):
+        if getattr(args, name) and getattr(args, name) != "-":
             setattr(args, name, check_output_path(getattr(args, name), force=args.force,
                                                   example=examples[name]))
 
@@ -74,11 +91,18 @@ def run_detect(args) -> int:
     _check_unit("--score-threshold", args.score_threshold)
     _check_unit("--iou-threshold", args.iou_threshold)
     _outputs(args, "out", "json_out")
+    if args.video:
+        return _video(args, "detect")
     model, names, image = _load(args.model_file, args.image)
     if not hasattr(model, "predict_candidates"):
         raise WorkbenchError(f"{args.model_file} is not a detector (use predict or segment)")
     selected, ms = inference.detect(model, image, args.score_threshold, args.iou_threshold)
     write_png(args.out, inference.draw_detections(to_uint8_rgb(image), selected, names))
+    if args.json_out == "-":
+        from workbench.cli import emit_json
+
+        emit_json(inference.to_coco_results(selected, args.image_id))
+        return 0
     if args.json_out:
         write_json(args.json_out, inference.to_coco_results(selected, args.image_id))
     for box, score, label in zip(selected["boxes"], selected["scores"], selected["labels"]):
@@ -96,6 +120,12 @@ def run_segment(args) -> int:
 
     _check_unit("--alpha", args.alpha)
     _outputs(args, "out", "mask")
+    if args.video:
+        if args.mask:
+            raise WorkbenchError("--mask goes with --image (one class map PNG), not --video")
+        return _video(args, "segment")
+    if args.json_out:
+        raise WorkbenchError("--json goes with --video (the run's summary); with --image use --mask")
     model, names, image = _load(args.model_file, args.image)
     if not _is_segmenter(model, args.model_file):
         raise WorkbenchError(f"{args.model_file} is not a segmenter (its output is not a map of "
@@ -108,6 +138,48 @@ def run_segment(args) -> int:
     labels = ("background", *names)
     print("  ".join(f"{labels[i] if i < len(labels) else i}={share:.1%}" for i, share in enumerate(counts) if share))
     return 0
+
+
+def _video(args, mode: str) -> int:
+    """``--video``: every frame annotated into ``--out`` (``workbench.detection.video``)."""
+    from workbench.cli import emit_json
+    from workbench.detection import video
+    from workbench.runs.atomic import write_json
+
+    info = video.probe(args.video)  # an unreadable video is named before TensorFlow loads
+    if not args.out.lower().endswith(video.VIDEO_SUFFIXES):
+        raise WorkbenchError(f"--out {args.out} must be a video file ({', '.join(video.VIDEO_SUFFIXES)})")
+    model, names = _load_model(args.model_file)
+    if mode == "detect" and not hasattr(model, "predict_candidates"):
+        raise WorkbenchError(f"{args.model_file} is not a detector (use predict or segment)")
+    if mode == "segment" and not _is_segmenter(model, args.model_file):
+        raise WorkbenchError(f"{args.model_file} is not a segmenter; use detect for a detector")
+    annotator = video.FrameAnnotator(model, mode, names, score_threshold=getattr(args, "score_threshold", 0.3),
+                                     iou_threshold=getattr(args, "iou_threshold", 0.5),
+                                     alpha=getattr(args, "alpha", 0.5))
+    quiet = args.json_out == "-"
+    report = None if quiet else (lambda done, total: print(f"\r{done}/{total} frames", end="", flush=True))
+    summary = video.process_video(annotator, args.video, args.out, every=args.every,
+                                  batch_size=args.batch_size, progress=report)
+    if quiet:
+        emit_json(summary)
+        return 0
+    if args.json_out:
+        write_json(args.json_out, summary)
+    print(f"\n{summary['frames']} frames ({info.width}×{info.height}, {info.fps:.1f} FPS), "
+          f"{summary['processed']} through the network, {summary['processing_fps'] or 0:.1f} FPS -> {args.out}")
+    return 0
+
+
+def _load_model(model_file: str):
+    from workbench.inference import model_metadata
+    from workbench.models.io import load_model
+    from workbench.quiet import import_tensorflow
+
+    metadata = model_metadata(model_file)
+    import_tensorflow()
+    model = load_model(model_file)
+    return model, tuple(getattr(model, "class_names", ()) or metadata.get("class_names", ()))
 
 
 def _is_segmenter(model, model_file: str) -> bool:

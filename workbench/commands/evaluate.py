@@ -1,4 +1,5 @@
-"""``keras-workbench evaluate``: a trained classifier's confusion matrix and per-class scores."""
+"""``keras-workbench evaluate``: a trained classifier's confusion matrix and per-class scores,
+or a detector's VOC / COCO scores and a segmenter's IoU (``workbench.detection.evaluation``)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ from workbench.errors import WorkbenchError
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "evaluate", help="confusion matrix, per-class precision/recall/F1 and top-k of a classifier run",
+        "evaluate", help="confusion matrix, per-class precision/recall/F1 and top-k of a classifier "
+                         "run; VOC/COCO AP of a detector run, IoU of a segmenter run",
         description="Scores a run's classifier on its own validation split (the samples it was "
-                    "validated on), or on the validation split of --data, as scikit-learn computes them.")
+                    "validated on), or on the validation split of --data, as scikit-learn computes them. "
+                    "A detector run gets the Detect tab's table (VOC mAP@0.5, the twelve COCO numbers "
+                    "as pycocotools names them, per-class AP, ms per image), a segmenter run mean and "
+                    "per-class IoU; --data is then shapes (--data-option seed=N: a held-out set), a "
+                    "COCO .json, or a VOC, YOLO-txt or KITTI folder.")
     p.add_argument("run_dir", help="run directory (holds config.json and model.keras)")
     p.add_argument("--data", help="dataset name or path to evaluate on instead (its validation split)")
     p.add_argument("--split", choices=("val", "all"), default="val",
@@ -31,8 +37,16 @@ def register(sub) -> None:
 def run(args) -> int:
     from workbench.catalog.registry import parse_assignments
     from workbench.cli import emit_json
+    from workbench.detection.evaluation import run_task
     from workbench.evaluation.classification import evaluate_predictions, evaluate_run
 
+    task = run_task(args.run_dir)
+    if task in ("detection", "segmentation"):
+        return run_detection(args, parse_assignments(args.data_option))
+    data_task = _data_task(args.run_dir)  # what the classifier path checks, said more fully
+    if data_task and data_task != "classification":
+        raise WorkbenchError(f"{os.path.abspath(args.run_dir)} is a {data_task} run; evaluate measures "
+                             "classifiers, detectors and segmenters")
     if args.top_k < 1:
         raise WorkbenchError(f"--top-k {args.top_k} must be 1 or more")
     if args.misclassified < 0:
@@ -58,6 +72,35 @@ def run(args) -> int:
         print(f"\nmost confident mistakes ({len(mistakes)}):")
         for m in mistakes:
             print(f"  {m['confidence']:.3f}  {m['id']}  true {m['true']}  predicted {m['predicted']}")
+    return 0
+
+
+def _data_task(run_dir: str) -> str:
+    from workbench.runs.rundir import RunDir
+
+    return RunDir(run_dir).read_info().get("task", "")
+
+
+def run_detection(args, options: dict) -> int:
+    """A detector's or segmenter's scores: the Detect tab's table, or its JSON."""
+    from workbench.cli import emit_json
+    from workbench.detection.evaluation import as_json, evaluate_run, report
+
+    for flag, value, default in (("--top-k", args.top_k, 5), ("--misclassified", args.misclassified, 0)):
+        if value != default:
+            raise WorkbenchError(f"{flag} scores classifiers; a detection or segmentation run has no "
+                                 "such figure")
+    evaluation, model_file, data = evaluate_run(args.run_dir, args.data, options, args.model, args.split)
+    if args.json:
+        emit_json({**as_json(evaluation), "model": model_file, "data": data, "split": args.split})
+        return 0
+    from workbench.runs.rundir import RunDir
+
+    entry = RunDir(args.run_dir).read_config().get("model") or "model"
+    which = "validation images" if args.split == "val" else "all images"
+    print(report(evaluation, f"{entry} ({os.path.basename(model_file)})", f"{which} of {data}"))
+    for line in evaluation["data"].problems[:10]:
+        print(f"note: {line}")
     return 0
 
 

@@ -13,12 +13,15 @@ def register(sub) -> None:
     p = sub.add_parser("explain", help="Grad-CAM and the other explanation methods on an image")
     p.add_argument("model_file", help=".keras file or run directory")
     p.add_argument("--image", help="the image to explain (image classifiers)")
+    p.add_argument("--video", help="image classifiers: Grad-CAM of every frame of this video into --out (.mp4)")
     p.add_argument("--row", type=int_in(0), help="tabular runs: explain this validation row instead "
                                                  "(--method shap, lime or shapley_exact)")
     p.add_argument("--model", help="another network of the run: RUN_DIR/NAME.keras")
-    p.add_argument("--method", default="gradcam", help="gradcam, cam, gradcam++, scorecam, saliency, ...")
+    p.add_argument("--method", default="gradcam", help="gradcam, cam, gradcam++, scorecam, saliency, ...; with --box: "
+                                                         "gradcam or drise")
     p.add_argument("--compare", help="several methods side by side, e.g. gradcam,saliency,lime")
-    p.add_argument("--layer", help="conv layer (default: the last one)")
+    p.add_argument("--layer", help="conv layer (default: the last one; with --box: the last "
+                                     "backbone stage the box depends on)")
     p.add_argument("--class-index", type=int_in(0), help="class to explain (default: the predicted one)")
     p.add_argument("--alpha", type=float, default=0.5, help="heatmap opacity, 0-1")
     p.add_argument("--colormap", default="jet")
@@ -36,7 +39,15 @@ def register(sub) -> None:
                    help="with --sanity-check: also compare with a copy trained on the run's data with "
                         "shuffled labels (needs a run directory)")
     p.add_argument("--data-epochs", type=int_in(1), default=3, help="epochs of the shuffled-label copy")
-    p.add_argument("--json", action="store_true", help="with --sanity-check or --row: print the numbers as JSON")
+    p.add_argument("--json", action="store_true",
+                   help="with --sanity-check, --row or --box: print the numbers as JSON")
+    p.add_argument("--box", type=int_in(0),
+                   help="detectors: explain detection I, counted from 0 in the order `keras-workbench "
+                        "detect` lists them for this image at the same --score-threshold and "
+                        "--iou-threshold (--method gradcam or drise; gradcam takes --option "
+                        "weighting=odam for per-location gradients; --out optional)")
+    p.add_argument("--score-threshold", type=float, default=0.3, help="with --box: as detect's")
+    p.add_argument("--iou-threshold", type=float, default=0.5, help="with --box: NMS IoU, as detect's")
     p.set_defaults(run=run)
 
 
@@ -54,6 +65,10 @@ def run(args) -> int:
         raise WorkbenchError(f"--alpha {args.alpha} must be between 0 and 1")
     if args.row is not None:
         return _tabular(args)
+    if args.box is not None:
+        return _box(args)
+    if args.video:
+        return _video(args)
     if not args.image:
         raise WorkbenchError("--image is required (or --row I for a tabular run)")
     if args.sanity_check:
@@ -206,3 +221,87 @@ def _number(text: str):
         except ValueError:
             pass
     return text
+
+
+def _box(args) -> int:
+    """``--box I``: Grad-CAM or D-RISE of one detected box, drawn with the box."""
+    from workbench.catalog.registry import parse_assignments
+    from workbench.cli import emit_json
+    from workbench.commands.detection import _check_unit, _load
+    from workbench.data.images import write_png
+    from workbench.models.io import network_path
+    from workbench.runs.outputs import check_output_path
+    from workbench.xai import box_explain
+
+    if not args.image:
+        raise WorkbenchError("--box needs --image: the image whose detection to explain")
+    if args.method not in box_explain.METHODS:
+        raise WorkbenchError(f"--box explains with --method gradcam or drise, not {args.method}")
+    if args.compare or args.sanity_check or args.heatmap or args.class_index is not None:
+        raise WorkbenchError("--box does not go with --compare, --sanity-check, --heatmap or --class-index")
+    _check_unit("--score-threshold", args.score_threshold)
+    _check_unit("--iou-threshold", args.iou_threshold)
+    if args.out:
+        args.out = check_output_path(args.out, force=args.force, example="box.png")
+        if not args.out.lower().endswith(".png"):
+            raise WorkbenchError(f"--out {args.out} must be a .png file")
+    options = {key: _number(value) for key, value in parse_assignments(args.option).items()}
+    box_explain.check_options(args.method, options)
+    model, names, image = _load(network_path(args.model_file, args.model), args.image)
+    if not hasattr(model, "predict_candidates"):
+        raise WorkbenchError(f"{args.model_file} is not a detector; --box explains detections")
+    report = None if args.json else (lambda done, total: print(f"\r{done}/{total} masks", end="", flush=True))
+    result = box_explain.explain_box(model, image, args.box, args.method, args.score_threshold,
+                                     args.iou_threshold, layer=args.layer, seed=args.seed,
+                                     progress=report, **options)
+    if report is not None and args.method == "drise":
+        print()
+    name = names[result.label] if result.label < len(names) else str(result.label)
+    if args.out:
+        write_png(args.out, box_explain.draw_explanation(image, result, names, args.alpha, args.colormap))
+    if args.json:
+        emit_json({"method": args.method, "box": result.box_number, "class_name": name,
+                   "label": result.label, "score": result.score, "xyxy": [float(v) for v in result.box],
+                   "raw_index": result.index, "layer": result.layer, "meaning": result.meaning,
+                   "elapsed_s": result.elapsed_s, "out": args.out, "info": result.info})
+        return 0
+    box = ", ".join(f"{v:.1f}" for v in result.box)
+    print(f"box {result.box_number}: {name} {result.score:.3f} [{box}] (raw prediction {result.index})")
+    where = f" at layer {result.layer}" if result.layer else ""
+    title = "ODAM" if result.info.get("weighting") == "odam" else box_explain.METHODS[args.method]
+    print(f"{title}{where} in {result.elapsed_s:.2f}s: {result.meaning}"
+          + (f" -> {args.out}" if args.out else ""))
+    return 0
+
+
+def _video(args) -> int:
+    """``--video``: Grad-CAM of the predicted class over every frame (``workbench.detection.video``)."""
+    from workbench.cli import emit_json
+    from workbench.detection import video
+    from workbench.inference import class_names_for, model_metadata
+    from workbench.models.io import load_model, network_path
+    from workbench.quiet import import_tensorflow
+    from workbench.runs.outputs import check_output_path
+
+    if args.method != "gradcam" or args.image or args.compare or args.sanity_check or args.heatmap:
+        raise WorkbenchError("--video explains each frame with --method gradcam, without --image, "
+                             "--compare, --sanity-check or --heatmap")
+    if not args.out:
+        raise WorkbenchError("--out is required: the video to write (e.g. --out gradcam.mp4)")
+    args.out = check_output_path(args.out, force=args.force, example="gradcam.mp4")
+    if not args.out.lower().endswith(video.VIDEO_SUFFIXES):
+        raise WorkbenchError(f"--out {args.out} must be a video file ({', '.join(video.VIDEO_SUFFIXES)})")
+    video.probe(args.video)  # an unreadable video is named before TensorFlow loads
+    path = network_path(args.model_file, args.model)
+    import_tensorflow()
+    model = load_model(path)
+    annotator = video.FrameAnnotator(model, "gradcam", class_names_for(model, model_metadata(path)),
+                                     alpha=args.alpha, layer=args.layer)
+    report = None if args.json else (lambda done, total: print(f"\r{done}/{total} frames", end="", flush=True))
+    summary = video.process_video(annotator, args.video, args.out, batch_size=1, progress=report)
+    if args.json:
+        emit_json(summary)
+        return 0
+    print(f"\nGrad-CAM at layer {annotator.layer} on {summary['frames']} frames "
+          f"({summary['processing_fps'] or 0:.1f} FPS) -> {args.out}")
+    return 0

@@ -27,8 +27,8 @@ CLASSES = ("circle", "square", "triangle")
 register(DatasetSpec(
     "shapes", "image", "detection",
     "Synthetic circles, squares and triangles with boxes, labels and instance masks "
-    "(embedded; options: count, image_size, max_objects).",
-    "workbench.data.shapes:load_shapes", options=("count", "image_size", "max_objects"),
+    "(embedded; options: count, image_size, max_objects, seed).",
+    "workbench.data.shapes:load_shapes", options=("count", "image_size", "max_objects", "seed"),
 ))
 
 
@@ -380,10 +380,13 @@ def side_option(value):
 
 
 def load_shapes(options: dict, seed: int, val_fraction: float) -> DetectionData:
-    """Registry loader: options ``count`` (200), ``image_size`` (64), ``max_objects`` (3)."""
+    """Registry loader: options ``count`` (200), ``image_size`` (64), ``max_objects`` (3) and
+    ``seed`` (the images' own seed, the run's seed by default: another seed is a held-out set;
+    the split still follows the run's seed)."""
     data = make_shapes(whole_option(options, "count", 200, 2, 100_000),
                        side_option(options.get("image_size", 64)),
-                       whole_option(options, "max_objects", 3, 1, 50), seed=seed)
+                       whole_option(options, "max_objects", 3, 1, 50),
+                       seed=whole_option(options, "seed", seed, 0, 2 ** 32 - 1))
     data.val_fraction, data.split_seed = float(val_fraction), int(seed)
     data.split(val_fraction, seed)  # checks the fraction now, where the user set it
     return data

@@ -51,6 +51,8 @@ def select(candidates: dict, score_threshold: float = 0.3, iou_threshold: float 
     selected = {"boxes": boxes[keep], "scores": scores[keep], "labels": labels[keep]}
     if candidates.get("masks") is not None:
         selected["masks"] = np.asarray(candidates["masks"])[keep]
+    if candidates.get("indices") is not None:  # the raw prediction behind each box
+        selected["indices"] = np.asarray(candidates["indices"], np.int64)[keep]
     return selected
 
 

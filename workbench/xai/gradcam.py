@@ -20,10 +20,14 @@ def feature_gradients(model, image: np.ndarray, class_index: int, layer: str):
     return features[0], grads[0], float(target[0])
 
 
+def weighted_map(features: np.ndarray, grads: np.ndarray) -> np.ndarray:
+    """Grad-CAM's weighting: channels ``(h, w, K)`` times their spatially averaged gradients."""
+    return features @ grads.mean(axis=(0, 1))
+
+
 def grad_cam(model, image: np.ndarray, class_index: int, layer: str | None = None) -> MapResult:
     """Grad-CAM heatmap of ``class_index`` at ``layer`` (default: the last 4-D layer)."""
     layer = check_layer(model, layer)
     features, grads, score = feature_gradients(model, image, class_index, layer)
-    weights = grads.mean(axis=(0, 1))
-    cam = features @ weights
+    cam = weighted_map(features, grads)
     return cam_result(cam, image.shape[:2], score=score)

@@ -150,8 +150,10 @@ class Detector(NetworkTechnique):
         boxes = np.asarray(boxes[order], np.float32)
         boxes[:, 0::2] = np.clip(boxes[:, 0::2], 0, width)
         boxes[:, 1::2] = np.clip(boxes[:, 1::2], 0, height)
+        # ``indices``: each candidate's place in the flat (position x class) list it was
+        # cut from, tying a box to the raw output behind it (per-box explanations).
         return {"boxes": boxes, "scores": np.asarray(scores[order], np.float32),
-                "labels": np.asarray(labels[order], np.int64)}
+                "labels": np.asarray(labels[order], np.int64), "indices": order.astype(np.int64)}
 
 
 @keras.saving.register_keras_serializable(package="workbench")

@@ -149,7 +149,8 @@ class RCNN(NetworkTechnique):
             order = np.argsort(-scores, kind="stable")[: self.settings["max_candidates"]]
             results.append({"boxes": boxes[order].astype(np.float32),
                             "scores": scores[order].astype(np.float32),
-                            "labels": labels[order].astype(np.int64)})
+                            "labels": labels[order].astype(np.int64),
+                            "indices": order.astype(np.int64)})  # proposal x classes + class
         return results
 
 

@@ -387,6 +387,9 @@ class TwoStageDetector(Detector):
                                                     outputs["probabilities"][i][valid],
                                                     outputs["deltas"][i][valid], self.image_size)
             candidates = self.top_candidates(boxes, scores, labels)
+            # back from the valid proposals to all proposals: index = proposal x classes + class
+            proposal, label = np.divmod(candidates["indices"], self.num_classes)
+            candidates["indices"] = np.flatnonzero(valid)[proposal] * self.num_classes + label
             if self.mask_head is not None:
                 candidates["masks"] = self.predict_masks(outputs["features"][i:i + 1], candidates)
             results.append(candidates)
