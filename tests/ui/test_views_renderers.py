@@ -44,6 +44,15 @@ def test_curves_draw_each_series_and_update_in_place(qtbot):
     assert [label.text for _, label in view.legend.items] == ["train"]
 
 
+def test_a_new_curve_never_takes_the_colour_of_one_still_drawn(qtbot):
+    series = {name: ([1, 2], [1.0, 2.0]) for name in ("a", "b", "c")}
+    view = make(qtbot, t.Curves(series, "x", "y"))
+    view.set_value(t.Curves({k: series[k] for k in ("b", "c")}, "x", "y"))  # "a" (colour 0) removed
+    view.set_value(t.Curves({k: series[k] for k in ("b", "c")} | {"d": series["a"]}, "x", "y"))
+    colours = [line.opts["pen"].color().name() for line in view.lines.values()]
+    assert len(set(colours)) == 3  # "d" takes the freed colour, not "c"'s
+
+
 def test_heatgrid_shows_the_matrix_with_labels_levels_and_cell_values(qtbot):
     values = np.array([[5, 1, 0], [2, 7, 1]])
     value = t.HeatGrid(values, ["cat", "dog"], ["a", "b", "c"], "predicted", "true", annotate=True)

@@ -36,7 +36,7 @@ class CurvesView(QWidget):
         for label, (x, y) in value.series.items():
             line = self.lines.get(label)
             if line is None:
-                pen = pg.mkPen(class_color(len(self.lines)), width=2)
+                pen = pg.mkPen(class_color(self._free_colour()), width=2)
                 line = self.item.plot([], [], pen=pen, name=label)
                 # a long series (a gradient norm per step) stays cheap to draw
                 line.setDownsampling(auto=True, method="peak")
@@ -47,6 +47,12 @@ class CurvesView(QWidget):
                 x, y = x[keep], y[keep]
             line.setData(x, y)
         set_axis_labels(self.item, value.x_label, value.y_label)
+
+    def _free_colour(self) -> int:
+        """The first palette index no shown line has: after a line is removed, a new one
+        must not take the colour of a line still drawn."""
+        used = {line.opts["pen"].color().name() for line in self.lines.values()}
+        return next(i for i in range(len(self.lines) + 1) if pg.mkColor(class_color(i)).name() not in used)
 
     def curve_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """label -> (x, y) given to each line, before log scaling and downsampling (tests read it)."""
