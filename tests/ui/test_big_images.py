@@ -60,3 +60,24 @@ def test_compare_keeps_the_display_copy_it_read_on_the_worker(session, photo, qt
     qtbot.waitUntil(lambda: panel.file_display is not None, timeout=TIMEOUT_MS)
     np.testing.assert_array_equal(panel.file_display, display_copy(read_image(photo)))
     assert panel.file_image.shape == (3000, 4000, 3)
+
+
+def test_detect_reads_the_photo_and_makes_its_picture_on_a_worker(session, photo, qtbot):
+    import cv2
+
+    from ui.panels.detect_panel import DISPLAY_MAX_SIDE, DetectPanel
+    from workbench import catalog
+    from workbench.data.base import DataInfo
+    from workbench.data.images import to_uint8_rgb
+
+    panel = DetectPanel(session)
+    qtbot.addWidget(panel)
+    entry = catalog.get("yolo_v1")
+    info = DataInfo("shapes", "image", "detection", (64, 64, 3), ("circle", "square", "triangle"))
+    session.set_model(entry.build(entry.resolve({}), info), source="built")
+    panel.open_images([photo])
+    qtbot.waitUntil(lambda: panel.display_rgb is not None, timeout=TIMEOUT_MS)
+    full = read_image(photo)
+    assert panel.image.shape == (3000, 4000, 3) and max(panel.display_rgb.shape[:2]) == DISPLAY_MAX_SIDE
+    expected = to_uint8_rgb(cv2.resize(full, (1024, 768), interpolation=cv2.INTER_AREA))
+    np.testing.assert_array_equal(panel.display_rgb, expected)
