@@ -1,15 +1,14 @@
 """What is characteristic of the chosen architecture, as numbers.
 
 - every entry: its parameter count when built for the loaded data's input shape;
-- MobileNet: per layer, the multiply-adds of the depthwise separable convolution vs a
-  standard one (``workbench.models.vision.mobilenet.multiply_adds``), and the total
-  ratio (about 1/8.5 at alpha = 1);
-- EfficientNet: depth, width and resolution multipliers of compound scaling for the
-  chosen phi (``compound_scaling``), and for B0-B7 the official coefficients beside
-  what the phi rule gives;
-- entries with a normalisation chosen (not "none"): the equalities between BatchNorm, LayerNorm,
-  InstanceNorm and GroupNorm the notes state, computed with Keras' layers
-  (``workbench.models.normalization_checks``), the chosen one's row in bold.
+- whatever the entry declares in ``Entry.insight``: sections computed by pure core
+  functions (``workbench.models.vision.insight``: MobileNet's multiply-add saving,
+  EfficientNet's compound scaling, VGG's stacked 3×3 convolutions, ResNet's bottleneck
+  against basic block, WRN with k = 1 against the plain ResNet, the normalisation
+  equalities...). The widget knows no entry by name: it draws each section's title,
+  summary and table, and for a section with an ``action`` (a measurement that takes
+  seconds: EfficientNet's φ = 0…3 FLOPs, the φ = 1 grid search) a button that runs it in
+  the background with a progress bar and a Stop button.
 
 The figures and the model build need Keras, so they run on the TF lane
 (``ui.bridge``): the widget only draws what comes back.
@@ -18,126 +17,29 @@ The figures and the model build need Keras, so they run on the TF lane
 from __future__ import annotations
 
 import math
+import threading
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.bridge import run_in_background
+from workbench.catalog.registry import load_symbol
 from workbench.errors import WorkbenchError
 
 #: The lane shared with every other Keras call of the GUI (see ``ui.bridge._Lane``).
 TF_LANE = "tf"
-EFFICIENTNET_VARIANTS = tuple(f"efficientnetb{i}" for i in range(8))
-
-
-# -- the figures (worker thread) ----------------------------------------------------------------
-def entry_figures(entry, hp: dict, info) -> dict | None:
-    """``{"title", "headers", "rows", "highlight", "summary", ...}`` for entries with a
-    characteristic table, else None."""
-    if entry.name == "mobilenet":
-        return mobilenet_figures(hp, info)
-    if entry.name == "efficientnet":
-        return efficientnet_phi_figures(hp)
-    if entry.name in EFFICIENTNET_VARIANTS:
-        return efficientnet_variant_figures(entry.name[-2:], hp)
-    if hp.get("normalization", "none") != "none":
-        return normalization_figures(hp["normalization"])
-    return None
-
-
-#: The equality row that concerns each normalisation choice (bold in the table).
-NORMALIZATION_ROW = {"batch": 0, "group": 1, "instance": 2, "layer": 3}
-
-
-def normalization_figures(chosen: str) -> dict:
-    from workbench.models import normalization_checks
-
-    numbers = normalization_checks.report()
-    rows = [(name, "equal", f"{value:.1e}") for name, value in numbers["equalities"].items()]
-    rows += [(name, "not equal", f"{value:.3f}") for name, value in numbers["near_misses"].items()]
-    return {"title": "Normalisation: the notes' equalities, checked",
-            "headers": ["Keras layers compared", "should be", "max |difference|"], "rows": rows,
-            "highlight": NORMALIZATION_ROW.get(chosen),
-            "summary": "On a sample feature map (N=4, 6×6, C=8; ε=1e-8), each side computed with Keras' own "
-                       "layers: the equalities hold to float precision, the near misses show what they are "
-                       "not. <tt>keras-workbench checks normalization</tt> prints them."}
-
-
-def mobilenet_figures(hp: dict, info) -> dict:
-    """The multiply-add table of the model as configured (input side and classes of the data)."""
-    from workbench.models.vision import mobilenet
-
-    classes = info.num_classes if info is not None and info.num_classes else 1000
-    channels = info.input_shape[-1] if info is not None and len(info.input_shape) == 3 else 3
-    base = hp["input_size"] or (max(32, min(info.input_shape[:2])) if info is not None
-                                else mobilenet.BASE_RESOLUTION)
-    if hp.get("depth_multiplier", 1) != 1:
-        model = mobilenet.mobilenet(_info_or_default(info), hp["alpha"], hp["rho"], base,
-                                    hp["depth_multiplier"], "batch", 0.0)
-        table = mobilenet.model_multiply_adds(model)
-    else:
-        table = mobilenet.multiply_adds(hp["alpha"], hp["rho"], base, classes, channels)
-    rows = [(row["name"], row["kind"], f"{row['height']}×{row['width']}",
-             f"{row['in_channels']}→{row['out_channels']}", _mega(row["separable"]),
-             _mega(row["standard"]), f"{row['ratio']:.3f}") for row in table["layers"]]
-    total = table["total"]
-    side = mobilenet.input_side(base, hp["rho"])
-    summary = (f"<b>Total: {_mega(total['separable'])} M multiply-adds instead of "
-               f"{_mega(total['standard'])} M with standard convolutions: ratio "
-               f"{total['ratio']:.3f} (1/{1 / total['ratio']:.1f}).</b> Per separable layer the ratio "
-               f"is 1/M + 1/K² (K = 3). Input {side}×{side}, alpha = {hp['alpha']:g}, "
-               f"rho = {hp['rho']:g}, {classes} classes.")
-    reference = mobilenet.multiply_adds(hp["alpha"], hp["rho"])["total"]
-    summary += (f"<br>The paper's setting (224×224×3, 1000 classes) at this alpha and rho: "
-                f"{_mega(reference['separable'])} M vs {_mega(reference['standard'])} M, ratio "
-                f"{reference['ratio']:.3f}.")
-    return {"title": "Depthwise separable vs standard convolution (multiply-adds, millions)",
-            "headers": ["Layer", "Kind", "Output", "Channels", "Separable (M)", "Standard (M)", "Ratio"],
-            "rows": rows, "highlight": None, "summary": summary, "ratio": total["ratio"],
-            "macs": total, "reference_ratio": reference["ratio"]}
-
-
-def efficientnet_phi_figures(hp: dict) -> dict:
-    """d, w, r for the chosen phi by compound scaling."""
-    from workbench.models.vision.efficientnet import compound_scaling
-
-    phi, alpha, beta, gamma = hp["phi"], hp["alpha"], hp["beta"], hp["gamma"]
-    scale = compound_scaling(phi, alpha, beta, gamma)
-    side = hp["input_size"] or scale["input_side"]
-    rows = [("depth d", f"α^φ = {alpha:g}^{phi:g}", _coef(scale["depth"])),
-            ("width w", f"β^φ = {beta:g}^{phi:g}", _coef(scale["width"])),
-            ("resolution r", f"γ^φ = {gamma:g}^{phi:g}", _coef(scale["resolution"])),
-            ("input side", "round(224 · r)", f"{side}"),
-            ("FLOPs", "(α·β²·γ²)^φ", f"×{scale['flops']:.3g}")]
-    per_step = alpha * beta ** 2 * gamma ** 2
-    summary = (f"φ = {phi:g}: depth ×{_coef(scale['depth'])}, width ×{_coef(scale['width'])}, "
-               f"resolution ×{_coef(scale['resolution'])}. Each +1 of φ multiplies the FLOPs by "
-               f"α·β²·γ² = {per_step:.3g} (the paper keeps it near 2).")
-    return {"title": "Compound scaling", "headers": ["Multiplier", "Rule", "Value"], "rows": rows,
-            "highlight": None, "summary": summary, "scale": scale}
-
-
-def efficientnet_variant_figures(variant: str, hp: dict) -> dict:
-    """B0-B7: official (w, d, resolution, dropout) beside the phi rule at phi = their index."""
-    from workbench.models.vision.efficientnet import OFFICIAL_COEFFICIENTS, compound_scaling
-
-    rows = []
-    for index, (name, (width, depth, resolution, dropout)) in enumerate(OFFICIAL_COEFFICIENTS.items()):
-        rule = compound_scaling(index)
-        rows.append((name.upper(), f"{width:g}", f"{depth:g}", f"{resolution}", f"{dropout:g}",
-                     f"{_coef(rule['width'])} / {_coef(rule['depth'])} / {rule['input_side']}"))
-    width, depth, resolution, _ = OFFICIAL_COEFFICIENTS[variant]
-    edited = (hp["width_coefficient"], hp["depth_coefficient"], hp["input_size"] or resolution)
-    changed = "" if edited == (width, depth, resolution) else (
-        f" The form changes them to w = {edited[0]:g}, d = {edited[1]:g}, {edited[2]}px.")
-    summary = (f"<b>{variant.upper()}</b>: width w = {width:g}, depth d = {depth:g}, {resolution}×{resolution} "
-               f"input.{changed} The released B1-B7 only roughly follow the compound rule w = 1.1^φ, "
-               "d = 1.2^φ, r = 1.15^φ: the last column gives the rule's values at φ = 0…7.")
-    return {"title": "EfficientNet B0-B7: official coefficients and the compound rule",
-            "headers": ["Variant", "Width w", "Depth d", "Resolution", "Dropout", "Rule at φ = index (w / d / side)"],
-            "rows": rows, "highlight": list(OFFICIAL_COEFFICIENTS).index(variant), "summary": summary,
-            "official": (width, depth, resolution)}
 
 
 def count_parameters(entry, hp: dict, info) -> dict:
@@ -147,103 +49,66 @@ def count_parameters(entry, hp: dict, info) -> dict:
     return {"params": int(model.count_params()), "trainable": trainable, "layers": len(model.layers)}
 
 
-def _info_or_default(info):
-    if info is not None:
-        return info
-    from workbench.data.base import DataInfo
-
-    return DataInfo("imagenet", "image", "classification", (224, 224, 3), tuple(map(str, range(1000))))
-
-
-def _mega(macs: float) -> str:
-    millions = macs / 1e6
-    return f"{millions:,.1f}" if millions >= 1 else f"{millions:.3g}"
-
-
-def _coef(value: float) -> str:
-    return f"{value:.4g}"
-
-
 def _shape_text(info) -> str:
     return "×".join(map(str, info.input_shape))
 
 
-# -- the widget -------------------------------------------------------------------------------------
-class EntryInsight(QWidget):
-    """Shows the numbers that characterise an entry; ``show_entry`` recomputes them."""
+# -- one declared section --------------------------------------------------------------------------
+class InsightSection(QWidget):
+    """A section's title, summary and table; its action button runs a longer measurement."""
 
-    #: "figures" or "params" once that part has been redrawn (tests wait on it).
-    updated = Signal(str)
+    #: (done, total, text) from the worker thread running the action (queued to the GUI thread).
+    progressed = Signal(int, int, str)
+    #: The action's result has been drawn (or its failure shown).
+    finished = Signal()
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, figures: dict, hp: dict, info, parent: QWidget | None = None):
         super().__init__(parent)
-        self.entry = None
-        self.info = None
-        self.figures: dict | None = None
-        self.params: dict | None = None
-        self.heading = QLabel()
-        self.heading.setWordWrap(True)
-        self.params_label = QLabel()
-        self.params_label.setWordWrap(True)
+        self.hp, self.info = hp, info
+        self.figures = figures
+        self._stop = threading.Event()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.table = QTableWidget(0, 0)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
+        self.button = QPushButton()
+        self.button.clicked.connect(self.run_action)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.clicked.connect(self._stop.set)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        actions = QHBoxLayout()
+        actions.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.button, self.progress, self.stop_button):
+            actions.addWidget(widget)
+        actions.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.params_label)
+        layout.setContentsMargins(0, 4, 0, 8)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 100)
-        layout.addStretch(1)  # only takes what the table, capped at its rows' height, leaves
-        self.table.hide()
-        self.heading.setText("<i>Choose a model to see what characterises it.</i>")
+        layout.addLayout(actions)
+        layout.addWidget(self.table)
+        self.progressed.connect(self._show_progress)
+        self.draw(figures)
 
-    def set_info(self, info) -> None:
-        """The data the parameter count is built for (``Dataset.info``)."""
-        self.info = info
-
-    def show_entry(self, entry, hparams: dict, info=None) -> None:
-        """Recompute the figures for ``entry`` with the form's ``hparams`` (raw values are parsed)."""
-        if info is not None:
-            self.info = info
-        self.entry, self.figures, self.params = entry, None, None
-        self.heading.setText(f"<b>{entry.title}</b>")
-        try:
-            hp = entry.resolve(hparams)
-        except WorkbenchError as error:
-            self._show_error(str(error))
-            return
-        info = self.info
-        self.summary.setText("")
-        if (entry.name == "mobilenet" or entry.name.startswith("efficientnet")
-                or hp.get("normalization", "none") != "none"):
-            self.summary.setText("<i>computing…</i>")
-            run_in_background(lambda: entry_figures(entry, hp, info), self._show_figures, self._show_error,
-                              key=f"insight-figures-{id(self)}", lane=TF_LANE, owner=self)
-        else:
-            self._show_figures(None)
-        if info is None:
-            self.params_label.setText("<i>Load a data set to count the parameters for its input shape.</i>")
-            return
-        self.params_label.setText(f"<i>Counting parameters for {_shape_text(info)} inputs…</i>")
-        run_in_background(lambda: count_parameters(entry, hp, info), self._show_params, self._params_failed,
-                          key=f"insight-params-{id(self)}", lane=TF_LANE, owner=self)
-
-
-    # -- drawing what came back --------------------------------------------------------------------
-    def _show_figures(self, figures: dict | None) -> None:
+    def draw(self, figures: dict) -> None:
         self.figures = figures
-        if figures is None:
-            self.table.hide()
-            self.summary.setText("")
-            self.updated.emit("figures")
-            return
         self.summary.setText(f"<u>{figures['title']}</u><br>{figures['summary']}")
+        action = figures.get("action")
+        self.button.setVisible(action is not None)
+        self.button.setEnabled(True)
+        if action is not None:
+            self.button.setText(action["label"])
+        self.progress.hide()
+        self.stop_button.hide()
         table = self.table
         table.clear()
+        if not figures.get("rows"):
+            table.hide()
+            return
         table.setColumnCount(len(figures["headers"]))
         table.setHorizontalHeaderLabels(figures["headers"])
         table.setRowCount(len(figures["rows"]))
@@ -261,9 +126,152 @@ class EntryInsight(QWidget):
         table.resizeColumnsToContents()
         # as tall as its rows, no taller: a short table leaves no empty white box below it
         rows_height = sum(table.rowHeight(r) for r in range(table.rowCount()))
-        table.setMaximumHeight(table.horizontalHeader().sizeHint().height() + rows_height
-                               + 2 * table.frameWidth() + 4)
+        height = table.horizontalHeader().sizeHint().height() + rows_height + 2 * table.frameWidth() + 4
+        table.setFixedHeight(min(height, 420))
         table.show()
+
+    def run_action(self) -> None:
+        """Run the section's action on the TF lane; its section replaces this one's content."""
+        action = self.figures.get("action")
+        if action is None:
+            return
+        self._stop.clear()
+        self.button.setEnabled(False)
+        self.progress.setRange(0, 0)  # busy until the first report
+        self.progress.setFormat("starting…")
+        self.progress.show()
+        self.stop_button.show()
+        run = load_symbol(action["run"])
+        hp, info, stop, report = self.hp, self.info, self._stop.is_set, self._report
+        run_in_background(lambda: run(hp, info, report, stop), self._action_done, self._action_failed,
+                          key=f"insight-action-{id(self)}", lane=TF_LANE, owner=self)
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    def _report(self, done: int, total: int, text: str = "") -> None:
+        try:  # worker thread: the signal is queued to the GUI thread
+            self.progressed.emit(done, total, text)
+        except RuntimeError:  # the section was closed meanwhile; the result will be dropped
+            self._stop.set()
+
+    def _show_progress(self, done: int, total: int, text: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done}/{total}  {text}")
+
+    def _action_done(self, figures: dict) -> None:
+        self.draw(figures)
+        self.finished.emit()
+
+    def _action_failed(self, message: str) -> None:
+        self.draw(self.figures)
+        self.summary.setText(self.summary.text() + f"<br><span style='color:#b03000'>{message}</span>")
+        self.finished.emit()
+
+    def table_rows(self) -> list[list[str]]:
+        return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
+                for r in range(self.table.rowCount())]
+
+
+# -- the widget -------------------------------------------------------------------------------------
+class EntryInsight(QWidget):
+    """Shows the numbers that characterise an entry; ``show_entry`` recomputes them."""
+
+    #: "figures" or "params" once that part has been redrawn (tests wait on it).
+    updated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.entry = None
+        self.info = None
+        self.params: dict | None = None
+        self.sections: list[InsightSection] = []
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.params_label = QLabel()
+        self.params_label.setWordWrap(True)
+        self.status = QLabel()  # "computing…" and errors
+        self.status.setWordWrap(True)
+        self._no_table = QTableWidget(0, 0)  # what ``table`` is while no section is shown
+        self._no_table.hide()
+        self.column = QVBoxLayout()
+        self.column.setContentsMargins(0, 0, 0, 0)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.setContentsMargins(0, 0, 4, 0)
+        inner_layout.addLayout(self.column)
+        inner_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.params_label)
+        layout.addWidget(self.status)
+        layout.addWidget(scroll, 1)
+        self.heading.setText("<i>Choose a model to see what characterises it.</i>")
+
+    # the first section's parts (most entries declare one; tests read them)
+    @property
+    def figures(self) -> dict | None:
+        return self.sections[0].figures if self.sections else None
+
+    @property
+    def summary(self) -> QLabel:
+        return self.sections[0].summary if self.sections else self.status
+
+    @property
+    def table(self) -> QTableWidget:
+        return self.sections[0].table if self.sections else self._no_table
+
+    def set_info(self, info) -> None:
+        """The data the parameter count is built for (``Dataset.info``)."""
+        self.info = info
+
+    def show_entry(self, entry, hparams: dict, info=None) -> None:
+        """Recompute the figures for ``entry`` with the form's ``hparams`` (raw values are parsed)."""
+        if info is not None:
+            self.info = info
+        self.entry, self.params = entry, None
+        self._clear_sections()
+        self.heading.setText(f"<b>{entry.title}</b>")
+        try:
+            hp = entry.resolve(hparams)
+        except WorkbenchError as error:
+            self._show_error(str(error))
+            return
+        info = self.info
+        self.status.setText("")
+        if entry.insight:
+            self.status.setText("<i>computing…</i>")
+            run_in_background(lambda: entry.insight_sections(hp, info), lambda s: self._show_sections(s, hp, info),
+                              self._show_error, key=f"insight-figures-{id(self)}", lane=TF_LANE, owner=self)
+        else:
+            self._show_sections([], hp, info)
+        if info is None:
+            self.params_label.setText("<i>Load a data set to count the parameters for its input shape.</i>")
+            return
+        self.params_label.setText(f"<i>Counting parameters for {_shape_text(info)} inputs…</i>")
+        run_in_background(lambda: count_parameters(entry, hp, info), self._show_params, self._params_failed,
+                          key=f"insight-params-{id(self)}", lane=TF_LANE, owner=self)
+
+    # -- drawing what came back --------------------------------------------------------------------
+    def _clear_sections(self) -> None:
+        for section in self.sections:
+            section.cancel()
+            self.column.removeWidget(section)
+            section.deleteLater()
+        self.sections = []
+
+    def _show_sections(self, sections: list[dict], hp: dict, info) -> None:
+        self._clear_sections()
+        self.status.setText("")
+        for figures in sections:
+            section = InsightSection(figures, hp, info)
+            self.column.addWidget(section)
+            self.sections.append(section)
         self.updated.emit("figures")
 
     def _show_params(self, counts: dict) -> None:
@@ -281,11 +289,10 @@ class EntryInsight(QWidget):
         self.updated.emit("params")
 
     def _show_error(self, message: str) -> None:
-        self.table.hide()
-        self.summary.setText(f"<span style='color:#b03000'>{message}</span>")
+        self._clear_sections()
+        self.status.setText(f"<span style='color:#b03000'>{message}</span>")
         self.updated.emit("figures")
 
-    def table_rows(self) -> list[list[str]]:
-        """The table's cells as text (tests and screenshots read it)."""
-        return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
-                for r in range(self.table.rowCount())]
+    def table_rows(self, section: int = 0) -> list[list[str]]:
+        """The cells of a section's table as text (tests and screenshots read it)."""
+        return self.sections[section].table_rows() if self.sections else []

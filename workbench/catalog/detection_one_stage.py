@@ -8,7 +8,7 @@ data (the embedded ``shapes`` by default, or a VOC / COCO folder): the model's o
 """
 
 from workbench.catalog.registry import Entry, HParam, register
-from workbench.catalog.shared import AUGMENT_COPIES, NORMALIZATION
+from workbench.catalog.shared import AUGMENT_COPIES, NORMALIZATION, NORMALIZATION_INSIGHT
 
 FAMILY = "C. Detection and segmentation"
 TRAINER = "workbench.detection.training:train_detector"
@@ -49,6 +49,7 @@ register(Entry(
     ),
     paper="Redmon, Divvala, Girshick & Farhadi, You Only Look Once: Unified, Real-Time Object Detection, CVPR 2016",
     builder="workbench.models.detection.yolo_v1:build_yolo_v1",
+    insight=(NORMALIZATION_INSIGHT,),
     trainer=TRAINER,
     hparams=(
         HParam("grid", int, 7, "S: the image is divided into S x S cells", low=1, high=32),
@@ -83,6 +84,7 @@ register(Entry(
     ),
     paper="Liu, Anguelov, Erhan, Szegedy, Reed, Fu & Berg, SSD: Single Shot MultiBox Detector, ECCV 2016",
     builder="workbench.models.detection.ssd:build_ssd",
+    insight=(NORMALIZATION_INSIGHT,),
     trainer=TRAINER,
     hparams=(
         HParam("min_level", int, 3, "Finest feature map with default boxes (stride 2^level)", low=1, high=7),
@@ -119,6 +121,7 @@ register(Entry(
     ),
     paper="Lin, Goyal, Girshick, He & Dollar, Focal Loss for Dense Object Detection, ICCV 2017",
     builder="workbench.models.detection.retinanet:build_retinanet",
+    insight=(NORMALIZATION_INSIGHT,),
     trainer=TRAINER,
     hparams=(
         HParam("alpha", float, 0.25, "Focal loss alpha: weight of the positive (object) term",
@@ -155,6 +158,7 @@ register(Entry(
     ),
     paper="Tian, Shen, Chen & He, FCOS: Fully Convolutional One-Stage Object Detection, ICCV 2019",
     builder="workbench.models.detection.fcos:build_fcos",
+    insight=(NORMALIZATION_INSIGHT,),
     trainer=TRAINER,
     hparams=(
         HParam("alpha", float, 0.25, "Focal loss alpha", low=0.0, high=1.0),
@@ -181,6 +185,7 @@ register(Entry(
     ),
     paper="Ronneberger, Fischer & Brox, U-Net: Convolutional Networks for Biomedical Image Segmentation, MICCAI 2015",
     builder="workbench.models.detection.unet:build_unet",
+    insight=(NORMALIZATION_INSIGHT,),
     trainer=TRAINER,
     hparams=(
         HParam("depth", int, 3, "Poolings in the encoder (and upsamplings in the decoder)", low=1, high=6),
@@ -206,6 +211,7 @@ register(Entry(
     ),
     paper="Long, Shelhamer & Darrell, Fully Convolutional Networks for Semantic Segmentation, CVPR 2015",
     builder="workbench.models.detection.fcn:build_fcn",
+    insight=(NORMALIZATION_INSIGHT,),
     trainer=TRAINER,
     hparams=(
         HParam("variant", str, "8s", "Skip upsampling: 8s (pool3 + pool4), 16s (pool4) or 32s (none)",

@@ -8,7 +8,7 @@ proposals; Faster and Mask R-CNN train through
 """
 
 from workbench.catalog.registry import Entry, HParam, register
-from workbench.catalog.shared import AUGMENT_COPIES, NORMALIZATION
+from workbench.catalog.shared import AUGMENT_COPIES, NORMALIZATION, NORMALIZATION_INSIGHT
 
 FAMILY = "C. Detection and segmentation"
 TRAINER = "workbench.detection.training:train_detector"
@@ -80,6 +80,7 @@ register(Entry(
           "and semantic segmentation, CVPR 2014; Uijlings et al., Selective Search for Object "
           "Recognition, IJCV 2013",
     builder="workbench.models.detection.rcnn:build_rcnn",
+    insight=(NORMALIZATION_INSIGHT,),
     trainer="workbench.models.detection.rcnn:train_rcnn",
     hparams=(
         SEARCH, SS_PROPOSALS,
@@ -114,6 +115,7 @@ register(Entry(
     ),
     paper="Girshick, Fast R-CNN, ICCV 2015",
     builder="workbench.models.detection.fast_rcnn:build_fast_rcnn",
+    insight=(NORMALIZATION_INSIGHT,),
     trainer="workbench.models.detection.fast_rcnn:train_fast_rcnn",
     hparams=(
         SEARCH, SS_PROPOSALS, _roi_op("roi_pool"), POOLED_SIZE, SAMPLING_RATIO, FEATURE_STRIDE,
@@ -139,6 +141,7 @@ register(Entry(
     paper="Ren, He, Girshick & Sun, Faster R-CNN: Towards Real-Time Object Detection with Region "
           "Proposal Networks, NeurIPS 2015",
     builder="workbench.models.detection.faster_rcnn:build_faster_rcnn",
+    insight=(NORMALIZATION_INSIGHT,),
     trainer=TRAINER,
     hparams=(
         *_rpn(), _roi_op("roi_align"), POOLED_SIZE, SAMPLING_RATIO, FEATURE_STRIDE, WIDTH, FC,
@@ -162,6 +165,7 @@ register(Entry(
     ),
     paper="He, Gkioxari, Dollar & Girshick, Mask R-CNN, ICCV 2017",
     builder="workbench.models.detection.mask_rcnn:build_mask_rcnn",
+    insight=(NORMALIZATION_INSIGHT,),
     trainer=TRAINER,
     hparams=(
         *_rpn(), _roi_op("roi_align"), POOLED_SIZE, SAMPLING_RATIO,

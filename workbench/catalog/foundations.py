@@ -3,7 +3,17 @@
 from dataclasses import replace
 
 from workbench.catalog.registry import TRAINING_HPARAMS, Entry, HParam, register
-from workbench.catalog.shared import DROPOUT, INPUT_SIZE, NORMALIZATION, POOLING
+from workbench.catalog.shared import (
+    ACTIVATION,
+    CLASSIFIER_TRAINING,
+    DROPOUT,
+    GRADIENT_NORMS,
+    HEAD,
+    INPUT_SIZE,
+    NORMALIZATION,
+    NORMALIZATION_INSIGHT,
+    POOLING,
+)
 
 FAMILY = "A. Foundations"
 
@@ -22,8 +32,10 @@ register(Entry(
     builder="workbench.models.mlp:build_mlp",
     hparams=(
         HParam("hidden_units", str, "64,32", "Units per hidden layer, comma separated"),
-        HParam("activation", str, "relu", "Hidden activation", choices=("relu", "tanh", "sigmoid", "gelu")),
+        ACTIVATION,
         DROPOUT,
+        # On by default here: the MLP is where the vanishing gradient is shown (sigmoid vs ReLU).
+        *(replace(h, default=True) if h is GRADIENT_NORMS else h for h in CLASSIFIER_TRAINING),
     ),
     data_kinds=("tabular", "image"),
     default_data="iris",
@@ -115,6 +127,7 @@ register(Entry(
     paper=("Chellapilla, Puri & Simard, High performance convolutional neural networks for "
            "document processing, IWFHR 2006"),
     builder="workbench.models.im2col_cnn:build_im2col_cnn",
+    insight=(NORMALIZATION_INSIGHT,),
     hparams=(
         HParam("filters", int, 6, "Filters in the first convolution (the second has 16/6 times more)",
                low=1, high=256),
@@ -122,9 +135,9 @@ register(Entry(
         HParam("stride", int, 1, "Step between filter positions", low=1, high=4),
         HParam("padding", str, "same", "'same' keeps the size, 'valid' adds none, or a number of pixels",
                choices=("same", "valid", "0", "1", "2", "3")),
-        HParam("activation", str, "relu", "Activation", choices=("relu", "tanh", "sigmoid")),
+        ACTIVATION,
         HParam("normalization", str, "none", NORMALIZATION.help, choices=NORMALIZATION.choices),
-        POOLING, DROPOUT, INPUT_SIZE,
+        POOLING, HEAD, DROPOUT, INPUT_SIZE, *CLASSIFIER_TRAINING,
     ),
     smoke={"filters": 2},
 ))

@@ -163,6 +163,10 @@ class Entry:
     #: tab when the entry is chosen): a trainer's "epoch" is its own unit (episodes,
     #: self-play games), so one number cannot suit every entry.
     default_epochs: int = 5
+    #: What the Insight view shows for this entry: ``"module:function"`` names, each called as
+    #: ``(hparams: dict, info: DataInfo | None) -> dict | None`` (a titled table; None: nothing
+    #: for these settings), imported on use (``workbench.models.vision.insight``).
+    insight: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.task not in TASKS:
@@ -179,6 +183,9 @@ class Entry:
             if key not in HOOKS or ":" not in path:
                 raise ValueError(f"entry {self.name!r}: hook {key!r} must be one of {', '.join(HOOKS)} "
                                  "and name a 'module:function'")
+        for path in self.insight:
+            if ":" not in path:
+                raise ValueError(f"entry {self.name!r}: insight {path!r} must name a 'module:function'")
 
     @property
     def title(self) -> str:
@@ -221,6 +228,11 @@ class Entry:
         """The function behind hook ``name`` (imported now), or None where the entry has none."""
         path = self.hooks.get(name)
         return load_symbol(path) if path else None
+
+    def insight_sections(self, hparams: Mapping[str, Any], info) -> list[dict]:
+        """The Insight view's sections for these hyperparameters (imports what they need)."""
+        sections = (load_symbol(path)(dict(hparams), info) for path in self.insight)
+        return [section for section in sections if section is not None]
 
     def build(self, hparams: Mapping[str, Any], info) -> Any:
         """Build the Keras model (imports TensorFlow on first use)."""

@@ -1,7 +1,16 @@
 """Catalog section B: the two small CNNs the workbench opens with."""
 
 from workbench.catalog.registry import Entry, HParam, register
-from workbench.catalog.shared import DROPOUT, INPUT_SIZE, NORMALIZATION, POOLING
+from workbench.catalog.shared import (
+    ACTIVATION,
+    CLASSIFIER_TRAINING,
+    DROPOUT,
+    HEAD,
+    INPUT_SIZE,
+    NORMALIZATION,
+    NORMALIZATION_INSIGHT,
+    POOLING,
+)
 
 FAMILY = "B. Image classification"
 
@@ -17,11 +26,12 @@ register(Entry(
     ),
     paper="LeCun, Bottou, Bengio & Haffner, Gradient-based learning applied to document recognition, Proc. IEEE 1998",
     builder="workbench.models.vision.lenet:build_lenet",
+    insight=(NORMALIZATION_INSIGHT,),
     hparams=(
         HParam("width", int, 1, "Multiplier on the 6 and 16 filters", low=1, high=16),
-        HParam("activation", str, "relu", "Activation", choices=("relu", "tanh", "sigmoid")),
+        ACTIVATION,
         HParam("normalization", str, "none", NORMALIZATION.help, choices=NORMALIZATION.choices),
-        POOLING, DROPOUT, INPUT_SIZE,
+        POOLING, HEAD, DROPOUT, INPUT_SIZE, *CLASSIFIER_TRAINING,
     ),
 ))
 
@@ -37,10 +47,11 @@ register(Entry(
     ),
     paper="Zhou, Khosla, Lapedriza, Oliva & Torralba, Learning Deep Features for Discriminative Localization, CVPR 2016",
     builder="workbench.models.vision.gap_cnn:build_gap_cnn",
+    insight=(NORMALIZATION_INSIGHT,),
     hparams=(
         HParam("filters", int, 16, "Filters in the first block (doubled per block)", low=1, high=512),
         HParam("blocks", int, 2, "Convolution blocks", low=1, high=6),
-        NORMALIZATION, POOLING, DROPOUT, INPUT_SIZE,
+        ACTIVATION, NORMALIZATION, POOLING, DROPOUT, INPUT_SIZE, *CLASSIFIER_TRAINING,
     ),
     smoke={"filters": 4},
 ))

@@ -6,7 +6,17 @@ of torchvision / keras.applications / the papers' tables (tests/vision/test_clas
 """
 
 from workbench.catalog.registry import Entry, HParam, register
-from workbench.catalog.shared import DROPOUT, INPUT_SIZE, NORMALIZATION
+from workbench.catalog.shared import (
+    ACTIVATION,
+    CLASSIFIER_TRAINING,
+    DROPOUT,
+    HEAD,
+    INPUT_SIZE,
+    INSIGHT,
+    NORMALIZATION,
+    NORMALIZATION_INSIGHT,
+    POOLING,
+)
 
 FAMILY = "B. Image classification"
 _MODELS = "workbench.models.vision"
@@ -30,6 +40,7 @@ register(Entry(
     ),
     paper="Krizhevsky, Sutskever & Hinton, ImageNet Classification with Deep Convolutional Neural Networks, NIPS 2012",
     builder=f"{_MODELS}.alexnet:build_alexnet",
+    insight=(NORMALIZATION_INSIGHT,),
     hparams=(
         WIDTH,
         HParam("fc_units", int, 4096, "Units of each of the two fully connected layers", low=1, high=16384),
@@ -39,6 +50,7 @@ register(Entry(
         HParam("dropout", float, 0.5, "Dropout on the two fully connected layers (paper: 0.5)", low=0.0, high=0.95),
         HParam("input_size", int, 0, "Resize inputs to this side inside the model (0 = the data's, "
                "at least 63; ImageNet: 224)", low=0, high=1024),
+        ACTIVATION, POOLING, HEAD, *CLASSIFIER_TRAINING,
     ),
     smoke={"width": 0.125, "fc_units": 32, "input_size": 63},
 ))
@@ -50,7 +62,7 @@ _VGG_HPARAMS = (
     NO_NORMALIZATION,
     HParam("dropout", float, 0.0, "Dropout after each fully connected layer (paper: 0.5; "
            "0 keeps keras.applications' layout)", low=0.0, high=0.95),
-    INPUT_SIZE,
+    INPUT_SIZE, ACTIVATION, HEAD, *CLASSIFIER_TRAINING,
 )
 for _name, _depth, _config in (("vgg16", 16, "D"), ("vgg19", 19, "E")):
     register(Entry(
@@ -66,6 +78,7 @@ for _name, _depth, _config in (("vgg16", 16, "D"), ("vgg19", 19, "E")):
         ),
         paper="Simonyan & Zisserman, Very Deep Convolutional Networks for Large-Scale Image Recognition, ICLR 2015",
         builder=f"{_MODELS}.vgg:build_{_name}",
+        insight=(f"{INSIGHT}:vgg_stacks", NORMALIZATION_INSIGHT),
         hparams=_VGG_HPARAMS,
         smoke={"width": 0.0625, "fc_units": 32, "input_size": 32},
     ))
@@ -84,6 +97,7 @@ register(Entry(
     ),
     paper="Szegedy et al., Going Deeper with Convolutions, CVPR 2015",
     builder=f"{_MODELS}.inception:build_googlenet",
+    insight=(NORMALIZATION_INSIGHT,),
     hparams=(
         WIDTH,
         HParam("lrn", bool, True, "Local response normalization after the stem's two stages"),
@@ -91,7 +105,7 @@ register(Entry(
         HParam("aux_dropout", float, 0.7, "Dropout inside the auxiliary classifiers", low=0.0, high=0.95),
         NO_NORMALIZATION,
         HParam("dropout", float, 0.4, "Dropout before the classifier (paper: 0.4)", low=0.0, high=0.95),
-        INPUT_SIZE,
+        INPUT_SIZE, ACTIVATION, POOLING, *CLASSIFIER_TRAINING,
     ),
     smoke={"width": 0.0625, "input_size": 32},
 ))
@@ -129,9 +143,10 @@ for _name, _title, _blocks, _kind, _reference, _version in _RESNETS:
         ),
         paper=_RESNET_PAPERS[_version],
         builder=f"{_MODELS}.resnet:build_{_name}",
+        insight=(f"{INSIGHT}:resnet_blocks", NORMALIZATION_INSIGHT),
         hparams=(
             HParam("blocks", str, _blocks, "Residual blocks in each of the four stages, comma separated"),
-            WIDTH, NORMALIZATION, DROPOUT, INPUT_SIZE,
+            WIDTH, NORMALIZATION, DROPOUT, INPUT_SIZE, ACTIVATION, POOLING, *CLASSIFIER_TRAINING,
         ),
         smoke={"blocks": "1,1,1,1", "width": 0.0625, "input_size": 32},
     ))
@@ -149,12 +164,13 @@ register(Entry(
     ),
     paper="Zagoruyko & Komodakis, Wide Residual Networks, BMVC 2016",
     builder=f"{_MODELS}.wide_resnet:build_wide_resnet",
+    insight=(f"{INSIGHT}:wrn_k1", NORMALIZATION_INSIGHT),
     hparams=(
         HParam("depth", int, 28, "Depth d = 6N + 4 (N blocks per group)", low=10, high=1000),
         HParam("width", int, 10, "Widening factor k", low=1, high=32),
         HParam("block_dropout", float, 0.0, "Dropout between the two convolutions of each block "
                "(paper: 0.3)", low=0.0, high=0.95),
-        NORMALIZATION, DROPOUT, INPUT_SIZE,
+        NORMALIZATION, DROPOUT, INPUT_SIZE, ACTIVATION, *CLASSIFIER_TRAINING,
     ),
     default_data="digits",
     smoke={"depth": 10, "width": 1, "input_size": 32},
@@ -173,12 +189,13 @@ register(Entry(
     ),
     paper="Han, Kim & Kim, Deep Pyramidal Residual Networks, CVPR 2017",
     builder=f"{_MODELS}.pyramidnet:build_pyramidnet",
+    insight=(NORMALIZATION_INSIGHT,),
     hparams=(
         HParam("depth", int, 110, "Depth: 6n + 2 with basic blocks, 9n + 2 with bottlenecks", low=8, high=1000),
         HParam("alpha", float, 48.0, "Total width added over all blocks (widening step = alpha / N)",
                low=0.0, high=2000.0),
         HParam("bottleneck", bool, False, "Bottleneck blocks (1x1-3x3-1x1, output x4) instead of two 3x3"),
-        NORMALIZATION, DROPOUT, INPUT_SIZE,
+        NORMALIZATION, DROPOUT, INPUT_SIZE, ACTIVATION, *CLASSIFIER_TRAINING,
     ),
     smoke={"depth": 8, "alpha": 12.0, "input_size": 32},
 ))

@@ -1,8 +1,19 @@
 """Catalog section B, modern image classifiers: DenseNet, MobileNet v1, EfficientNet
 B0-B7 (and continuous phi), transfer learning vs fine-tuning."""
 
+from dataclasses import replace
+
 from workbench.catalog.registry import Entry, HParam, register
-from workbench.catalog.shared import INPUT_SIZE, NORMALIZATION
+from workbench.catalog.shared import (
+    ACTIVATION,
+    ACTIVATIONS,
+    CLASSIFIER_TRAINING,
+    INPUT_SIZE,
+    INSIGHT,
+    NORMALIZATION,
+    NORMALIZATION_INSIGHT,
+    POOLING,
+)
 
 FAMILY = "B. Image classification"
 
@@ -17,6 +28,11 @@ _TRANSFER_BACKBONES = (
     "vgg16", "vgg19", "densenet121", "efficientnetb0", "efficientnetv2b0", "convnexttiny",
     "inceptionv3", "xception",
 )
+
+#: The papers fix these activations: MobileNet v1 ReLU6, EfficientNet swish (SiLU); kept as defaults.
+_MOBILENET_ACTIVATION = replace(ACTIVATION, default="relu6", choices=("relu6", *ACTIVATIONS),
+                                help=ACTIVATION.help + "; the paper: ReLU6")
+_SWISH = replace(ACTIVATION, default="swish", help=ACTIVATION.help + "; the paper: swish")
 
 _DENSENET_PAPER = ("Huang, Liu, van der Maaten & Weinberger, Densely Connected Convolutional "
                    "Networks, CVPR 2017")
@@ -43,10 +59,11 @@ for _name, _blocks, _depth in (("densenet121", "6,12,24,16", 121), ("densenet169
         ),
         paper=_DENSENET_PAPER,
         builder=f"workbench.models.vision.densenet:build_{_name}",
+        insight=(NORMALIZATION_INSIGHT,),
         hparams=(
             HParam("blocks", str, _blocks, "Dense layers per block, comma separated"),
             HParam("growth_rate", int, 32, "Growth rate k: feature maps each dense layer adds", low=1, high=256),
-            _COMPRESSION, NORMALIZATION, _DENSE_DROPOUT, INPUT_SIZE,
+            _COMPRESSION, NORMALIZATION, _DENSE_DROPOUT, INPUT_SIZE, ACTIVATION, POOLING, *CLASSIFIER_TRAINING,
         ),
         smoke={"blocks": "1,1,1,1", "growth_rate": 4, "input_size": 32},
     ))
@@ -63,10 +80,11 @@ register(Entry(
     ),
     paper=_DENSENET_PAPER,
     builder="workbench.models.vision.densenet:build_densenet_bc",
+    insight=(NORMALIZATION_INSIGHT,),
     hparams=(
         HParam("depth", int, 100, "Depth L = 6n + 4 (40, 100, 190, 250)", low=10, high=1000),
         HParam("growth_rate", int, 12, "Growth rate k", low=1, high=256),
-        _COMPRESSION, NORMALIZATION, _DENSE_DROPOUT, INPUT_SIZE,
+        _COMPRESSION, NORMALIZATION, _DENSE_DROPOUT, INPUT_SIZE, ACTIVATION, *CLASSIFIER_TRAINING,
     ),
     smoke={"depth": 10, "growth_rate": 4},
 ))
@@ -86,6 +104,7 @@ register(Entry(
     paper=("Howard, Zhu, Chen, Kalenichenko, Wang, Weyand, Andreetto & Adam, MobileNets: Efficient "
            "Convolutional Neural Networks for Mobile Vision Applications, arXiv 1704.04861, 2017"),
     builder="workbench.models.vision.mobilenet:build_mobilenet",
+    insight=(f"{INSIGHT}:mobilenet", NORMALIZATION_INSIGHT),
     hparams=(
         HParam("alpha", float, 1.0, "Width multiplier alpha (0.25, 0.5, 0.75, 1.0 in the paper)",
                low=0.05, high=4.0),
@@ -96,6 +115,7 @@ register(Entry(
         HParam("dropout", float, 1e-3, "Dropout before the classifier", low=0.0, high=0.95),
         HParam("input_size", int, 224, "Base input side before rho (224 in the paper; 0 = the data's size, at least 32)",
                low=0, high=1024),
+        _MOBILENET_ACTIVATION, *CLASSIFIER_TRAINING,
     ),
     smoke={"alpha": 0.25, "input_size": 32},
 ))
@@ -123,13 +143,14 @@ for _variant, (_width, _depth, _resolution, _dropout) in _EFFICIENTNET.items():
         ),
         paper=_EFFICIENTNET_PAPER,
         builder=f"workbench.models.vision.efficientnet:build_efficientnet{_variant}",
+        insight=(f"{INSIGHT}:efficientnet{_variant}", NORMALIZATION_INSIGHT),
         hparams=(
             HParam("width_coefficient", float, _width, "Channel multiplier w", low=0.05, high=8.0),
             HParam("depth_coefficient", float, _depth, "Block-repeat multiplier d", low=0.05, high=8.0),
             HParam("input_size", int, _resolution, "Input side r (the variant's resolution; 0 = same)",
                    low=0, high=1024),
             HParam("dropout", float, _dropout, "Dropout before the classifier", low=0.0, high=0.95),
-            _DROP_CONNECT, _SE_RATIO, NORMALIZATION,
+            _DROP_CONNECT, _SE_RATIO, NORMALIZATION, _SWISH, *CLASSIFIER_TRAINING,
         ),
         smoke={"width_coefficient": 0.25, "depth_coefficient": 0.25, "input_size": 32},
     ))
@@ -147,6 +168,8 @@ register(Entry(
     ),
     paper=_EFFICIENTNET_PAPER,
     builder="workbench.models.vision.efficientnet:build_efficientnet_phi",
+    insight=(f"{INSIGHT}:efficientnet_phi", f"{INSIGHT}:efficientnet_flops", f"{INSIGHT}:efficientnet_grid",
+             NORMALIZATION_INSIGHT),
     hparams=(
         HParam("phi", float, 0.0, "Compound coefficient phi (below 0 shrinks B0 by the same rule)",
                low=-10.0, high=10.0),
@@ -155,7 +178,7 @@ register(Entry(
         HParam("gamma", float, 1.15, "Resolution base gamma", low=1.0, high=3.0),
         HParam("input_size", int, 0, "Input side (0 = round(224 x gamma^phi))", low=0, high=1024),
         HParam("dropout", float, 0.2, "Dropout before the classifier", low=0.0, high=0.95),
-        _DROP_CONNECT, _SE_RATIO, NORMALIZATION,
+        _DROP_CONNECT, _SE_RATIO, NORMALIZATION, _SWISH, *CLASSIFIER_TRAINING,
     ),
     smoke={"phi": -8.0, "input_size": 32},
 ))

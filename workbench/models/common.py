@@ -80,3 +80,22 @@ def output_layer(x, info):
 
 def _largest_divisor_at_most(n: int, limit: int) -> int:
     return max(d for d in range(1, min(n, limit) + 1) if n % d == 0)
+
+
+def pooling_layer(kind: str, size: int, strides: int | None = None, padding: str = "valid", name: str = ""):
+    """A max or average pooling layer of the paper's window and stride (``pooling`` hyperparameter)."""
+    if kind not in ("max", "average"):
+        raise WorkbenchError(f"pooling={kind!r} is not one of max, average")
+    cls = layers.MaxPooling2D if kind == "max" else layers.AveragePooling2D
+    return cls(size, strides=strides, padding=padding, name=name or None)
+
+
+def to_vector(x, head: str = "flatten"):
+    """Feature maps to one vector per sample: Flatten, or global average / max pooling (``head``)."""
+    if head == "flatten":
+        return layers.Flatten(name="flatten")(x)
+    if head == "global_average":
+        return layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    if head == "global_max":
+        return layers.GlobalMaxPooling2D(name="max_pool")(x)
+    raise WorkbenchError(f"head={head!r} is not one of flatten, global_average, global_max")

@@ -25,7 +25,8 @@ def build_im2col_cnn(hp: dict, info) -> keras.Model:
         x = normalization(x, hp["normalization"], f"conv{i}")
         x = layers.Activation(hp["activation"], name=f"conv{i}_{hp['activation']}")(x)
         x = pool(x, hp["pooling"], f"pool{i}")
-    return keras.Model(inputs, lenet_head(x, info, hp["activation"], hp["dropout"]), name="im2col_cnn")
+    return keras.Model(inputs, lenet_head(x, info, hp["activation"], hp["dropout"], hp.get("head", "flatten")),
+                       name="im2col_cnn")
 
 
 def _padding(text: str):

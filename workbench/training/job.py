@@ -31,6 +31,7 @@ from workbench.training.checkpoints import (MAIN, CheckpointWriter, ResumePoint,
 from workbench.training.config import TrainConfig
 from workbench.training.control import RunControl
 from workbench.training.data_order import epoch_stream, length, steps_per_epoch
+from workbench.training.losses import classifier_loss, encoded_labels
 
 
 @dataclass
@@ -332,16 +333,17 @@ def fit_with_keras(ctx: TrainingContext) -> TrainResult:
     from workbench.training import devices
 
     data = ctx.dataset
+    y_train, y_val = encoded_labels(ctx.hp, data)  # one-hot where the loss takes it; refuses a mismatch
     ctx.distribution = dist = strategies.start(ctx)
     with dist.scope() if dist.strategy else tf.device(f"/{devices.resolve(ctx.config.device)}"):
         model = build_compiled(ctx.entry, ctx.hp, data.info, ctx.config.mixed_precision)
     if not hasattr(data, "train_stream"):
-        dist.prepare_model(model, data.x_train, data.y_train)
+        dist.prepare_model(model, data.x_train, y_train)
     if dist.kind == "parameter-server":
-        return strategies.fit_parameter_server(ctx, dist, model, data.x_train, data.y_train, data.x_val, data.y_val)
+        return strategies.fit_parameter_server(ctx, dist, model, data.x_train, y_train, data.x_val, y_val)
     if hasattr(data, "train_stream"):  # a class folder streamed from disk (data.streaming)
         return fit_stream(ctx, model, data)
-    return fit_arrays(ctx, model, data.x_train, data.y_train, data.x_val, data.y_val)
+    return fit_arrays(ctx, model, data.x_train, y_train, data.x_val, y_val)
 
 
 def fit_arrays(ctx: TrainingContext, model, x, y, x_val=None, y_val=None,
@@ -403,6 +405,7 @@ def _fit(ctx: TrainingContext, model, steps: int, make_stream, validation, extra
 
     from workbench.training import callbacks as cb
     from workbench.training import devices, steering
+    from workbench.training.gradient_norms import gradient_norm_views
 
     config = ctx.config
     device = devices.resolve(config.device)
@@ -419,6 +422,7 @@ def _fit(ctx: TrainingContext, model, steps: int, make_stream, validation, extra
     early = cb.early_stopping(ctx.hp, has_validation=has_val,
                               state=(restored.state.get("early_stopping") if restored else None))
     views = cb.standard_views(ctx) if dist.synchronous_views else []
+    views += gradient_norm_views(ctx, x_val, y_val) if dist.synchronous_views else []
     callbacks += [*extra_callbacks, *views, reporter, steering.Steering(ctx, early, steps),
                   cb.ResumeCheckpoint(ctx, reporter, early)]
     callbacks += [early] if early else []
@@ -451,6 +455,8 @@ def build_compiled(entry, hp: dict, info, mixed_precision: bool = False):
     """Build ``entry`` for ``info`` and compile it with the shared training hyperparameters."""
     import keras
 
+    from workbench.models.initializers import apply_initializer
+
     policy = keras.mixed_precision.global_policy()
     if mixed_precision:
         keras.mixed_precision.set_global_policy("mixed_float16")
@@ -458,8 +464,9 @@ def build_compiled(entry, hp: dict, info, mixed_precision: bool = False):
         model = entry.build(hp, info)
     finally:
         keras.mixed_precision.set_global_policy(policy)
+    apply_initializer(model, hp)  # "default" keeps the builder's own initial weights
     apply_l2(model, hp.get("l2", 0.0))
-    model.compile(optimizer=make_optimizer(hp), **loss_and_metrics(info.task))
+    model.compile(optimizer=make_optimizer(hp), **loss_and_metrics(info.task, hp))
     return model
 
 
@@ -485,9 +492,9 @@ def make_optimizer(hp: dict):
     raise WorkbenchError(f"optimizer={name!r} is not one of sgd, momentum, adagrad, rmsprop, adam, adamw")
 
 
-def loss_and_metrics(task: str) -> dict:
-    if task == "classification":
-        return {"loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}
+def loss_and_metrics(task: str, hp: dict | None = None) -> dict:
+    if task == "classification":  # the loss hyperparameter (sparse cross-entropy by default)
+        return {"loss": classifier_loss(hp or {})[0], "metrics": ["accuracy"]}
     if task == "regression":
         return {"loss": "mse", "metrics": ["mae"]}
     return {}  # entries with their own train_step compute their own losses

@@ -19,7 +19,13 @@ from keras import layers
 
 from workbench.errors import WorkbenchError
 from workbench.layers.lrn import LocalResponseNormalization
-from workbench.models.common import image_input, normalization, output_layer
+from workbench.models.common import (
+    image_input,
+    normalization,
+    output_layer,
+    pooling_layer,
+    to_vector,
+)
 
 #: (name, filters, kernel, stride, grouped, pool after, LRN after) per the paper's figure 2.
 CONV_LAYERS = (
@@ -43,7 +49,7 @@ def build_alexnet(hp: dict, info) -> keras.Model:
     if hp["input_size"] and hp["input_size"] < MIN_SIZE:
         raise WorkbenchError(f"input_size={hp['input_size']} is too small for AlexNet; use at least {MIN_SIZE}")
     inputs, x = image_input(info, hp["input_size"], min_size=MIN_SIZE)
-    norm = hp["normalization"]
+    norm, act = hp["normalization"], hp.get("activation", "relu")
     x = layers.ZeroPadding2D(2, name="conv1_pad")(x)
     for name, filters, kernel, stride, grouped, pooled, lrn in CONV_LAYERS:
         x = layers.Conv2D(_scaled(filters, width, groups), kernel, strides=stride,
@@ -51,14 +57,14 @@ def build_alexnet(hp: dict, info) -> keras.Model:
                           groups=groups if grouped else 1,
                           use_bias=norm == "none", name=name)(x)
         x = normalization(x, norm, name)
-        x = layers.Activation("relu", name=f"{name}_relu")(x)
+        x = layers.Activation(act, name=f"{name}_relu")(x)
         if lrn and hp["lrn"]:
             x = LocalResponseNormalization(name=f"{name}_lrn")(x)
         if pooled:
-            x = layers.MaxPooling2D(3, strides=2, name=f"pool{name[-1]}")(x)
-    x = layers.Flatten(name="flatten")(x)
+            x = pooling_layer(hp.get("pooling", "max"), 3, strides=2, name=f"pool{name[-1]}")(x)
+    x = to_vector(x, hp.get("head", "flatten"))
     for name in ("fc6", "fc7"):
-        x = layers.Dense(hp["fc_units"], activation="relu", name=name)(x)
+        x = layers.Dense(hp["fc_units"], activation=act, name=name)(x)
         if hp["dropout"]:
             x = layers.Dropout(hp["dropout"], name=f"{name}_dropout")(x)
     return keras.Model(inputs, output_layer(x, info), name="alexnet")

@@ -178,7 +178,7 @@ def build_efficientnet(hp: dict, info, resolution: int = BASE_RESOLUTION) -> ker
     resolution = hp["input_size"] or resolution
     return efficientnet(info, hp["width_coefficient"], hp["depth_coefficient"], resolution,
                         hp["dropout"], hp["drop_connect_rate"], hp["se_ratio"], hp["normalization"],
-                        name=hp.get("variant", "efficientnet"))
+                        hp.get("activation", "swish"), name=hp.get("variant", "efficientnet"))
 
 
 def build_efficientnet_phi(hp: dict, info) -> keras.Model:
@@ -187,7 +187,7 @@ def build_efficientnet_phi(hp: dict, info) -> keras.Model:
     resolution = hp["input_size"] or scale["input_side"]
     return efficientnet(info, scale["width"], scale["depth"], resolution, hp["dropout"],
                         hp["drop_connect_rate"], hp["se_ratio"], hp["normalization"],
-                        name=f"efficientnet_phi{hp['phi']:g}")
+                        hp.get("activation", "swish"), name=f"efficientnet_phi{hp['phi']:g}")
 
 
 def _variant_builder(variant: str):

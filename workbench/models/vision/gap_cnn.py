@@ -15,12 +15,13 @@ from workbench.models.common import classifier_head, image_input, normalization,
 
 def build_gap_cnn(hp: dict, info) -> keras.Model:
     inputs, x = image_input(info, hp["input_size"])
+    act = hp.get("activation", "relu")
     widths = [hp["filters"] * 2 ** i for i in range(hp["blocks"])]
     for i, filters in enumerate(widths, start=1):
         x = layers.Conv2D(filters, 3, padding="same", name=f"block{i}_conv")(x)
         x = normalization(x, hp["normalization"], f"block{i}")
-        x = layers.Activation("relu", name=f"block{i}_relu")(x)
+        x = layers.Activation(act, name=f"block{i}_relu")(x)
         if i < len(widths):  # the last block keeps its resolution for a sharper map
             x = pool(x, hp["pooling"], f"block{i}")
-    x = layers.Conv2D(widths[-1], 3, padding="same", activation="relu", name="last_conv")(x)
+    x = layers.Conv2D(widths[-1], 3, padding="same", activation=act, name="last_conv")(x)
     return keras.Model(inputs, classifier_head(x, info, hp["dropout"]), name="gap_cnn")

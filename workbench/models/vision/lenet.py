@@ -9,7 +9,13 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from workbench.models.common import image_input, normalization, output_layer, pool
+from workbench.models.common import (
+    image_input,
+    normalization,
+    output_layer,
+    pool,
+    to_vector,
+)
 
 
 def build_lenet(hp: dict, info) -> keras.Model:
@@ -19,12 +25,13 @@ def build_lenet(hp: dict, info) -> keras.Model:
         x = normalization(x, hp["normalization"], f"conv{i}")
         x = layers.Activation(hp["activation"], name=f"conv{i}_{hp['activation']}")(x)
         x = pool(x, hp["pooling"], f"pool{i}")
-    return keras.Model(inputs, lenet_head(x, info, hp["activation"], hp["dropout"]), name="lenet")
+    return keras.Model(inputs, lenet_head(x, info, hp["activation"], hp["dropout"], hp.get("head", "flatten")),
+                       name="lenet")
 
 
-def lenet_head(x, info, activation: str, dropout: float = 0.0):
-    """Flatten, fc 120, fc 84, optional dropout, the classes."""
-    x = layers.Flatten(name="flatten")(x)
+def lenet_head(x, info, activation: str, dropout: float = 0.0, head: str = "flatten"):
+    """Flatten (or global pooling), fc 120, fc 84, optional dropout, the classes."""
+    x = to_vector(x, head)
     x = layers.Dense(120, activation=activation, name="fc1")(x)
     x = layers.Dense(84, activation=activation, name="fc2")(x)
     if dropout:

@@ -47,15 +47,15 @@ def input_side(base: int, rho: float) -> int:
     return max(1, int(round(base * rho)))
 
 
-def conv_block(x, filters: int, norm: str, strides: int = 2):
+def conv_block(x, filters: int, norm: str, strides: int = 2, act: str = "relu6"):
     """The full 3x3 convolution of the stem (the only standard convolution)."""
     x = layers.Conv2D(filters, KERNEL, strides=strides, padding="same", use_bias=False, name="conv1")(x)
     x = normalization(x, norm, "conv1")
-    return layers.ReLU(6.0, name="conv1_relu")(x)
+    return _activation(x, act, "conv1_relu")
 
 
 def depthwise_conv_block(x, pointwise_filters: int, norm: str, depth_multiplier: int = 1,
-                         strides: int = 1, block_id: int = 1):
+                         strides: int = 1, block_id: int = 1, act: str = "relu6"):
     """Depthwise 3x3 - BN - ReLU6 - pointwise 1x1 - BN - ReLU6 (Figure 3, right)."""
     if strides == 1:
         x = layers.DepthwiseConv2D(KERNEL, padding="same", depth_multiplier=depth_multiplier,
@@ -67,15 +67,15 @@ def depthwise_conv_block(x, pointwise_filters: int, norm: str, depth_multiplier:
                                    depth_multiplier=depth_multiplier, use_bias=False,
                                    name=f"conv_dw_{block_id}")(x)
     x = normalization(x, norm, f"conv_dw_{block_id}")
-    x = layers.ReLU(6.0, name=f"conv_dw_{block_id}_relu")(x)
+    x = _activation(x, act, f"conv_dw_{block_id}_relu")
     x = layers.Conv2D(pointwise_filters, 1, use_bias=False, name=f"conv_pw_{block_id}")(x)
     x = normalization(x, norm, f"conv_pw_{block_id}")
-    return layers.ReLU(6.0, name=f"conv_pw_{block_id}_relu")(x)
+    return _activation(x, act, f"conv_pw_{block_id}_relu")
 
 
 def mobilenet(info, alpha: float = 1.0, rho: float = 1.0, input_size: int = BASE_RESOLUTION,
               depth_multiplier: int = 1, norm: str = "batch", dropout: float = 1e-3,
-              name: str = "mobilenet") -> keras.Model:
+              name: str = "mobilenet", act: str = "relu6") -> keras.Model:
     """MobileNet v1: stem, 13 depthwise separable layers, GAP, dropout, softmax."""
     check_mobilenet_args(alpha, rho, depth_multiplier)
     # input_size 0: the data's own side (at least the 32 that five halvings need).
@@ -84,9 +84,9 @@ def mobilenet(info, alpha: float = 1.0, rho: float = 1.0, input_size: int = BASE
     if side < 32:
         raise WorkbenchError(f"input side round({base} x rho={rho}) = {side} is below MobileNet's minimum of 32")
     inputs, x = image_input(info, side)
-    x = conv_block(x, int(STEM_FILTERS * alpha), norm)
+    x = conv_block(x, int(STEM_FILTERS * alpha), norm, act=act)
     for block_id, (filters, strides) in enumerate(SEPARABLE_LAYERS, start=1):
-        x = depthwise_conv_block(x, int(filters * alpha), norm, depth_multiplier, strides, block_id)
+        x = depthwise_conv_block(x, int(filters * alpha), norm, depth_multiplier, strides, block_id, act)
     x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if dropout:
         x = layers.Dropout(dropout, name="dropout")(x)
@@ -95,7 +95,8 @@ def mobilenet(info, alpha: float = 1.0, rho: float = 1.0, input_size: int = BASE
 
 def build_mobilenet(hp: dict, info) -> keras.Model:
     return mobilenet(info, hp["alpha"], hp["rho"], hp["input_size"], hp["depth_multiplier"],
-                     hp["normalization"], hp["dropout"], name=f"mobilenet_{hp['alpha']:0.2f}")
+                     hp["normalization"], hp["dropout"], name=f"mobilenet_{hp['alpha']:0.2f}",
+                     act=hp.get("activation", "relu6"))
 
 
 def multiply_adds(alpha: float = 1.0, rho: float = 1.0, input_size: int = BASE_RESOLUTION,
@@ -198,3 +199,10 @@ def _row(name, kind, size, c_in, c_out, separable, standard) -> dict:
 
 def _same_out(size: int, stride: int) -> int:
     return -(-size // stride)
+
+
+def _activation(x, act: str, name: str):
+    """The paper's ReLU6 as keras.applications builds it (a ReLU layer capped at 6), or another activation."""
+    if act == "relu6":
+        return layers.ReLU(6.0, name=name)(x)
+    return layers.Activation(act, name=name)(x)

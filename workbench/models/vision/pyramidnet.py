@@ -51,21 +51,22 @@ def build_pyramidnet(hp: dict, info) -> keras.Model:
         raise WorkbenchError(f"alpha={hp['alpha']} must not be negative")
     bottleneck = hp["bottleneck"]
     n = blocks_per_group(hp["depth"], bottleneck)
-    norm = hp["normalization"]
+    norm, act = hp["normalization"], hp.get("activation", "relu")
     inputs, x = image_input(info, hp["input_size"])
     x = layers.Conv2D(16, 3, padding="same", use_bias=norm == "none", name="conv1")(x)
     x = normalization(x, norm, "conv1")
     for index, width in enumerate(block_widths(hp["depth"], hp["alpha"], bottleneck)):
         group, i = divmod(index, n)
         stride = 2 if group > 0 and i == 0 else 1
-        x = pyramid_block(x, width, stride, bottleneck, norm, name=f"conv{group + 2}_block{i + 1}")
+        x = pyramid_block(x, width, stride, bottleneck, norm, name=f"conv{group + 2}_block{i + 1}",
+                          act=act)
     x = normalization(x, norm, "post")
-    x = layers.Activation("relu", name="post_relu")(x)
+    x = layers.Activation(act, name="post_relu")(x)
     name = f"pyramidnet_{hp['depth']}_{hp['alpha']:g}" + ("_bottleneck" if bottleneck else "")
     return keras.Model(inputs, classifier_head(x, info, hp["dropout"]), name=name)
 
 
-def pyramid_block(x, width: int, stride: int, bottleneck: bool, norm: str, name: str):
+def pyramid_block(x, width: int, stride: int, bottleneck: bool, norm: str, name: str, act: str = "relu"):
     """One residual unit whose output has ``width`` (x4 for bottlenecks) channels."""
     bias = norm == "none"  # a bias before a normalization is redundant
     y = normalization(x, norm, f"{name}_0")
@@ -81,7 +82,7 @@ def pyramid_block(x, width: int, stride: int, bottleneck: bool, norm: str, name:
             y = layers.Conv2D(filters, kernel, padding="same", use_bias=bias, name=f"{name}_{j}_conv")(y)
         y = normalization(y, norm, f"{name}_{j}")
         if j < len(convs):
-            y = layers.Activation("relu", name=f"{name}_{j}_relu")(y)
+            y = layers.Activation(act, name=f"{name}_{j}_relu")(y)
     return layers.Add(name=f"{name}_add")([zero_padded_shortcut(x, y.shape[-1], stride, name), y])
 
 

@@ -22,7 +22,12 @@ import keras
 from keras import layers
 
 from workbench.errors import WorkbenchError
-from workbench.models.common import classifier_head, image_input, normalization
+from workbench.models.common import (
+    classifier_head,
+    image_input,
+    normalization,
+    pooling_layer,
+)
 
 #: Per variant: block kind and blocks per stage (conv2_x .. conv5_x).
 VARIANTS = {
@@ -51,17 +56,17 @@ def build_resnet(hp: dict, info, variant: str) -> keras.Model:
         raise WorkbenchError(f"width={width} must be positive")
     if hp["input_size"] and hp["input_size"] < MIN_SIZE:
         raise WorkbenchError(f"input_size={hp['input_size']} is too small for ResNet; use at least {MIN_SIZE}")
-    norm = hp["normalization"]
+    norm, act = hp["normalization"], hp.get("activation", "relu")
     filters = [max(1, int(round(f * width))) for f in STAGE_FILTERS]
     inputs, x = image_input(info, hp["input_size"], min_size=MIN_SIZE)
     x = stem(x, filters[0], norm, preact=kind == "preact",
-             bias=kind != "basic" or norm == "none")
+             bias=kind != "basic" or norm == "none", act=act, pooling=hp.get("pooling", "max"))
     stack = {"basic": stack_basic, "bottleneck": stack_bottleneck, "preact": stack_preact}[kind]
     for stage, (f, n) in enumerate(zip(filters, blocks)):
-        x = stack(x, f, n, stage, norm, name=f"conv{stage + 2}")
+        x = stack(x, f, n, stage, norm, name=f"conv{stage + 2}", act=act)
     if kind == "preact":  # v2 ends with the BN-ReLU the last block left out
         x = normalization(x, norm, "post")
-        x = layers.Activation("relu", name="post_relu")(x)
+        x = layers.Activation(act, name="post_relu")(x)
     return keras.Model(inputs, classifier_head(x, info, hp["dropout"]), name=variant)
 
 
@@ -78,20 +83,20 @@ def parse_blocks(text: str, default: tuple[int, ...]) -> tuple[int, ...]:
     return blocks
 
 
-def stem(x, filters: int, norm: str, preact: bool, bias: bool):
-    """7x7/2 convolution and 3x3/2 max pooling (v2 leaves the BN-ReLU to the first block)."""
+def stem(x, filters: int, norm: str, preact: bool, bias: bool, act: str = "relu", pooling: str = "max"):
+    """7x7/2 convolution and 3x3/2 max (or average) pooling (v2 leaves the BN-ReLU to the first block)."""
     x = layers.ZeroPadding2D(3, name="conv1_pad")(x)
     x = layers.Conv2D(filters, 7, strides=2, use_bias=bias, name="conv1_conv")(x)
     if not preact:
         x = normalization(x, norm, "conv1")
-        x = layers.Activation("relu", name="conv1_relu")(x)
+        x = layers.Activation(act, name="conv1_relu")(x)
     x = layers.ZeroPadding2D(1, name="pool1_pad")(x)
-    return layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
+    return pooling_layer(pooling, 3, strides=2, name="pool1_pool")(x)
 
 
 # ---- basic blocks (torchvision layout) -----------------------------------------------
 
-def basic_block(x, filters: int, stride: int, norm: str, name: str):
+def basic_block(x, filters: int, stride: int, norm: str, name: str, act: str = "relu"):
     """3x3 conv (stride) - norm - ReLU - 3x3 conv - norm, plus the (projected) input."""
     bias = norm == "none"  # a bias before a normalization is redundant (torchvision has none)
     shortcut = x
@@ -102,23 +107,24 @@ def basic_block(x, filters: int, stride: int, norm: str, name: str):
     x = layers.ZeroPadding2D(1, name=f"{name}_1_pad")(x)
     x = layers.Conv2D(filters, 3, strides=stride, use_bias=bias, name=f"{name}_1_conv")(x)
     x = normalization(x, norm, f"{name}_1")
-    x = layers.Activation("relu", name=f"{name}_1_relu")(x)
+    x = layers.Activation(act, name=f"{name}_1_relu")(x)
     x = layers.Conv2D(filters, 3, padding="same", use_bias=bias, name=f"{name}_2_conv")(x)
     x = normalization(x, norm, f"{name}_2")
     x = layers.Add(name=f"{name}_add")([shortcut, x])
-    return layers.Activation("relu", name=f"{name}_out")(x)
+    return layers.Activation(act, name=f"{name}_out")(x)
 
 
-def stack_basic(x, filters: int, blocks: int, stage: int, norm: str, name: str):
+def stack_basic(x, filters: int, blocks: int, stage: int, norm: str, name: str, act: str = "relu"):
     for i in range(1, blocks + 1):
         stride = 2 if i == 1 and stage > 0 else 1
-        x = basic_block(x, filters, stride, norm, name=f"{name}_block{i}")
+        x = basic_block(x, filters, stride, norm, name=f"{name}_block{i}", act=act)
     return x
 
 
 # ---- bottleneck blocks (keras.applications ResNet v1 layout) ------------------------
 
-def bottleneck_block(x, filters: int, stride: int, conv_shortcut: bool, norm: str, name: str):
+def bottleneck_block(x, filters: int, stride: int, conv_shortcut: bool, norm: str, name: str,
+                     act: str = "relu"):
     """1x1 (stride) - 3x3 - 1x1 (x4 filters), each followed by norm, ReLU after the sum."""
     if conv_shortcut:
         shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
@@ -127,30 +133,31 @@ def bottleneck_block(x, filters: int, stride: int, conv_shortcut: bool, norm: st
         shortcut = x
     x = layers.Conv2D(filters, 1, strides=stride, name=f"{name}_1_conv")(x)
     x = normalization(x, norm, f"{name}_1")
-    x = layers.Activation("relu", name=f"{name}_1_relu")(x)
+    x = layers.Activation(act, name=f"{name}_1_relu")(x)
     x = layers.Conv2D(filters, 3, padding="same", name=f"{name}_2_conv")(x)
     x = normalization(x, norm, f"{name}_2")
-    x = layers.Activation("relu", name=f"{name}_2_relu")(x)
+    x = layers.Activation(act, name=f"{name}_2_relu")(x)
     x = layers.Conv2D(4 * filters, 1, name=f"{name}_3_conv")(x)
     x = normalization(x, norm, f"{name}_3")
     x = layers.Add(name=f"{name}_add")([shortcut, x])
-    return layers.Activation("relu", name=f"{name}_out")(x)
+    return layers.Activation(act, name=f"{name}_out")(x)
 
 
-def stack_bottleneck(x, filters: int, blocks: int, stage: int, norm: str, name: str):
-    x = bottleneck_block(x, filters, 2 if stage > 0 else 1, True, norm, name=f"{name}_block1")
+def stack_bottleneck(x, filters: int, blocks: int, stage: int, norm: str, name: str, act: str = "relu"):
+    x = bottleneck_block(x, filters, 2 if stage > 0 else 1, True, norm, name=f"{name}_block1", act=act)
     for i in range(2, blocks + 1):
-        x = bottleneck_block(x, filters, 1, False, norm, name=f"{name}_block{i}")
+        x = bottleneck_block(x, filters, 1, False, norm, name=f"{name}_block{i}", act=act)
     return x
 
 
 # ---- pre-activation bottleneck blocks (keras.applications ResNet v2 layout) -------------
 
-def preact_block(x, filters: int, stride: int, conv_shortcut: bool, norm: str, name: str):
+def preact_block(x, filters: int, stride: int, conv_shortcut: bool, norm: str, name: str,
+                 act: str = "relu"):
     """norm-ReLU, then 1x1 - norm-ReLU - 3x3 (stride) - norm-ReLU - 1x1 (x4); no ReLU after the sum."""
     bias = norm == "none"
     preact = normalization(x, norm, f"{name}_preact")
-    preact = layers.Activation("relu", name=f"{name}_preact_relu")(preact)
+    preact = layers.Activation(act, name=f"{name}_preact_relu")(preact)
     if conv_shortcut:
         shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(preact)
     elif stride > 1:  # keras subsamples the identity with a 1x1 max pool
@@ -159,24 +166,24 @@ def preact_block(x, filters: int, stride: int, conv_shortcut: bool, norm: str, n
         shortcut = x
     x = layers.Conv2D(filters, 1, use_bias=bias, name=f"{name}_1_conv")(preact)
     x = normalization(x, norm, f"{name}_1")
-    x = layers.Activation("relu", name=f"{name}_1_relu")(x)
+    x = layers.Activation(act, name=f"{name}_1_relu")(x)
     x = layers.ZeroPadding2D(1, name=f"{name}_2_pad")(x)
     x = layers.Conv2D(filters, 3, strides=stride, use_bias=bias, name=f"{name}_2_conv")(x)
     x = normalization(x, norm, f"{name}_2")
-    x = layers.Activation("relu", name=f"{name}_2_relu")(x)
+    x = layers.Activation(act, name=f"{name}_2_relu")(x)
     x = layers.Conv2D(4 * filters, 1, name=f"{name}_3_conv")(x)
     return layers.Add(name=f"{name}_out")([shortcut, x])
 
 
-def stack_preact(x, filters: int, blocks: int, stage: int, norm: str, name: str):
+def stack_preact(x, filters: int, blocks: int, stage: int, norm: str, name: str, act: str = "relu"):
     """As keras: the projection in the first block, the stride in the last (none in conv5)."""
     stride = 2 if stage < 3 else 1
     if blocks == 1:
-        return preact_block(x, filters, stride, True, norm, name=f"{name}_block1")
-    x = preact_block(x, filters, 1, True, norm, name=f"{name}_block1")
+        return preact_block(x, filters, stride, True, norm, name=f"{name}_block1", act=act)
+    x = preact_block(x, filters, 1, True, norm, name=f"{name}_block1", act=act)
     for i in range(2, blocks):
-        x = preact_block(x, filters, 1, False, norm, name=f"{name}_block{i}")
-    return preact_block(x, filters, stride, False, norm, name=f"{name}_block{blocks}")
+        x = preact_block(x, filters, 1, False, norm, name=f"{name}_block{i}", act=act)
+    return preact_block(x, filters, stride, False, norm, name=f"{name}_block{blocks}", act=act)
 
 
 def _variant_builder(variant: str):

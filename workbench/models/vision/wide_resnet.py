@@ -33,24 +33,24 @@ def build_wide_resnet(hp: dict, info) -> keras.Model:
     k = hp["width"]
     if k < 1:
         raise WorkbenchError(f"width={k} must be at least 1")
-    norm = hp["normalization"]
+    norm, act = hp["normalization"], hp.get("activation", "relu")
     inputs, x = image_input(info, hp["input_size"])
     x = layers.Conv2D(16, 3, padding="same", use_bias=norm == "none", name="conv1")(x)
     for group, base in enumerate(GROUP_WIDTHS):
         for i in range(1, n + 1):
             stride = 2 if group > 0 and i == 1 else 1
             x = wide_block(x, base * k, stride, hp["block_dropout"], norm,
-                           name=f"conv{group + 2}_block{i}")
+                           name=f"conv{group + 2}_block{i}", act=act)
     x = normalization(x, norm, "post")
-    x = layers.Activation("relu", name="post_relu")(x)
+    x = layers.Activation(act, name="post_relu")(x)
     return keras.Model(inputs, classifier_head(x, info, hp["dropout"]),
                        name=f"wrn_{hp['depth']}_{k}")
 
 
-def wide_block(x, filters: int, stride: int, dropout: float, norm: str, name: str):
+def wide_block(x, filters: int, stride: int, dropout: float, norm: str, name: str, act: str = "relu"):
     """B(3,3) pre-activation block: norm-ReLU-conv3x3-norm-ReLU-(dropout)-conv3x3, plus the input."""
     preact = normalization(x, norm, f"{name}_preact")
-    preact = layers.Activation("relu", name=f"{name}_preact_relu")(preact)
+    preact = layers.Activation(act, name=f"{name}_preact_relu")(preact)
     if stride != 1 or x.shape[-1] != filters:
         # The projection reads the activated input, as in the authors' code.
         shortcut = layers.Conv2D(filters, 1, strides=stride, use_bias=norm == "none",
@@ -60,7 +60,7 @@ def wide_block(x, filters: int, stride: int, dropout: float, norm: str, name: st
     bias = norm == "none"  # a bias before a normalization is redundant
     y = _conv3x3(preact, filters, stride, bias, f"{name}_1")
     y = normalization(y, norm, f"{name}_1")
-    y = layers.Activation("relu", name=f"{name}_1_relu")(y)
+    y = layers.Activation(act, name=f"{name}_1_relu")(y)
     if dropout:
         y = layers.Dropout(dropout, name=f"{name}_dropout")(y)
     y = _conv3x3(y, filters, 1, bias, f"{name}_2")
