@@ -154,7 +154,20 @@ def read_frames(source, read_ahead: int = READ_AHEAD, limit: int | None = None):
         thread.join(timeout=5.0)
 
 
-class VideoReader:
+class _Device:
+    """An OpenCV capture read under a lock, released once by ``close()``."""
+
+    _capture = None
+    _lock: threading.Lock
+
+    def close(self) -> None:
+        with self._lock:
+            if self._capture is not None:
+                self._capture.release()
+                self._capture = None
+
+
+class VideoReader(_Device):
     """Random access to a video's frames for a player: sequential reads stay cheap,
     a jump seeks. Use it from one thread at a time (the GUI's model lane)."""
 
@@ -181,14 +194,8 @@ class VideoReader:
             raise WorkbenchError(f"frame {index} of {self.info.path} cannot be decoded")
         return _rgb(bgr)
 
-    def close(self) -> None:
-        with self._lock:
-            if self._capture is not None:
-                self._capture.release()
-                self._capture = None
 
-
-class CameraReader:
+class CameraReader(_Device):
     """A camera as the player reads it: the next frame whatever index is asked (no seeking);
     ``info.frames`` is 0 (a live stream)."""
 
@@ -210,11 +217,6 @@ class CameraReader:
             raise WorkbenchError(f"{self.info.path} delivers no more frames")
         return _rgb(bgr)
 
-    def close(self) -> None:
-        with self._lock:
-            if self._capture is not None:
-                self._capture.release()
-                self._capture = None
 
 
 def resize_frame(frame: np.ndarray, size) -> np.ndarray:
