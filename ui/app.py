@@ -11,9 +11,15 @@ the window is first exposed, then quits (``benchmarks/startup_time.py`` reads it
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import time
+
+if __name__ == "__main__":
+    # the bundle's executable started as a training process (or multiprocessing's resource
+    # tracker) runs its job here and exits, before the Qt stack below is imported for nothing
+    multiprocessing.freeze_support()
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
@@ -25,8 +31,10 @@ from ui.main_window import MainWindow
 from ui.settings import Settings
 
 PROBE_ENV = "KERAS_WORKBENCH_STARTUP_PROBE"
-ICON = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                    "resources", "icons", "keras-workbench.svg")
+#: The folder that holds ``resources/``: the source tree, or a PyInstaller bundle's own folder
+#: (where this file, the bundle's entry script, is not inside ``ui/``).
+ROOT = getattr(sys, "_MEIPASS", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ICON = os.path.join(ROOT, "resources", "icons", "keras-workbench.svg")
 
 
 def load_tensorflow() -> tuple[str, list[dict]]:
@@ -103,6 +111,15 @@ def open_when_ready(window: MainWindow, paths: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(argv if argv is not None else sys.argv)
+    if "--version" in argv[1:]:  # no Qt application: works without a display
+        import workbench
+
+        print(f"keras-workbench {workbench.__version__}")
+        return 0
+    if "--self-check" in argv[1:]:  # headless: TensorFlow, one training step, the window offscreen
+        from ui import self_check
+
+        return self_check.main()
     missing = None if QApplication.instance() else platform_check.problem()
     if missing:  # Qt would abort with a message that names no package
         print(missing, file=sys.stderr)
@@ -110,12 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv[:1] or ["keras-workbench"])
     app.setApplicationName("Keras Workbench")
     app.setOrganizationName("keras-workbench")
+    app.setDesktopFileName("keras-workbench")  # Wayland's app id: the installed .desktop file's icon
     if os.path.isfile(ICON):
         app.setWindowIcon(QIcon(ICON))
     # the user's preferences, window layout and recent files (a start-up probe touches none of them)
     settings = Settings.ephemeral() if os.environ.get(PROBE_ENV) == "1" else Settings()
-    if settings.theme() != "light":
-        theme.apply(app, settings.theme())
+    theme.apply(app, settings.theme())  # "light" too: the hint grey comes from the style sheet
     window = MainWindow(settings=settings)
     window.session.prewarm_runs = os.environ.get(PROBE_ENV) != "1"
     if os.environ.get(PROBE_ENV) == "1":

@@ -196,3 +196,18 @@ def test_before_after_table():
     assert lines[0].split()[:3] == ["variant", "size", "gzip"]
     assert lines[1].split()[:7] == ["original", "(keras)", "4.0", "KB", "-", "2.000", "90.0%"]
     assert lines[3].split()[:8] == ["tflite", "int8", "1.0", "KB", "-", "0.500", "85.0%", "95.0%"]
+
+
+def test_a_converter_that_cannot_be_imported_is_named_not_blamed_on_the_model(monkeypatch, tmp_path):
+    import keras
+
+    from workbench.errors import WorkbenchError
+    from workbench.export import formats, onnx
+
+    def missing(*_args):
+        raise ModuleNotFoundError("No module named 'tf2onnx.tflite_utils'", name="tf2onnx.tflite_utils")
+
+    monkeypatch.setattr(onnx, "write", missing)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    with pytest.raises(WorkbenchError, match=r"onnx converter cannot be loaded .*provides tf2onnx.tflite_utils"):
+        formats.write(model, "onnx", str(tmp_path / "m.onnx"))

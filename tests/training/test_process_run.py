@@ -117,3 +117,39 @@ def test_views_come_from_the_child_laid_out():
     assert len(views) == 1 and views[0].value.positions is not None
     assert views[0].value.positions.tolist() == result[0]["layout"].tolist()
     assert items.index(views[0]) < items.index(("result", result[0]))  # in the order emitted
+
+
+_ORPHAN_SCRIPT = """
+import os, sys
+sys.path.insert(0, {root!r})
+from workbench.training.process import WarmProcess
+if __name__ == "__main__":
+    warm = WarmProcess(preload=False)
+    assert warm._outbox.get(timeout=120)[0] == "ready"
+    with open(sys.argv[1], "w") as f:
+        f.write(str(warm.process.pid))
+    os._exit(0)  # the window's process dies without releasing its warm child
+"""
+
+
+def test_a_warm_child_ends_when_the_window_process_dies(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(_ORPHAN_SCRIPT.format(root=os.path.dirname(os.path.dirname(os.path.dirname(__file__)))))
+    pid_file = tmp_path / "child.pid"
+    # no pipes: the orphan would hold them open and keep run() waiting
+    subprocess.run([sys.executable, str(script), str(pid_file)], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=180, check=True)
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return  # gone: it saw its parent end
+        time.sleep(0.2)
+    os.kill(child, 9)
+    raise AssertionError("the orphaned warm child was still waiting 30 s after its parent died")

@@ -101,6 +101,9 @@ def write(model, fmt: str, path: str, quantize: str | None = None,
             onnx.write(model, path, spec)
     except WorkbenchError:
         raise
+    except ImportError as error:  # a converter's own module is missing: no fault of the model's
+        raise WorkbenchError(f"the {fmt} converter cannot be loaded ({error}); reinstall the package "
+                             f"that provides {error.name or 'it'}") from None
     except Exception as error:  # noqa: BLE001 - the converters raise many kinds: each means "cannot convert"
         raise conversion_error(model, fmt, error) from None
 

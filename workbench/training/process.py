@@ -72,6 +72,24 @@ def summarize(result: Any) -> Any:
                       tuple(getattr(info, "class_names", ()) or ()))
 
 
+#: Seconds between two looks at the parent while a warm child waits for its job.
+PARENT_POLL_SECONDS = 1.0
+
+
+def _wait_for_job(inbox) -> bool:
+    """Wait until ``inbox`` holds the job; False when the parent process has ended first.
+
+    The child holds the queue's write end too, so a dead parent never shows as end of
+    file: without this look, a warm child orphaned by a crashed window waits forever."""
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    while not inbox._reader.poll(PARENT_POLL_SECONDS):
+        if parent is not None and not parent.is_alive():
+            return False
+    return True
+
+
 def _child(control: RunControl, outbox, inbox, preload: bool = True) -> None:
     """The child's main: wait for a job, run it, report its events and its outcome."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -85,6 +103,8 @@ def _child(control: RunControl, outbox, inbox, preload: bool = True) -> None:
 
         import_tensorflow()  # while the process is only warm: Start then finds it loaded
     outbox.put(("ready", None))
+    if not _wait_for_job(inbox):  # the window's process died while this one waited warm
+        return
     try:
         job = inbox.get()  # unpickled here: a job whose module cannot load fails as a sentence
     except Exception as error:  # noqa: BLE001
