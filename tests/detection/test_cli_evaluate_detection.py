@@ -108,6 +108,11 @@ def test_detector_json_equals_pycocotools_on_the_same_detections(detector_run, c
     expected = reference(data, detections)
     assert_equal_figures(ours, expected, 24)
     assert "mask" not in ours and ours["AR100"] > 0  # an untrained YOLO still finds a few
+    from workbench.detection.threshold_metrics import summarize, summary_json
+
+    extra = summary_json(summarize(data, detections))  # the notes' figures, added keys
+    assert ours["tp_fp_fn"] == extra["tp_fp_fn"] and ours["notes_ap"] == extra["notes_ap"]
+    assert ours["average_recall"]["mean"] == pytest.approx(ours["AR100"], abs=1e-12)
 
 
 def test_detector_table_is_the_detect_tabs(detector_run, capsys):
@@ -122,7 +127,8 @@ def test_detector_table_is_the_detect_tabs(detector_run, capsys):
     assert rows["VOC mAP@0.5"] == number(ours["voc_map50"])
     assert rows["AP75"] == number(ours["AP75"]) and rows["AR100"] == number(ours["AR100"])
     header = next(line for line in lines if line.startswith("Class"))
-    assert header.split() == ["Class", "AP@0.5", "(VOC)", "AP@[.50:.95]", "True", "boxes"]
+    assert header.split() == ["Class", "AP@0.5", "(VOC)", "AP@[.50:.95]", "AR", "notes'", "AP",
+                              "True", "boxes"]
     circle = next(line for line in lines if line.startswith("circle")).split()
     assert circle[1] == number(ours["per_class_ap"]["circle"])
 

@@ -106,7 +106,7 @@ REFUSED = {
     "image-size-on-digits": (["train", "lenet", "--data", "digits", "--image-size", "32"], 1,
                              "'digits' has a fixed image size"),
     "unknown-data-option": (["train", "lenet", "--data", "shapes", "--data-option", "colour=red"],
-                            1, "has no option 'colour'; it takes count, image_size, max_objects"),
+                            1, "has no option 'colour'; it takes count, image_size, keypoints, max_objects"),
     "option-on-optionless": (["train", "mlp", "--data", "iris", "--data-option", "limit=5"], 1,
                              "'iris' has no option 'limit'; it takes no options"),
     "shapes-count-text": (["train", "yolo_v1", "--data", "shapes", "--data-option", "count=many"], 1,

@@ -129,7 +129,7 @@ def test_evaluation_fills_table_with_evaluate_detections_numbers(panel, detector
         assert per_class[name][0] == pytest.approx(expected["voc"]["per_class"][name], abs=1e-12)
         assert per_class[name][1] == pytest.approx(expected["per_class"][name], abs=1e-12)
     boxes = sum(len(l) for l in data.labels)
-    assert sum(v[2] for v in per_class.values()) == boxes
+    assert sum(v[-1] for v in per_class.values()) == boxes  # "True boxes", the last column
     for name in data.class_names:  # one PR curve per class, with the curve's points
         assert panel.pr_plot.points(name) == len(expected["voc"]["curves"][name]["recall"]) + 1
     assert panel.eval_progress.value() == panel.eval_progress.maximum() == 40
@@ -300,5 +300,7 @@ def test_the_detect_tab_names_every_detector_of_the_catalog():
     for entry in catalog.all_entries():
         if entry.task in ("detection", "segmentation"):
             assert entry.name in catalog_names(entry.task)
-    assert "rcnn, fast_rcnn" in detectors and detectors.endswith(" or mask_rcnn")
+    names = [e.name for e in catalog.all_entries() if e.task == "detection"]
+    assert "rcnn, fast_rcnn" in detectors and detectors.endswith(f" or {names[-1]}")
+    assert detectors == ", ".join(names[:-1]) + f" or {names[-1]}"  # every one, in catalog order
     assert catalog_names("segmentation") == "unet or fcn"

@@ -111,6 +111,10 @@ class ModelPanel(Panel):
         details = QTabWidget()
         details.addTab(layers_box, "Layers")
         details.addTab(self.insight, "Insight")
+        from ui.widgets.throughput_view import ThroughputView
+
+        self.throughput = ThroughputView(self)  # samples/s on the CPU and each GPU, side by side
+        details.addTab(self.throughput, "Throughput")
         self.details = details
 
         bottom = QSplitter(Qt.Orientation.Horizontal)
@@ -120,6 +124,10 @@ class ModelPanel(Panel):
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
+        from ui.widgets.presets import PresetsBox
+
+        self.presets = PresetsBox(self.session, self.choose, self.form)  # the notes' exercises
+        column.addWidget(self.presets)
         column.addWidget(self.heading)
         column.addWidget(self.summary)
         column.addWidget(self.warning)
@@ -234,5 +242,7 @@ class ModelPanel(Panel):
         self.layers_state.setText(f"{len(rows)} layers{inside} · {total:,} parameters")
 
     def on_background_failed(self, key, message) -> None:
+        if key == "throughput":
+            self.throughput.failed()
         if key == "layers":
             self.layers_state.setText(f"Cannot build this model: {message}")

@@ -153,6 +153,10 @@ class RunsPanel(Panel):
         actions.addWidget(self.open_button)
         actions.addWidget(self.resume_button)
         actions.addWidget(self.repeat_button)
+        from ui.widgets.ensemble_view import EnsembleButton
+
+        self.ensemble_button = EnsembleButton(self)  # several classifier runs: accuracy against N
+        actions.addWidget(self.ensemble_button)
         history = QWidget()
         column = QVBoxLayout(history)
         column.setContentsMargins(0, 0, 0, 0)
@@ -191,8 +195,19 @@ class RunsPanel(Panel):
         self.run_tabs.addTab(self.run_views, "Views")
         self.run_tabs.addTab(self.run_variants, "Exports && variants")
         QVBoxLayout(views_box).addWidget(self.run_tabs)
+        from ui.widgets.search_table import SearchBox
+
+        # grid/random search (workbench.training.search): its trials are runs of this table
+        self.search_box = SearchBox(self.session, lambda: self.roots()[0], lambda: self.bridge.running)
+        self.search_box.run_chosen.connect(lambda path: self.show_search_runs([path]))
+        self.search_box.finished.connect(self.show_search_runs)  # its trials, selected and overlaid
+        self.search_box.bridge.running_changed.connect(lambda on: on and jobs.setCurrentWidget(self.search_box))
+        jobs = QTabWidget()
+        jobs.addTab(self._sweep_box(), "Comparison")
+        jobs.addTab(self.search_box, "Search")
+        self.jobs = jobs
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self._sweep_box())
+        bottom.addWidget(jobs)
         bottom.addWidget(plot_box)
         bottom.addWidget(views_box)
         bottom.setSizes([300, 500, 500])
@@ -446,6 +461,7 @@ class RunsPanel(Panel):
         self.resume_button.setEnabled(single and idle and self.session.tf_loaded
                                       and runs[0].epochs_done < runs[0].epochs_planned)
         self.repeat_button.setEnabled(single and idle and self.session.tf_loaded and not runs[0].damaged)
+        self.ensemble_button.follow(runs)
         return runs
 
     def _selection_changed(self) -> None:
@@ -714,8 +730,8 @@ class RunsPanel(Panel):
         if not self.session.tf_loaded:
             self.session.fail("TensorFlow is still loading; try again when the status bar says Ready.")
             return False
-        if self.bridge.running:
-            self.session.fail("A comparison or resumed run is already in progress; stop it first.")
+        if self.bridge.running or self.search_box.bridge.running:
+            self.session.fail("A comparison, search or resumed run is already in progress; stop it first.")
             return False
         return True
 
@@ -819,6 +835,12 @@ class RunsPanel(Panel):
         self._timer.stop()
         super().hideEvent(event)
 
+    def show_search_runs(self, paths: list) -> None:
+        """Select search trials' runs in the table (they are listed from their search folder)."""
+        self._select_after_scan = {os.path.abspath(path) for path in paths}
+        self._rescan()
+
     def shutdown(self) -> None:
         self._timer.stop()
+        self.search_box.shutdown()
         self.bridge.wait(timeout=10.0)

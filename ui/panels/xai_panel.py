@@ -11,9 +11,9 @@ import os
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QRadioButton, QSlider,
-                               QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QPushButton, QSlider,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ui.panels.base import Panel, hint_label
 from ui.widgets.image_view import ImageView
@@ -67,10 +67,6 @@ class XaiPanel(Panel):
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
         self.model_facts: dict | None = None
-        self.file_path = ""
-        self.file_image: np.ndarray | None = None  # the file as read, full resolution
-        self.file_display: np.ndarray | None = None  # its display copy (DISPLAY_SIDE at most)
-        self.file_caption = ""  # set when the "file" is a sample handed over by another tab
         self.display_rgb: np.ndarray | None = None  # what the heatmap is drawn over
         self.explanation = None
         self._build()
@@ -79,6 +75,17 @@ class XaiPanel(Panel):
         session.image_requested.connect(self.open_image)
         session.explain_requested.connect(self.explain_request)
         self._update_state()
+
+    # the chooser's parts under their former names (tests, the benchmark, other tabs)
+    from_sample = property(lambda self: self.chooser.from_sample)
+    from_file = property(lambda self: self.chooser.from_file)
+    index = property(lambda self: self.chooser.index)
+    open_button = property(lambda self: self.chooser.open_button)
+    file_label = property(lambda self: self.chooser.file_label)
+    file_path = property(lambda self: self.chooser.file_path)
+    file_image = property(lambda self: self.chooser.file_image)
+    file_display = property(lambda self: self.chooser.file_display)
+    file_caption = property(lambda self: self.chooser.file_caption)
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -92,22 +99,12 @@ class XaiPanel(Panel):
             self.method.setItemData(self.method.count() - 1, info.help, Qt.ItemDataRole.ToolTipRole)
         self.method.setCurrentIndex(self.method.findData("gradcam"))
         self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
-        self.from_sample = QRadioButton("Validation sample")
-        self.from_file = QRadioButton("Image file")
-        self.from_sample.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.from_sample)
-        group.addButton(self.from_file)
-        self.from_sample.toggled.connect(lambda _c: self.explain())
-        self.index = QSpinBox()
-        self.index.setRange(0, 0)
-        self.index.setToolTip("Which validation sample to explain")
-        self.index.valueChanged.connect(lambda _v: self._sample_changed())
-        self.open_button = QPushButton("Open image…")
-        self.open_button.setToolTip("Or drop an image file anywhere on the window")
-        self.open_button.clicked.connect(self.open_image_dialog)
-        self.file_label = QLabel("")
-        self.file_label.setWordWrap(True)
+        from ui.widgets.input_chooser import InputChooser
+
+        self.chooser = InputChooser(self, "xai", open_text="Open image…", wide=False, announce=True,
+                                    label_apart=True, open_tip="Or drop an image file anywhere on the window")
+        self.chooser.changed.connect(self.explain)
+        self.chooser.picked.connect(lambda _image, display, caption: self.input_view.set_image(display, caption))
         self.layer = QComboBox()
         self.layer.setToolTip("The feature map the method looks at (default: the last one)")
         self.layer.activated.connect(lambda _i: self.explain())
@@ -133,18 +130,11 @@ class XaiPanel(Panel):
         self.colormap.addItems(list(xai.COLORMAPS))
         self.colormap.currentTextChanged.connect(lambda _t: self.reblend())
 
-        sample_row = QHBoxLayout()
-        sample_row.addWidget(self.from_sample)
-        sample_row.addWidget(self.index)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.from_file)
-        file_row.addWidget(self.open_button)
         form = QFormLayout()
         form.addRow("Model", self.model_label)
         form.addRow("Method", self.method)
-        form.addRow("Image", sample_row)
-        form.addRow("", file_row)
-        form.addRow("", self.file_label)
+        self.chooser.add_to(form, "Image")
+        form.addRow("", self.chooser.file_label)
         form.addRow("Layer", self.layer)
         form.addRow("Class", self.klass)
         form.addRow("Kernel width σ", self.kernel_width)
@@ -265,17 +255,11 @@ class XaiPanel(Panel):
 
     def _dataset_changed(self) -> None:
         samples = self.session.validation_images()
-        self.index.setRange(0, max(len(samples[0]) - 1, 0) if samples else 0)
+        self.chooser.set_sample_count(len(samples[0]) if samples else 0)
         if samples is None:
             self.from_file.setChecked(True)
         self._update_state()
         self.explain()
-
-    def _sample_changed(self) -> None:
-        if not self.from_sample.isChecked():
-            self.from_sample.setChecked(True)  # toggling explains
-        else:
-            self.explain()
 
     def _method_changed(self) -> None:
         self._update_state()
@@ -283,25 +267,11 @@ class XaiPanel(Panel):
 
     # -- images ------------------------------------------------------------------------------
     def open_image_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image to explain", "",
-                                              "Images (*.png *.jpg *.jpeg *.bmp);;All files (*)")
-        if path:
-            self.open_image(path)
+        self.chooser.open_image_dialog()
 
     def open_image(self, path: str) -> None:
         """Read ``path`` on a worker thread, show it and explain it (menu and drops)."""
-        self.background(lambda: read_picture(path), lambda picture: self._image_read(path, *picture),
-                        key="xai-file", busy=f"Reading {os.path.basename(path)}…")
-
-    def _image_read(self, path: str, image: np.ndarray, display: np.ndarray, note: str = "") -> None:
-        self.file_path, self.file_image, self.file_caption, self.file_display = path, image, "", display
-        self.file_label.setText(f"{os.path.basename(path)} ({image.shape[1]}×{image.shape[0]})")
-        self.input_view.set_image(display, os.path.basename(path))
-        self.session.report(note or f"Opened {path}")
-        if self.from_file.isChecked():
-            self.explain()
-        else:
-            self.from_file.setChecked(True)  # toggling explains
+        self.chooser.open_image(path)
 
     def explain_request(self, request: dict) -> None:
         """``session.explain_requested``: a validation sample by index, or a given image."""
@@ -312,28 +282,11 @@ class XaiPanel(Panel):
 
     def explain_sample(self, index: int) -> None:
         """Show and explain validation sample ``index`` of the session's data."""
-        self.index.blockSignals(True)
-        self.index.setValue(index)
-        self.index.blockSignals(False)
-        if self.from_sample.isChecked():
-            self.explain()
-        else:
-            self.from_sample.setChecked(True)  # toggling explains
+        self.chooser.choose_sample(index)
 
     def explain_image(self, image: np.ndarray, caption: str) -> None:
         """Show and explain an image that is not a file (a sample of data the session has not loaded)."""
-        image = np.asarray(image)
-        self.background(lambda: picture_of(image), lambda display: self._image_given(image, display, caption),
-                        key="xai-file", quiet=True)
-
-    def _image_given(self, image: np.ndarray, display: np.ndarray, caption: str) -> None:
-        self.file_path, self.file_image, self.file_caption, self.file_display = caption, image, caption, display
-        self.file_label.setText(caption)
-        self.input_view.set_image(display, caption)
-        if self.from_file.isChecked():
-            self.explain()
-        else:
-            self.from_file.setChecked(True)  # toggling explains
+        self.chooser.set_image(image, caption)
 
     def current_image(self) -> tuple[np.ndarray, np.ndarray, str] | None:
         """``(image, picture to draw on, caption)`` for the chosen source, or None; the image
@@ -341,10 +294,9 @@ class XaiPanel(Panel):
         from workbench.data.images import to_uint8_rgb
 
         dataset = self.session.dataset
-        if self.from_file.isChecked():
-            if self.file_image is None or self.file_display is None:
-                return None
-            return self.file_image, self.file_display, self.file_caption or os.path.basename(self.file_path)
+        if self.chooser.uses_file():
+            chosen = self.chooser.file_input()
+            return None if chosen is None else chosen[:3]
         samples = self.session.validation_images()
         if samples is None:
             return None

@@ -165,6 +165,9 @@ register(Entry(
         HParam("gamma", float, 2.0, "Focal loss gamma (0 = cross-entropy)", low=0.0, high=10.0),
         HParam("range_scale", float, 2.0, "Level P_i regresses objects with max(l,t,r,b) up to "
                "range_scale x stride_i (8 in the paper, made for larger images)", low=0.1, high=64.0),
+        HParam("extra_levels", int, 1, "Top pyramid levels built by stride-2 convolutions from the "
+               "FPN level below, as the paper's P6/P7 from P5 (0 = every level from the backbone)",
+               low=0, high=5),
         *_pyramid(2, 4), WIDTH, NORMALIZATION, MAX_CANDIDATES, DET_INPUT_SIZE, AUGMENT_COPIES,
     ),
     data_kinds=("image",),

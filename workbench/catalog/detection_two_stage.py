@@ -180,3 +180,35 @@ register(Entry(
     smoke={"width": 4, "fc": 8, "rpn_filters": 8, "pooled_size": 3, "proposals": 8,
            "roi_batch": 8, "mask_pooled_size": 7, "mask_filters": 4, "mask_convs": 1},
 ))
+
+register(Entry(
+    name="keypoint_rcnn",
+    display_name="Keypoint R-CNN (Mask R-CNN keypoint head)",
+    family=FAMILY,
+    task="detection",
+    summary=(
+        "Mask R-CNN's keypoint head for pose estimation: Faster R-CNN's detector plus, for every "
+        "RoI, K heatmaps (one per keypoint type) from RoIAlign features; each visible keypoint's "
+        "target is one cell of the m x m grid, trained by a softmax cross-entropy over the m^2 "
+        "cells. Inference takes each heatmap's argmax back into the box; validation reports PCK "
+        "(a keypoint within 0.2 x the box's longer side). Trains on shape_keypoints (the "
+        "shapes' corners) or a COCO keypoint file."
+    ),
+    paper="He, Gkioxari, Dollar & Girshick, Mask R-CNN, ICCV 2017 (section 5: human pose estimation)",
+    builder="workbench.models.detection.keypoint_rcnn:build_keypoint_rcnn",
+    insight=(NORMALIZATION_INSIGHT,),
+    trainer="workbench.models.detection.keypoint_rcnn:train_keypoint_rcnn",
+    hparams=(
+        *_rpn(), _roi_op("roi_align"), POOLED_SIZE, SAMPLING_RATIO,
+        HParam("keypoint_pooled_size", int, 14, "RoI grid of the keypoint head; heatmaps come out "
+               "twice as large (14 -> 28x28; 56x56 in the paper)", choices=(7, 14)),
+        HParam("keypoint_filters", int, 32, "Filters of the keypoint head's convolutions (512 in "
+               "the paper)", low=4, high=512),
+        HParam("keypoint_convs", int, 2, "3x3 convolutions of the keypoint head (8 in the paper)",
+               low=1, high=8),
+        FEATURE_STRIDE, WIDTH, FC, ROI_BATCH, FG_FRACTION, NORMALIZATION, MAX_CANDIDATES, INPUT_SIZE,
+    ),
+    default_data="shape_keypoints",
+    smoke={"width": 4, "fc": 8, "rpn_filters": 8, "pooled_size": 3, "proposals": 8,
+           "roi_batch": 8, "keypoint_pooled_size": 7, "keypoint_filters": 4, "keypoint_convs": 1},
+))

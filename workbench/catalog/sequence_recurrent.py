@@ -6,6 +6,9 @@ FAMILY = "D. Sequences, language and audio"
 
 _UNITS = HParam("units", int, 32, "Size of the hidden state h_t", low=1, high=1024)
 _LEARNING_RATE = HParam("learning_rate", float, 0.01, "Step size", low=1e-6, high=10.0, log=True)
+#: The notes' RNN exercise (001 4_3): input dropout 0.5 and recurrent dropout 0.3.
+_RNN_DROPOUTS = (HParam("input_dropout", float, 0.0, "Dropout on the inputs x_t", low=0.0, high=0.95),
+                 HParam("recurrent_dropout", float, 0.0, "Dropout on the carried state h_(t-1)", low=0.0, high=0.95))
 _RECURRENT_DATA = {"data_kinds": ("sequence",), "default_data": "long_gap",
                    "trainer": "workbench.models.sequence.recurrent:train_recurrent",
                    "smoke": {"units": 4}}
@@ -26,7 +29,7 @@ register(Entry(
     paper="Elman, Finding structure in time, Cognitive Science 1990; Bengio, Simard & Frasconi, "
           "Learning long-term dependencies with gradient descent is difficult, IEEE TNN 1994",
     builder="workbench.models.sequence.recurrent:build_simple_rnn",
-    hparams=(_UNITS, _LEARNING_RATE),
+    hparams=(_UNITS, _LEARNING_RATE, *_RNN_DROPOUTS),
     **_RECURRENT_DATA,
 ))
 

@@ -54,6 +54,12 @@ def logits_of(model):
     through the same kernel and bias, no activation (the weights are shared, so the
     student's gradients reach them). Otherwise ``log p`` of its output."""
     last = model.layers[-1] if getattr(model, "layers", None) else None
+    if isinstance(last, keras.layers.Average):  # a saved ensemble (keras-workbench ensemble --save)
+        from workbench.models.ensemble import ensemble_logits
+
+        exact = ensemble_logits(model)
+        if exact is not None:
+            return exact
     if isinstance(last, keras.layers.Dense) and last.activation is keras.activations.softmax:
         inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
         features = keras.Model(inputs, last.input, name=f"{model.name}_features")

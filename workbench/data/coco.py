@@ -4,7 +4,12 @@ The file lists ``images`` (id, file_name, width, height), ``categories`` (id, na
 ``annotations`` (image_id, category_id, bbox ``[x, y, w, h]`` in pixels, optional
 ``segmentation`` as polygons or RLE, ``iscrowd``) (Lin et al., "Microsoft COCO", 2014).
 Categories become classes in order of their ids; crowd regions are kept and flagged in
-``difficult`` so evaluation ignores them, as COCOeval does.
+``difficult`` so evaluation ignores them, as COCOeval does. A person-keypoints file's
+annotations carry ``keypoints`` (``[x1, y1, v1, x2, y2, v2, ...]``, v = 0 not labelled,
+1 hidden, 2 visible) and ``num_keypoints``, and its categories ``keypoints`` (names) and
+``skeleton`` (1-based pairs): they load as ``DetectionData.keypoints`` ``(k_i, K, 3)``
+with K the longest category list, ``keypoint_names`` and per-class 0-based ``skeletons``
+(read in memory; a streamed set leaves them out).
 
 An entry that lacks a field or points at an unknown image or category, an image file
 that is missing or unreadable, a box reaching outside its image (clipped) or one with no
@@ -114,6 +119,15 @@ def load_coco(json_path: str, image_dir: str | None = None,
             by_image[ann["image_id"]].append((where, ann))
     with_masks = any("segmentation" in ann and ann["segmentation"]
                      for anns in by_image.values() for _, ann in anns)
+    names, skeletons = keypoint_schema(payload, cat_ids)
+    if not names and any("keypoints" in ann for anns in by_image.values() for _, ann in anns):
+        longest = max(len(ann["keypoints"]) // 3 if isinstance(ann.get("keypoints"), list) else 0
+                      for anns in by_image.values() for _, ann in anns)
+        names = tuple(f"keypoint {k + 1}" for k in range(longest))
+    if names and stream:
+        problems.append(f"{json_path}: keypoints are read only when the set is loaded in memory "
+                        "(stream=no); left out")
+    keypoint_count = 0 if stream else len(names)
     records = []
     for image_id, img in images.items():
         path = _image_path(json_path, str(img["file_name"]), image_dir)
@@ -123,18 +137,62 @@ def load_coco(json_path: str, image_dir: str | None = None,
             problems.append(f"{json_path}: image {image_id}: {exc}; skipped")
             continue
         records.append(_record(image_id, path, image, by_image[image_id], cat_ids, problems,
-                               with_masks, lazy=stream))
+                               with_masks, lazy=stream, keypoint_count=keypoint_count))
     data = (detection_stream.streamed_detection if stream else assemble)(
         "coco", records, class_names, problems, image_size, with_masks)
+    if keypoint_count:
+        data.keypoint_names, data.skeletons = names, skeletons
     return data, problems
 
 
+def keypoint_schema(payload: dict, cat_ids) -> tuple[tuple, tuple]:
+    """``(keypoint_names, skeletons)`` from the categories: the names of the category with
+    the most keypoints, and each class's skeleton as 0-based pairs (COCO's are 1-based)."""
+    by_id = {c.get("id"): c for c in payload.get("categories") or [] if isinstance(c, dict)}
+    names, skeletons = (), []
+    for cat_id in cat_ids:
+        cat = by_id.get(cat_id, {})
+        listed = cat.get("keypoints") if isinstance(cat.get("keypoints"), list) else []
+        if len(listed) > len(names):
+            names = tuple(str(n) for n in listed)
+        pairs = cat.get("skeleton") if isinstance(cat.get("skeleton"), list) else []
+        # Only pairs of whole numbers naming two of the category's keypoints are drawn.
+        skeletons.append(tuple((a - 1, b - 1) for a, b in
+                               (p for p in pairs if isinstance(p, list) and len(p) == 2
+                                and all(_is_id(v) for v in p))
+                               if 1 <= a <= len(listed) and 1 <= b <= len(listed)))
+    return names, tuple(skeletons)
+
+
+def _keypoints(ann: dict, count: int, height: int, width: int, where: str,
+               problems: list) -> np.ndarray:
+    """One annotation's ``(count, 3)`` keypoints; a point outside the image counts as not labelled."""
+    out = np.zeros((count, 3), np.float32)
+    raw = ann.get("keypoints")
+    if raw is None:
+        return out
+    try:
+        values = np.asarray(raw, np.float64).reshape(-1, 3)[:count]
+    except (TypeError, ValueError):
+        problems.append(f"{where}: 'keypoints' must be a list of x, y, v triples; ignored")
+        return out
+    out[:len(values)] = values
+    inside = (out[:, 0] >= 0) & (out[:, 0] <= width) & (out[:, 1] >= 0) & (out[:, 1] <= height)
+    out[~inside | ~np.isfinite(out).all(axis=1), 2] = 0
+    out[out[:, 2] <= 0] = 0  # COCO writes unlabelled points as (0, 0, 0)
+    stated = ann.get("num_keypoints")
+    if _is_id(stated) and stated != int(np.count_nonzero(values[:, 2] > 0)):
+        problems.append(f"{where}: num_keypoints is {stated} but {np.count_nonzero(values[:, 2] > 0)} "
+                        "keypoints are labelled; the labelled ones are used")
+    return out
+
+
 def _record(image_id, path: str, image: np.ndarray, annotations, cat_ids, problems,
-            with_masks: bool, lazy: bool = False) -> dict:
+            with_masks: bool, lazy: bool = False, keypoint_count: int = 0) -> dict:
     """One image's usable annotations; ``lazy`` keeps each mask as ``(annotation, box)``,
     rasterised when a streamed batch needs it."""
     height, width = image.shape[:2]
-    boxes, labels, difficult, masks = [], [], [], []
+    boxes, labels, difficult, masks, keypoints = [], [], [], [], []
     for where, ann in annotations:
         try:
             raw = _annotation_box(ann)
@@ -159,7 +217,11 @@ def _record(image_id, path: str, image: np.ndarray, annotations, cat_ids, proble
         difficult.append(bool(ann.get("iscrowd", 0)))
         if mask is not None:
             masks.append(mask)
-    return {"image": image, "boxes": boxes, "labels": labels, "difficult": difficult,
+        if keypoint_count:
+            keypoints.append(_keypoints(ann, keypoint_count, height, width, where, problems))
+    extra = {"keypoints": np.asarray(keypoints, np.float32).reshape(-1, keypoint_count, 3)} \
+        if keypoint_count else {}
+    return {**extra, "image": image, "boxes": boxes, "labels": labels, "difficult": difficult,
             "masks": masks if lazy else np.asarray(masks, bool).reshape(-1, height, width), "id": image_id,
             "file": os.path.basename(path)}
 

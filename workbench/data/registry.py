@@ -129,6 +129,10 @@ def load(source: str, options: dict[str, Any] | None = None, seed: int = 0,
     if spec.needs_path and not merged.get("path"):
         raise WorkbenchError(f"dataset {spec.name!r} needs a path")
     exclude = merged.pop("exclude", None)
+    if "split_seed" in merged:  # the data's own seed, apart from the run's: runs of several seeds
+        # (an ensemble's members) then share one split and differ only in their initial weights
+        seed = whole_option(merged, "split_seed", 0, 0, 2 ** 31 - 1)
+        merged.pop("split_seed")
     if exclude:  # a marks CSV: its samples ("mislabelled" or "drop") leave both splits
         from workbench.evaluation.marks import exclude_marked, read_marks
 
@@ -154,7 +158,7 @@ def whole_option(options: dict, name: str, default: int, low: int, high: int) ->
 
 
 #: Options every source takes because ``load`` (or the path) handles them itself.
-GENERIC_OPTIONS = ("path", "exclude")
+GENERIC_OPTIONS = ("path", "exclude", "split_seed")
 
 
 def check_options(spec: DatasetSpec, options: dict) -> None:

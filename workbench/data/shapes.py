@@ -27,9 +27,35 @@ CLASSES = ("circle", "square", "triangle")
 register(DatasetSpec(
     "shapes", "image", "detection",
     "Synthetic circles, squares and triangles with boxes, labels and instance masks "
-    "(embedded; options: count, image_size, max_objects, seed).",
-    "workbench.data.shapes:load_shapes", options=("count", "image_size", "max_objects", "seed"),
+    "(embedded; options: count, image_size, max_objects, seed, keypoints = corner keypoints).",
+    "workbench.data.shapes:load_shapes",
+    options=("count", "image_size", "max_objects", "seed", "keypoints"),
 ))
+
+register(DatasetSpec(
+    "shape_keypoints", "image", "detection",
+    "The shapes set with corner keypoints (squares 4, triangles 3, circles none), for keypoint "
+    "detection (embedded; options: count, image_size, max_objects, seed).",
+    "workbench.data.shapes:load_shape_keypoints",
+    options=("count", "image_size", "max_objects", "seed"),
+))
+
+#: The shapes' keypoints: a fixed K = 4 per object, as COCO gives every person 17. Squares
+#: label all four corners clockwise from the top left; triangles their apex, bottom-right and
+#: bottom-left vertices (the fourth is "not labelled", v = 0); circles have no corner (all 0).
+SHAPE_KEYPOINTS = ("corner 1", "corner 2", "corner 3", "corner 4")
+#: Per class (circle, square, triangle): the edges drawn between keypoints (0-based pairs).
+SHAPE_SKELETONS = ((), ((0, 1), (1, 2), (2, 3), (3, 0)), ((0, 1), (1, 2), (2, 0)))
+
+
+@dataclass(frozen=True)
+class KeypointInfo(DataInfo):
+    """``DataInfo`` of a set with keypoints: their names, each class's skeleton and, per
+    class, the keypoints it has (labelled on at least one of its objects: none for a circle)."""
+
+    keypoint_names: tuple = ()
+    skeletons: tuple = ()
+    class_keypoints: tuple = ()
 
 
 @dataclass
@@ -59,6 +85,13 @@ class DetectionData:
     #: The split ``train_val`` uses (set by the registry loader).
     val_fraction: float = 0.2
     split_seed: int = 0
+    #: Per image, ``float32 (k_i, K, 3)``: each object's ``K`` keypoints as COCO's
+    #: ``(x, y, v)`` in pixels (v = 0 not labelled, 1 labelled but hidden, 2 visible), or
+    #: ``None`` when the source has none. ``keypoint_names`` (K) and ``skeletons`` (per
+    #: class, 0-based keypoint pairs to draw lines between) describe them.
+    keypoints: list | None = None
+    keypoint_names: tuple = ()
+    skeletons: tuple = ()
 
     def __post_init__(self):
         count = len(self.images)
@@ -68,6 +101,9 @@ class DetectionData:
         if self.masks is not None and len(self.masks) != count:
             raise WorkbenchError(f"detection data has {count} images but {len(self.masks)} "
                                  "mask lists")
+        if self.keypoints is not None and len(self.keypoints) != count:
+            raise WorkbenchError(f"detection data has {count} images but {len(self.keypoints)} "
+                                 "keypoint lists")
         if not self.image_ids:
             self.image_ids = tuple(range(1, count + 1))
         self.image_ids = tuple(int(i) for i in self.image_ids)
@@ -92,7 +128,22 @@ class DetectionData:
         """Metadata for builders: task ``"detection"``, the (first) image shape, classes."""
         shape = ((*self.image_size(0), 3) if hasattr(self.images, "shape_of")
                  else tuple(np.shape(self.images[0])) if len(self) else (0, 0, 3))
+        if self.keypoints is not None:
+            return KeypointInfo(self.name, "image", "detection", shape, self.class_names,
+                                keypoint_names=tuple(self.keypoint_names),
+                                skeletons=tuple(tuple(map(tuple, s)) for s in self.skeletons),
+                                class_keypoints=self.class_keypoints())
         return DataInfo(self.name, "image", "detection", shape, self.class_names)
+
+    def class_keypoints(self) -> tuple:
+        """Per class, the indices of the keypoints labelled (v > 0) on any of its objects."""
+        count = len(self.keypoint_names)
+        seen = np.zeros((self.num_classes, count), bool)
+        for points, labels in zip(self.keypoints or (), self.labels):
+            points = np.asarray(points, np.float32).reshape(-1, count, 3)
+            for p, label in zip(points, np.asarray(labels).reshape(-1)):
+                seen[int(label)] |= p[:, 2] > 0
+        return tuple(tuple(int(k) for k in np.flatnonzero(row)) for row in seen)
 
     def subset(self, indices) -> "DetectionData":
         """The images at ``indices`` with their annotations."""
@@ -106,6 +157,7 @@ class DetectionData:
             masks=None if self.masks is None else self.masks.subset(indices) if hasattr(self.masks, "subset")
             else [self.masks[i] for i in indices],
             difficult=None if self.difficult is None else [self.difficult[i] for i in indices],
+            keypoints=None if self.keypoints is None else [self.keypoints[i] for i in indices],
             image_ids=tuple(self.image_ids[i] for i in indices),
             file_names=tuple(self.file_names[i] for i in indices) if self.file_names else (),
             problems=list(self.problems))
@@ -147,24 +199,29 @@ class DetectionData:
         if height <= 0 or width <= 0:
             raise WorkbenchError(f"image size {image_size} must be positive")
         streamed = hasattr(self.images, "resized")  # detection_stream: resized as decoded
-        images, boxes, masks = [], [], []
+        images, boxes, masks, keypoints = [], [], [], []
         for i in range(len(self)):
             h, w = self.image_size(i)
             if not streamed:
                 images.append(resize_image(np.asarray(self.images[i], np.float32), height, width))
             scale = np.array([width / w, height / h, width / w, height / h], np.float32)
             boxes.append((np.asarray(self.boxes[i], np.float32).reshape(-1, 4) * scale))
+            if self.keypoints is not None:  # (x, y) scale like the boxes; v stays
+                keypoints.append(np.asarray(self.keypoints[i], np.float32)
+                                 * np.array([width / w, height / h, 1.0], np.float32))
             if self.masks is not None and not streamed:
                 masks.append(np.stack([cv2.resize(m.astype(np.uint8), (width, height),
                                                   interpolation=cv2.INTER_NEAREST).astype(bool)
                                        for m in self.masks[i]]) if len(self.masks[i])
                              else np.zeros((0, height, width), bool))
+        keypoints = keypoints if self.keypoints is not None else None
         if streamed:
             return replace(self, images=self.images.resized(height, width), boxes=boxes,
+                           keypoints=keypoints,
                            masks=None if self.masks is None else self.masks.resized(height, width),
                            problems=list(self.problems))
         return replace(self, images=np.stack(images).astype(np.float32), boxes=boxes,
-                       masks=masks if self.masks is not None else None,
+                       masks=masks if self.masks is not None else None, keypoints=keypoints,
                        problems=list(self.problems))
 
     def to_coco(self) -> dict:
@@ -260,6 +317,8 @@ def assemble(name: str, records: list[dict], class_names, problems: list,
         tuple(class_names), tuple(r["id"] for r in records), tuple(r["file"] for r in records),
         name=name, problems=problems,
         difficult=[np.asarray(r["difficult"], bool).reshape(-1) for r in records])
+    if records and "keypoints" in records[0]:  # (k_i, K, 3) each; resized below with the boxes
+        data.keypoints = [np.asarray(r["keypoints"], np.float32) for r in records]
     if image_size is not None:
         return data.resized(image_size)
     if len({img.shape for img in data.images}) == 1:
@@ -295,6 +354,19 @@ def _shape_mask(kind: str, top: int, left: int, size: int, grid) -> np.ndarray:
             & (ys - top >= slope * np.abs(xs - cx)))
 
 
+def shape_corners(kind: str, top: int, left: int, size: int) -> np.ndarray:
+    """``float32 (4, 3)`` keypoints ``(x, y, v)`` of one shape: the vertices of the polygon
+    ``_shape_mask`` fills, in pixel-edge coordinates (see ``SHAPE_KEYPOINTS``)."""
+    right, bottom = left + size, top + size
+    if kind == "square":
+        points = [(left, top, 2), (right, top, 2), (right, bottom, 2), (left, bottom, 2)]
+    elif kind == "triangle":
+        points = [(left + size / 2.0, top, 2), (right, bottom, 2), (left, bottom, 2), (0, 0, 0)]
+    else:  # a circle has no corner
+        points = [(0, 0, 0)] * 4
+    return np.asarray(points, np.float32)
+
+
 def _mask_box(mask: np.ndarray) -> np.ndarray:
     """Tight ``[x1, y1, x2, y2]`` (pixel edges) around a mask."""
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
@@ -308,12 +380,13 @@ def _overlaps(box, taken, margin: float) -> bool:
 
 def make_shapes(count: int, image_size=64, max_objects: int = 3, seed: int = 0,
                 min_size: int | None = None, max_size: int | None = None,
-                classes=CLASSES) -> DetectionData:
+                classes=CLASSES, keypoints: bool = False) -> DetectionData:
     """``count`` synthetic images of ``image_size`` (int or ``(H, W)``) pixels.
 
     Every image has between 1 and ``max_objects`` non-overlapping shapes whose side is
     drawn uniformly from ``[min_size, max_size]`` pixels (defaults: a tenth and a half of
-    the smaller image side). The same arguments always give the same images.
+    the smaller image side). The same arguments always give the same images;
+    ``keypoints`` adds each shape's corners (``shape_corners``) without changing them.
     """
     height, width = ((int(image_size),) * 2 if np.isscalar(image_size)
                      else tuple(int(v) for v in image_size))
@@ -335,11 +408,11 @@ def make_shapes(count: int, image_size=64, max_objects: int = 3, seed: int = 0,
     rng = np.random.default_rng(seed)
     grid = np.mgrid[0:height, 0:width].astype(np.float32) + 0.5  # pixel centres
     images = np.empty((count, height, width, 3), np.float32)
-    all_boxes, all_labels, all_masks = [], [], []
+    all_boxes, all_labels, all_masks, all_points = [], [], [], []
     for i in range(count):
         background = rng.uniform(0.0, 0.35, 3)
         image = background + rng.normal(0.0, 0.04, (height, width, 3))
-        boxes, labels, masks = [], [], []
+        boxes, labels, masks, points = [], [], [], []
         for _ in range(int(rng.integers(1, max_objects + 1))):
             for _attempt in range(30):  # reject placements that touch an earlier shape
                 size = int(rng.integers(min_size, max_size + 1))
@@ -359,11 +432,17 @@ def make_shapes(count: int, image_size=64, max_objects: int = 3, seed: int = 0,
             boxes.append(_mask_box(mask))
             labels.append(CLASSES.index(classes[label]))
             masks.append(mask)
+            points.append(shape_corners(classes[label], top, left, size))
         images[i] = np.clip(image, 0.0, 1.0)
         all_boxes.append(np.asarray(boxes, np.float32).reshape(-1, 4))
         all_labels.append(np.asarray(labels, np.int64))
         all_masks.append(np.asarray(masks, bool).reshape(-1, height, width))
-    return DetectionData(images, all_boxes, all_labels, all_masks, CLASSES, name="shapes")
+        all_points.append(np.asarray(points, np.float32).reshape(-1, 4, 3))
+    if not keypoints:
+        return DetectionData(images, all_boxes, all_labels, all_masks, CLASSES, name="shapes")
+    return DetectionData(images, all_boxes, all_labels, all_masks, CLASSES, name="shapes",
+                         keypoints=all_points, keypoint_names=SHAPE_KEYPOINTS,
+                         skeletons=SHAPE_SKELETONS)
 
 
 def side_option(value):
@@ -379,14 +458,33 @@ def side_option(value):
     return side
 
 
+def flag_option(options: dict, name: str, default: bool = False) -> bool:
+    """A yes/no data option (``--data-option keypoints=true``)."""
+    value = options.get(name, default)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise WorkbenchError(f"data option {name}={value!r} must be true or false")
+
+
 def load_shapes(options: dict, seed: int, val_fraction: float) -> DetectionData:
-    """Registry loader: options ``count`` (200), ``image_size`` (64), ``max_objects`` (3) and
+    """Registry loader: options ``count`` (200), ``image_size`` (64), ``max_objects`` (3),
     ``seed`` (the images' own seed, the run's seed by default: another seed is a held-out set;
-    the split still follows the run's seed)."""
+    the split still follows the run's seed) and ``keypoints`` (false: corner keypoints)."""
     data = make_shapes(whole_option(options, "count", 200, 2, 100_000),
                        side_option(options.get("image_size", 64)),
                        whole_option(options, "max_objects", 3, 1, 50),
-                       seed=whole_option(options, "seed", seed, 0, 2 ** 32 - 1))
+                       seed=whole_option(options, "seed", seed, 0, 2 ** 32 - 1),
+                       keypoints=flag_option(options, "keypoints"))
     data.val_fraction, data.split_seed = float(val_fraction), int(seed)
     data.split(val_fraction, seed)  # checks the fraction now, where the user set it
     return data
+
+
+def load_shape_keypoints(options: dict, seed: int, val_fraction: float) -> DetectionData:
+    """Registry loader of ``shape_keypoints``: the shapes with their corner keypoints."""
+    return load_shapes({**options, "keypoints": True}, seed, val_fraction)

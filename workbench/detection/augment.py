@@ -181,6 +181,7 @@ def augment_data(data, copies: int, seed: int = 0):
             if masks is not None:
                 masks.append(out.masks)
     first_id = max(data.image_ids, default=0) + 1
+    # Keypoints are not carried into the copies (a flip would also swap left and right names).
     return replace(data, images=np.stack(images).astype(np.float32), boxes=boxes, labels=labels,
-                   masks=masks, difficult=None, file_names=(),
+                   masks=masks, difficult=None, file_names=(), keypoints=None,
                    image_ids=tuple(data.image_ids) + tuple(range(first_id, first_id + copies * len(data))))

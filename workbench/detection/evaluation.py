@@ -132,8 +132,16 @@ def evaluate(model, kind: str, data, iou_threshold: float = 0.5, progress=None, 
     mask_result = None
     if data.masks is not None and all(d.get("masks") is not None for d in outputs):
         mask_result = metrics.evaluate_detections(data, outputs, iou_type="segm")
+    keypoints = {}  # Keypoint R-CNN on data with keypoints: PCK@0.2 beside the box scores
+    if getattr(data, "keypoints", None) is not None and all("keypoints" in d for d in outputs):
+        from workbench.models.detection.keypoint_rcnn import pck
+
+        keypoints["pck"] = pck(outputs, data)
+    from workbench.detection.threshold_metrics import summarize  # AR, the notes' AP, TP/FP/FN
+
     return {"kind": kind, "data": data, "detections": outputs, "result": result,
-            "mask_result": mask_result, **timing}
+            "mask_result": mask_result, "thresholds": summarize(data, outputs), **keypoints,
+            **timing}
 
 
 # --- the tables ------------------------------------------------------------------------------
@@ -156,6 +164,12 @@ def summary_rows(evaluation: dict) -> list[tuple]:
     if evaluation.get("mask_result") is not None:
         masks = evaluation["mask_result"]
         rows += [("mask AP@[.50:.95]", masks["AP"]), ("mask AP50", masks["AP50"])]
+    if evaluation.get("pck") is not None:
+        rows.append(("keypoint PCK@0.2", evaluation["pck"]))
+    if evaluation.get("thresholds") is not None:
+        extra = evaluation["thresholds"]
+        rows += [("AR (IoU .50:.95, per class)", extra["average_recall"]["mean"]),
+                 ("notes' AP@0.5 (conf .05:.95)", extra["notes_ap"]["mAP"])]
     return rows + [timing]
 
 
@@ -174,9 +188,15 @@ def per_class_table(evaluation: dict) -> tuple[list[str], list[tuple]]:
     labels = [np.asarray(l, np.int64).reshape(-1) for l in data.labels]
     counts = np.bincount(np.concatenate(labels or [np.zeros(0, np.int64)]),
                          minlength=data.num_classes)
-    return (["Class", "AP@0.5 (VOC)", "AP@[.50:.95]", "True boxes"],
-            [(name, result["voc"]["per_class"][name], result["per_class"][name], int(counts[k]))
-             for k, name in enumerate(names)])
+    extra = evaluation.get("thresholds")
+    if extra is None:
+        return (["Class", "AP@0.5 (VOC)", "AP@[.50:.95]", "True boxes"],
+                [(name, result["voc"]["per_class"][name], result["per_class"][name],
+                  int(counts[k])) for k, name in enumerate(names)])
+    return (["Class", "AP@0.5 (VOC)", "AP@[.50:.95]", "AR", "notes' AP", "True boxes"],
+            [(name, result["voc"]["per_class"][name], result["per_class"][name],
+              extra["average_recall"]["per_class"][name], extra["notes_ap"]["per_class"][name],
+              int(counts[k])) for k, name in enumerate(names)])
 
 
 def headline(evaluation: dict) -> str:
@@ -205,6 +225,11 @@ def report(evaluation: dict, model_label: str = "", data_label: str = "") -> str
     lines = [title, ""]
     lines += _table(["Metric", "Value"], summary_rows(evaluation)) + [""]
     lines += _table(*per_class_table(evaluation))
+    if evaluation.get("thresholds") is not None:
+        counts = evaluation["thresholds"]["tp_fp_fn"]
+        lines += ["", "TP / FP / FN against the score threshold (IoU 0.5, all classes)"]
+        lines += _table(["Threshold", "TP", "FP", "FN"],
+                        [(t, c["tp"], c["fp"], c["fn"]) for t, c in counts.items()])
     return "\n".join(lines)
 
 
@@ -232,6 +257,12 @@ def as_json(evaluation: dict) -> dict:
     out["per_class_ap"] = {n: _finite(v) for n, v in result["voc"]["per_class"].items()}
     if evaluation.get("mask_result") is not None:
         out["mask"] = {key: float(evaluation["mask_result"][key]) for key in COCO_STATS}
+    if evaluation.get("pck") is not None:
+        out["pck"] = _finite(evaluation["pck"])
+    if evaluation.get("thresholds") is not None:  # average_recall, notes_ap, tp_fp_fn
+        from workbench.detection.threshold_metrics import summary_json
+
+        out.update(summary_json(evaluation["thresholds"]))
     return out
 
 

@@ -51,6 +51,9 @@ def select(candidates: dict, score_threshold: float = 0.3, iou_threshold: float 
     selected = {"boxes": boxes[keep], "scores": scores[keep], "labels": labels[keep]}
     if candidates.get("masks") is not None:
         selected["masks"] = np.asarray(candidates["masks"])[keep]
+    if candidates.get("keypoints") is not None:  # Keypoint R-CNN: (K, P, 3) x, y, score
+        selected["keypoints"] = np.asarray(candidates["keypoints"], np.float32)[keep]
+        selected["skeletons"] = candidates.get("skeletons", ())  # per class, for drawing
     if candidates.get("indices") is not None:  # the raw prediction behind each box
         selected["indices"] = np.asarray(candidates["indices"], np.int64)[keep]
     return selected
@@ -120,6 +123,9 @@ def rescale(selected: dict, from_size, to_size) -> dict:
         out["masks"] = np.stack([cv2.resize(np.asarray(m, np.float32), (tw, th))
                                  for m in selected["masks"]]) if len(selected["masks"]) \
             else np.zeros((0, th, tw), np.float32)
+    if selected.get("keypoints") is not None:
+        out["keypoints"] = np.asarray(selected["keypoints"], np.float32) \
+            * np.array([tw / fw, th / fh, 1.0], np.float32)
     return out
 
 
@@ -135,14 +141,19 @@ def to_coco_results(selected: dict, image_id: int, class_offset: int = 1,
                  "bbox": [float(v) for v in boxes[k]], "score": float(selected["scores"][k])}
         if selected.get("masks") is not None:
             entry["segmentation"] = mask_to_rle(np.asarray(selected["masks"][k]) >= mask_threshold)
+        if selected.get("keypoints") is not None:  # COCO's flat x, y, v (v = 1: predicted)
+            entry["keypoints"] = [float(v) for x, y, p in selected["keypoints"][k]
+                                  for v in (x, y, 1.0 if p > 0 else 0.0)]
         results.append(entry)
     return results
 
 
 def draw_detections(image_rgb_uint8, selected: dict, class_names, show_masks: bool = True,
-                    mask_alpha: float = 0.45, thickness: int = 0, show_scores: bool = True) -> np.ndarray:
+                    mask_alpha: float = 0.45, thickness: int = 0, show_scores: bool = True,
+                    skeletons=None) -> np.ndarray:
     """Boxes labelled ``"class 0.93"`` (``"class"`` for ground truth, ``show_scores=False``)
-    and translucent masks over a copy of the image."""
+    and translucent masks over a copy of the image; keypoints (``selected["keypoints"]``)
+    as dots joined by their class's ``skeletons`` edges (default: ``selected["skeletons"]``)."""
     import cv2
 
     from workbench.xai.overlay import as_rgb_uint8
@@ -169,6 +180,31 @@ def draw_detections(image_rgb_uint8, selected: dict, class_names, show_masks: bo
         cv2.rectangle(canvas, (x1, top), (x1 + tw, top + th + base), colour, -1)
         cv2.putText(canvas, text, (x1, top + th), cv2.FONT_HERSHEY_SIMPLEX, scale,
                     (0, 0, 0), 1, cv2.LINE_AA)
+    if selected.get("keypoints") is not None:
+        if skeletons is None:
+            skeletons = selected.get("skeletons", ())
+        draw_keypoints(canvas, selected["keypoints"], selected["labels"], skeletons, thickness)
+    return canvas
+
+
+def draw_keypoints(canvas, keypoints, labels, skeletons=(), thickness: int = 1) -> np.ndarray:
+    """Each object's keypoints ``(x, y, v)`` as white-ringed dots in its class colour, joined by
+    the lines of ``skeletons[label]`` (0-based pairs); points with ``v <= 0`` are left out."""
+    import cv2
+
+    radius = max(3, 2 * thickness + 1)
+    for points, label in zip(np.asarray(keypoints, np.float32), np.asarray(labels).reshape(-1)):
+        colour = class_colour(label)
+        shown = points[:, 2] > 0
+        edges = skeletons[int(label)] if 0 <= int(label) < len(skeletons) else ()
+        for a, b in edges:
+            if a < len(points) and b < len(points) and shown[a] and shown[b]:
+                cv2.line(canvas, tuple(round(float(v)) for v in points[a, :2]),
+                         tuple(round(float(v)) for v in points[b, :2]), colour, thickness, cv2.LINE_AA)
+        for x, y, _ in points[shown]:
+            centre = (round(float(x)), round(float(y)))
+            cv2.circle(canvas, centre, radius + 1, (255, 255, 255), -1, cv2.LINE_AA)
+            cv2.circle(canvas, centre, radius, colour, -1, cv2.LINE_AA)
     return canvas
 
 

@@ -36,14 +36,24 @@ def layer_gradient_norms(model, x, y, loss) -> tuple[list[str], np.ndarray]:
     loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
     found = [(layer.name, _kernel(layer)) for layer in weighted_layers(model)]
     kernels = [kernel for _, kernel in found]
-    with tf.GradientTape() as tape:
-        prediction = model(x, training=False)
-        if isinstance(prediction, (list, tuple)):  # a model with auxiliary heads: the main one
-            prediction = prediction[0]
-        value = tf.reduce_mean(loss_fn(y, prediction))
-    grads = tape.gradient(value, kernels)
-    norms = [0.0 if g is None else float(tf.norm(tf.cast(g, tf.float32))) for g in grads]
-    return [name for name, _ in found], np.asarray(norms, np.float64)
+
+    def gradients():
+        with tf.GradientTape() as tape:
+            prediction = model(x, training=False)
+            if isinstance(prediction, (list, tuple)):  # a model with auxiliary heads: the main one
+                prediction = prediction[0]
+            value = tf.reduce_mean(loss_fn(y, prediction))
+        grads = tape.gradient(value, kernels)
+        return [tf.zeros(()) if g is None else tf.norm(tf.cast(g, tf.float32)) for g in grads]
+
+    strategy = tf.distribute.get_strategy()
+    if tf.distribute.has_strategy() and strategy.num_replicas_in_sync > 1:
+        # a mirrored model's variables are read inside a replica: every replica gets the
+        # same whole batch, so the first one's norms are the model's
+        norms = [strategy.experimental_local_results(n)[0] for n in strategy.run(gradients)]
+    else:
+        norms = gradients()
+    return [name for name, _ in found], np.asarray([float(n) for n in norms], np.float64)
 
 
 def _kernel(layer):

@@ -17,6 +17,7 @@ import re
 import time
 
 from workbench import catalog
+from workbench.catalog.registry import HParam
 from workbench.errors import WorkbenchError
 from workbench.runs.atomic import write_json
 from workbench.training import events
@@ -27,10 +28,20 @@ from workbench.training.job import TrainResult, load_dataset, run_training
 SUMMARY_FILE = "sweep.json"
 
 
+#: Settings of the run itself (``TrainConfig`` fields) that a sweep or search may vary like a
+#: hyperparameter: the notes compare batch sizes as they compare learning rates.
+CONFIG_KEYS = {"batch_size": HParam("batch_size", int, 32, "Samples per batch", low=1, high=65536),
+               "epochs": HParam("epochs", int, 5, "Passes over the training set", low=1, high=100000)}
+
+
+def key_spec(model: str, key: str) -> HParam:
+    """The ``HParam`` that parses values of ``key``: a ``CONFIG_KEYS`` setting or the entry's own."""
+    return CONFIG_KEYS.get(key) or catalog.get(model).hparam(key)  # unknown -> a sentence
+
+
 def sweep_values(config: TrainConfig, key: str, values) -> list:
     """``values`` parsed by the hyperparameter ``key`` of ``config.model`` (range and choices checked)."""
-    entry = catalog.get(config.model)
-    spec = entry.hparam(key)  # unknown key -> a sentence that lists the known ones
+    spec = key_spec(config.model, key)
     parsed = [spec.parse(v.strip() if isinstance(v, str) else v) for v in values]
     if len(parsed) < 1:
         raise WorkbenchError(f"a sweep over {key} needs at least one value")
@@ -65,21 +76,49 @@ def sweep(config: TrainConfig, key: str, values, emit: events.Emit = events.igno
     """
     config.validate()
     parsed = sweep_values(config, key, values)
-    control = control or RunControl()
     root = config.out or _default_root(config, key)
-    dataset = dataset or load_dataset(config)
-    results: list[TrainResult] = []
-    for index, value in enumerate(parsed, start=1):
-        if control.stop_requested:
-            break
-        run_config = dataclasses.replace(config, hparams={**config.hparams, key: value},
-                                         out=os.path.join(root, run_name(key, value)))
-        emit_run = tagged(emit, key, value)
-        emit_run(events.Status(f"sweep {index}/{len(parsed)}: {key}={value}"))
-        _seed_initial_weights(config.seed)
-        results.append(run_training(run_config, emit_run, control, dataset=dataset))
+    trials = [Trial({key: value}, run_name(key, value), (key, value), f"sweep {index}/{len(parsed)}: {key}={value}")
+              for index, value in enumerate(parsed, start=1)]
+    results = run_trials(config, trials, root, emit, control, dataset)
     write_json(os.path.join(root, SUMMARY_FILE), summary(config, key, parsed, results))
     _record_comparison(root, comparison_views(key, parsed, results), emit)
+    return results
+
+
+@dataclasses.dataclass(frozen=True)
+class Trial:
+    """One run of a sweep or search: its settings, sub-folder, event tag and status line."""
+
+    settings: dict  # hyperparameters and CONFIG_KEYS settings, already parsed
+    folder: str
+    tag: tuple  # event.sweep of its events: (key, value)
+    status: str
+
+
+def run_trials(config: TrainConfig, trials: list[Trial], root: str, emit: events.Emit = events.ignore,
+               control: RunControl | None = None, dataset=None, after_each=None) -> list[TrainResult]:
+    """Train ``config`` once per trial, one after another, into ``root/<trial.folder>``.
+
+    Every run starts from the same seeded initial weights and shares one loaded data set. Stop
+    ends the current run (kept, as any stopped run) and skips the rest. ``after_each(results)``
+    is called after every run (a search rewrites its table there).
+    """
+    control = control or RunControl()
+    dataset = dataset or load_dataset(config)
+    results: list[TrainResult] = []
+    for trial in trials:
+        if control.stop_requested:
+            break
+        fields = {k: v for k, v in trial.settings.items() if k in CONFIG_KEYS}
+        hparams = {k: v for k, v in trial.settings.items() if k not in CONFIG_KEYS}
+        run_config = dataclasses.replace(config, **fields, hparams={**config.hparams, **hparams},
+                                         out=os.path.join(root, trial.folder))
+        emit_run = tagged(emit, *trial.tag)
+        emit_run(events.Status(trial.status))
+        _seed_initial_weights(config.seed)
+        results.append(run_training(run_config, emit_run, control, dataset=dataset))
+        if after_each is not None:
+            after_each(results)
     return results
 
 

@@ -60,17 +60,32 @@ def check_levels(min_level: int, max_level: int, image_size) -> None:
 
 
 def feature_pyramid(features: dict, min_level: int, max_level: int, filters: int,
-                    name: str = "fpn") -> dict:
-    """FPN outputs ``{level: P_level}`` for ``min_level..max_level``, all with ``filters`` channels."""
+                    name: str = "fpn", extra_levels: int = 0) -> dict:
+    """FPN outputs ``{level: P_level}`` for ``min_level..max_level``, all with ``filters`` channels.
+
+    The top ``extra_levels`` levels have no backbone stage: as FCOS builds P6 and P7 from
+    P5 (Tian et al. 2019, not from C5 as RetinaNet does), each is a 3x3 stride-2
+    convolution of the pyramid level below it (through a ReLU above the first).
+    """
+    top = max_level - int(extra_levels)
+    if not min_level <= top <= max_level:
+        raise WorkbenchError(f"extra_levels={extra_levels} must leave at least one pyramid level "
+                             f"from the backbone (levels {min_level}..{max_level})")
     laterals = {level: layers.Conv2D(filters, 1, name=f"{name}_p{level}_lateral")(features[level])
-                for level in range(min_level, max_level + 1)}
-    merged = {max_level: laterals[max_level]}
-    for level in range(max_level - 1, min_level - 1, -1):
+                for level in range(min_level, top + 1)}
+    merged = {top: laterals[top]}
+    for level in range(top - 1, min_level - 1, -1):
         up = layers.UpSampling2D(2, interpolation="nearest",
                                  name=f"{name}_p{level + 1}_upsample")(merged[level + 1])
         merged[level] = layers.Add(name=f"{name}_p{level}_add")([laterals[level], up])
-    return {level: layers.Conv2D(filters, 3, padding="same", name=f"{name}_p{level}_output")(
+    out = {level: layers.Conv2D(filters, 3, padding="same", name=f"{name}_p{level}_output")(
         merged[level]) for level in merged}
+    for level in range(top + 1, max_level + 1):
+        below = out[level - 1] if level == top + 1 else layers.Activation(
+            "relu", name=f"{name}_p{level - 1}_relu")(out[level - 1])
+        out[level] = layers.Conv2D(filters, 3, strides=2, padding="same",
+                                   name=f"{name}_p{level}_from_p{level - 1}")(below)
+    return dict(sorted(out.items()))
 
 
 def concat_levels(tensors: list, name: str):

@@ -13,7 +13,9 @@ learns ``sqrt(min(l, r)/max(l, r) x min(t, b)/max(t, b))`` (1 at an object's cen
 pushes down the poor boxes of locations far from the centre. Losses: focal loss on the
 classes, IoU loss ``-log IoU`` on the boxes and binary cross-entropy on centerness, all
 normalised by the number of positive locations. Heads are shared by all levels and use
-GroupNorm, as in the paper.
+GroupNorm, as in the paper. The top ``extra_levels`` pyramid levels are built as the
+paper's P6 and P7 are, by stride-2 convolutions from the FPN level below ("from P5",
+where RetinaNet takes C5), not from backbone stages.
 """
 
 from __future__ import annotations
@@ -153,10 +155,16 @@ def build_fcos(hp: dict, info) -> FCOS:
     if range_scale <= 0:
         raise WorkbenchError(f"range_scale={range_scale} must be positive")
     filters, depth = int(hp.get("fpn_filters", 64)), int(hp.get("head_depth", 2))
+    extra = int(hp.get("extra_levels", 1))
+    if not 0 <= extra <= max_level - min_level:
+        raise WorkbenchError(f"extra_levels={extra} must be between 0 and max_level - min_level "
+                             f"= {max_level - min_level}")
     inputs = keras.Input(shape=info.input_shape, name="input")
-    features = conv_backbone(inputs, max_level, int(hp.get("width", 16)),
+    # The paper's P6, P7 come from P5, so the backbone stops below them (at "C5").
+    features = conv_backbone(inputs, max_level - extra, int(hp.get("width", 16)),
                              hp.get("normalization", "batch"), name="fcos_backbone")
-    pyramid = feature_pyramid(features, min_level, max_level, filters, name="fcos_fpn")
+    pyramid = feature_pyramid(features, min_level, max_level, filters, name="fcos_fpn",
+                              extra_levels=extra)
     class_tower = shared_tower(pyramid, filters, depth, "fcos_class", norm_groups=8)
     box_tower = shared_tower(pyramid, filters, depth, "fcos_box", norm_groups=8)
     classes = len(class_names)

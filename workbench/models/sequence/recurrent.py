@@ -32,10 +32,12 @@ GRADIENT_BATCH = 32
 
 
 def recurrent_layer(cell: str, units: int, return_sequences: bool, peephole: bool = False,
-                    name: str | None = None):
-    """A Keras recurrent layer of kind ``cell``; ``peephole`` uses ``PeepholeLSTMCell`` for the LSTM."""
+                    name: str | None = None, dropout: float = 0.0, recurrent_dropout: float = 0.0):
+    """A Keras recurrent layer of kind ``cell``; ``peephole`` uses ``PeepholeLSTMCell`` for the LSTM.
+    ``dropout`` drops inputs x_t, ``recurrent_dropout`` the carried state h_(t-1) (SimpleRNN)."""
     if cell == "simple_rnn":
-        return keras.layers.SimpleRNN(units, return_sequences=return_sequences, name=name)
+        return keras.layers.SimpleRNN(units, return_sequences=return_sequences, name=name, dropout=dropout,
+                                      recurrent_dropout=recurrent_dropout)
     if cell == "lstm" and peephole:
         return keras.layers.RNN(PeepholeLSTMCell(units), return_sequences=return_sequences, name=name)
     if cell == "lstm":
@@ -57,7 +59,8 @@ def build_recurrent(cell: str, hp: dict, info, bidirectional: bool = False) -> k
     name = ("bidirectional_" if bidirectional else "") + cell + ("_peephole" if hp.get("peephole") else "")
     inputs = keras.Input(shape=tuple(info.input_shape), name="input")
     layer = recurrent_layer(cell, hp["units"], per_step, hp.get("peephole", False),
-                            name=None if bidirectional else "rnn")
+                            name=None if bidirectional else "rnn", dropout=hp.get("input_dropout", 0.0),
+                            recurrent_dropout=hp.get("recurrent_dropout", 0.0))
     if bidirectional:
         layer = keras.layers.Bidirectional(layer, merge_mode="concat", name="rnn")
     outputs = keras.layers.Dense(len(info.class_names), activation="softmax", name="predictions")(layer(inputs))

@@ -1,0 +1,1 @@
+"""Widgets of the Compare tab, one job each (composed by ui/panels/compare_panel.py)."""
