@@ -25,3 +25,25 @@ def no_network(monkeypatch):
         raise OSError(f"network access blocked in tests (tried {address})")
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+# -- Python's cycle collector on the GUI thread once Qt is in use (ui/gc_guard.py) --------------
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """As the application does, a test process that made a QApplication collects cycles on
+    its main thread only: a worker thread collecting a cycle that holds a Qt object
+    segfaulted a test process, and deadlocked one in CI."""
+    yield
+    if fixturedef.argname == "qapp":
+        from ui import gc_guard
+
+        gc_guard.install()
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """Between tests (on the main thread), the collections that are due; the timer only
+    runs while a test spins Qt's event loop."""
+    if "ui.gc_guard" in __import__("sys").modules:
+        from ui import gc_guard
+
+        gc_guard.collect_due()

@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from ui import platform_check, theme
+from ui import gc_guard, platform_check, theme
 from ui.bridge import run_in_background
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         print(missing, file=sys.stderr)
         return 1
     app = QApplication.instance() or QApplication(argv[:1] or ["keras-workbench"])
+    gc_guard.install()  # Python's cycle collector on this thread only: Qt objects die where they live
     app.setApplicationName("Keras Workbench")
     app.setOrganizationName("keras-workbench")
     app.setDesktopFileName("keras-workbench")  # Wayland's app id: the installed .desktop file's icon
