@@ -10,9 +10,11 @@ note of that stop); this guard bounds what such a hang costs:
   and ends the process; pytest-xdist reports the test as crashed and goes on with a new
   worker, which skips the hung test when it is handed to it again (a file per running
   test, left behind by the process that ended, says so);
-- at the end, when every failure of the session was such a hang, the hung tests run once
-  more, each file in a fresh process of its own; the session passes only if they pass.
-  Any other failure is reported as it is, and nothing is run again.
+- at the end, when every failure of the session was such a hang (or a crash of the test
+  process, which xdist reports the same way: a Qt object destroyed on the wrong thread
+  segfaulted one), those tests run once more, each file in a fresh process of its own; the
+  session passes only if they pass. Any other failure is reported as it is, and nothing
+  is run again.
 """
 
 from __future__ import annotations
@@ -85,8 +87,8 @@ class HangRerun:
         if not self.crashed or exitstatus != pytest.ExitCode.TESTS_FAILED or not self.failed <= set(self.crashed):
             return
         write = session.config.pluginmanager.get_plugin("terminalreporter").write_line
-        write(f"\nhang guard: {len(self.crashed)} test(s) hung and were stopped after {HANG_SECONDS:.0f} s; "
-              "running them again, each file in a fresh process:", bold=True)
+        write(f"\nhang guard: {len(self.crashed)} test(s) ended their worker (a hang stopped after "
+              f"{HANG_SECONDS:.0f} s, or a crash); running them again, each file in a fresh process:", bold=True)
         by_file: dict[str, list[str]] = {}
         for nodeid in dict.fromkeys(self.crashed):
             by_file.setdefault(nodeid.split("::")[0], []).append(nodeid)
@@ -97,7 +99,7 @@ class HangRerun:
             if done.returncode != 0:
                 write(f"hang guard: {', '.join(nodeids)} failed again: the session fails", red=True)
                 return
-        write("hang guard: the tests that hung passed when run again: the session passes", green=True)
+        write("hang guard: those tests passed when run again: the session passes", green=True)
         session.exitstatus = pytest.ExitCode.OK
 
 
