@@ -8,6 +8,8 @@ from workbench.errors import WorkbenchError
 
 
 def register(sub) -> None:
+    from workbench.commands.sweep import add_trial_options
+
     p = sub.add_parser("search", help="grid or random search over several hyperparameters, table best first",
                        description="Examples: search mlp --data digits --grid learning_rate=0.1,0.01 "
                                    "--grid batch_size=32,64 --out runs/s1;  search mlp --data digits "
@@ -26,15 +28,7 @@ def register(sub) -> None:
     p.add_argument("--train-seed", type=int, default=0, help="the seed of every run (same initial weights)")
     p.add_argument("--metric", default="val_accuracy",
                    help="final metric that ranks the trials (losses: lower is better; default val_accuracy)")
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="assign",
-                   help="another hyperparameter, the same for every trial (repeatable)")
-    p.add_argument("--data-option", action="append", default=[], metavar="KEY=VALUE",
-                   help="a data-source option (repeatable), e.g. limit=5000")
-    p.add_argument("--val-split", type=float, default=0.2, help="validation fraction (default 0.2)")
-    p.add_argument("--steps-per-epoch", type=int, default=0, help="cap batches per epoch (0 = all)")
-    p.add_argument("--device", default="", help="CPU:0, GPU:0, ... (default: the first GPU, else CPU)")
+    add_trial_options(p, "trial")
     p.add_argument("--out", required=True, help="folder for the search (one sub-folder per trial)")
     p.add_argument("--force", action="store_true", help="write into an earlier search's folder")
     p.add_argument("--json", action="store_true", help="print search.json instead of the table")

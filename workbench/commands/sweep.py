@@ -5,22 +5,27 @@ from __future__ import annotations
 from workbench.errors import WorkbenchError
 
 
+def add_trial_options(p, trial: str) -> None:
+    """The options every run of a sweep or a search shares (``trial``: what one is called)."""
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="assign",
+                   help=f"another hyperparameter, the same for every {trial} (repeatable)")
+    p.add_argument("--data-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="a data-source option (repeatable), e.g. limit=5000")
+    p.add_argument("--val-split", type=float, default=0.2, help="validation fraction (default 0.2)")
+    p.add_argument("--steps-per-epoch", type=int, default=0, help="cap batches per epoch (0 = all)")
+    p.add_argument("--device", default="", help="CPU:0, GPU:0, ... (default: the first GPU, else CPU)")
+
+
 def register(sub) -> None:
     p = sub.add_parser("sweep", help="compare values of one hyperparameter (same data, seed and epochs)")
     p.add_argument("model", help="catalog name (see `keras-workbench catalog`)")
     p.add_argument("--data", required=True, help="dataset name, class-folder path or .csv path")
     p.add_argument("--key", required=True, help="the hyperparameter to vary, e.g. optimizer")
     p.add_argument("--values", required=True, help="comma-separated values, e.g. sgd,momentum,adam")
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="assign",
-                   help="another hyperparameter, the same for every run (repeatable)")
-    p.add_argument("--data-option", action="append", default=[], metavar="KEY=VALUE",
-                   help="a data-source option (repeatable), e.g. limit=5000")
-    p.add_argument("--val-split", type=float, default=0.2, help="validation fraction (default 0.2)")
-    p.add_argument("--steps-per-epoch", type=int, default=0, help="cap batches per epoch (0 = all)")
-    p.add_argument("--device", default="", help="CPU:0, GPU:0, ... (default: the first GPU, else CPU)")
+    add_trial_options(p, "run")
     p.add_argument("--out", required=True, help="folder for the runs (one sub-folder per value)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(run=run)

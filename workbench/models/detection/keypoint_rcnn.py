@@ -27,7 +27,6 @@ from workbench.models.detection.faster_rcnn import FasterRCNN, build_network_and
 from workbench.models.detection.two_stage import (
     pad_ground_truth,
     roi_layer,
-    sample_rois,
 )
 
 #: PCK's default threshold: a keypoint is correct within this share of the box's longer side.
@@ -165,17 +164,7 @@ class KeypointRCNN(FasterRCNN):
 
     def forward_losses(self, x, y, training: bool) -> dict:
         """Faster R-CNN's four losses plus the keypoint loss on the foreground RoIs."""
-        from workbench.models.detection.two_stage import head_losses
-
-        outputs = self.network(self.images_of(x), training=training)
-        proposals, valid = self.proposals(x, outputs)
-        parts = self.proposal_losses(outputs, y)
-        gt_boxes = tf.cast(y["boxes"], tf.float32)
-        gt_labels = tf.cast(y["labels"], tf.int32)
-        sample = sample_rois(tf.stop_gradient(proposals), valid, gt_boxes, gt_labels,
-                             self.settings["roi_batch"], self.settings.get("fg_fraction", 0.25))
-        logits, deltas = self.pool_and_classify(outputs["features"], sample["rois"])
-        parts.update(head_losses(logits, deltas, sample))
+        outputs, sample, parts = self.sampled_losses(x, y, training)
         heatmaps = self.keypoint_logits(outputs["features"], sample["rois"], training)
         matched = tf.gather(tf.cast(y["keypoints"], tf.float32), sample["matched"], batch_dims=1)
         index, visible = keypoint_targets(sample["rois"], matched, self.heatmap_size)

@@ -321,7 +321,9 @@ class TwoStageDetector(Detector):
         size = 2 * self.settings["mask_pooled_size"]
         return tf.reshape(out, [shape[0], shape[1], size, size, self.num_classes])
 
-    def forward_losses(self, x, y, training: bool) -> dict:
+    def sampled_losses(self, x, y, training: bool) -> tuple[dict, dict, dict]:
+        """The network's outputs, the sampled RoIs and the RPN's and box head's losses: what
+        every two-stage head (masks, keypoints) adds its own loss to."""
         outputs = self.network(self.images_of(x), training=training)
         proposals, valid = self.proposals(x, outputs)
         parts = self.proposal_losses(outputs, y)
@@ -331,6 +333,10 @@ class TwoStageDetector(Detector):
                              self.settings["roi_batch"], self.settings.get("fg_fraction", 0.25))
         logits, deltas = self.pool_and_classify(outputs["features"], sample["rois"])
         parts.update(head_losses(logits, deltas, sample))
+        return outputs, sample, parts
+
+    def forward_losses(self, x, y, training: bool) -> dict:
+        outputs, sample, parts = self.sampled_losses(x, y, training)
         if self.mask_head is not None:
             parts["mask"] = self.mask_loss(outputs["features"], sample, y, training)
         parts["loss"] = tf.add_n([v for k, v in parts.items() if k != "loss"])
