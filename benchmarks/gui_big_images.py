@@ -117,6 +117,9 @@ def main() -> None:
     photo = os.path.join(folder, "photo.jpg")
     write_photo(photo, width, height)
     app = QApplication.instance() or QApplication([])
+    from ui import gc_guard
+
+    gc_guard.install()  # as ui.app.main does: cycles collected on this thread only
     from ui.app import create_window
 
     window = create_window()

@@ -161,6 +161,9 @@ def main() -> None:
                         help="catalog entries (on the loaded digits) whose own live views are measured too")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
+    from ui import gc_guard
+
+    gc_guard.install()  # as ui.app.main does: cycles collected on this thread only
     from ui.app import create_window
 
     window = create_window()
