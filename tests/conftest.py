@@ -2,6 +2,7 @@
 
 import os
 import socket
+import sys
 
 import pytest
 
@@ -32,7 +33,7 @@ def no_network(monkeypatch):
 def pytest_fixture_setup(fixturedef, request):
     """As the application does, a test process that made a QApplication collects cycles on
     its main thread only: a worker thread collecting a cycle that holds a Qt object
-    segfaulted a test process, and deadlocked one in CI."""
+    segfaulted a test process, and most likely deadlocked one in CI."""
     yield
     if fixturedef.argname == "qapp":
         from ui import gc_guard
@@ -43,7 +44,7 @@ def pytest_fixture_setup(fixturedef, request):
 def pytest_runtest_teardown(item, nextitem):
     """Between tests (on the main thread), the collections that are due; the timer only
     runs while a test spins Qt's event loop."""
-    if "ui.gc_guard" in __import__("sys").modules:
+    if "ui.gc_guard" in sys.modules:
         from ui import gc_guard
 
         gc_guard.collect_due()
