@@ -143,6 +143,19 @@ def load(source: str, options: dict[str, Any] | None = None, seed: int = 0,
     return dataset
 
 
+def flag_option(options: dict, name: str, default: bool = False) -> bool:
+    """A yes/no data option (``--data-option keypoints=true``)."""
+    value = options.get(name, default)
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise WorkbenchError(f"data option {name}={value!r} must be true or false")
+
+
 def whole_option(options: dict, name: str, default: int, low: int, high: int) -> int:
     """A whole-number data option (``--data-option count=200``) checked against its range."""
     value = options.get(name, default)

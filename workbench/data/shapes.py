@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from workbench.data.base import DataInfo
-from workbench.data.registry import DatasetSpec, register, whole_option
+from workbench.data.registry import DatasetSpec, flag_option, register, whole_option
 from workbench.errors import WorkbenchError
 
 CLASSES = ("circle", "square", "triangle")
@@ -456,19 +456,6 @@ def side_option(value):
     if not 8 <= side <= 4096:
         raise WorkbenchError(f"image_size={side} must be between 8 and 4096")
     return side
-
-
-def flag_option(options: dict, name: str, default: bool = False) -> bool:
-    """A yes/no data option (``--data-option keypoints=true``)."""
-    value = options.get(name, default)
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise WorkbenchError(f"data option {name}={value!r} must be true or false")
 
 
 def load_shapes(options: dict, seed: int, val_fraction: float) -> DetectionData:

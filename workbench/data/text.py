@@ -26,7 +26,7 @@ from importlib import resources
 import numpy as np
 
 from workbench.data.base import DataInfo
-from workbench.data.registry import DatasetSpec, register
+from workbench.data.registry import DatasetSpec, flag_option, register
 from workbench.data.sources import Corpus
 from workbench.data.synthetic import _int_option
 from workbench.errors import WorkbenchError
@@ -140,7 +140,7 @@ def make_corpus(name: str, text: str, options: dict, val_fraction: float) -> Tex
     level = str(options.get("level", "char")).lower()
     if level not in LEVELS:
         raise WorkbenchError(f"data option level={level!r} must be char or word")
-    lowercase = _bool_option(options, "lowercase", False)
+    lowercase = flag_option(options, "lowercase")
     max_vocab = _int_option(options, "max_vocab", 0, 0, 10_000_000)
     if not 0.0 <= val_fraction < 1.0:
         raise WorkbenchError(f"validation fraction {val_fraction} must be in [0, 1)")
@@ -183,15 +183,3 @@ def build_vocabulary(tokens: list[str], max_vocab: int = 0) -> list[str]:
     if max_vocab:
         ranked = ranked[:max_vocab]
     return [PAD, UNK, *ranked]
-
-
-def _bool_option(options: dict, name: str, default: bool) -> bool:
-    value = options.get(name, default)
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise WorkbenchError(f"data option {name}={value!r} must be true or false")
