@@ -48,3 +48,11 @@ def pytest_runtest_teardown(item, nextitem):
         from ui import gc_guard
 
         gc_guard.collect_due()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that uses a QApplication ``gui``: ``make test-x11`` runs them again
+    under a real X server, where drawing faults that the offscreen platform hides show."""
+    for item in items:
+        if "qapp" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)

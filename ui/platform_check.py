@@ -70,15 +70,20 @@ def uses_xcb(environ=os.environ) -> bool:
 def problem(environ=os.environ) -> str | None:
     """A sentence naming the packages to install when the X11 plugin cannot load, else
     ``None`` (also when it cannot be told: no plugin, no ``ldd``)."""
-    plugin = xcb_plugin() if uses_xcb(environ) else None
+    return sentence(plugin_missing_libraries()) if uses_xcb(environ) else None
+
+
+def plugin_missing_libraries() -> list[str]:
+    """The libraries the X11 plugin needs and ``ldd`` cannot find ([] when it cannot tell)."""
+    plugin = xcb_plugin()
     ldd = shutil.which("ldd")
     if plugin is None or ldd is None:
-        return None
+        return []
     try:
         output = subprocess.run([ldd, plugin], capture_output=True, text=True, timeout=20).stdout
     except (OSError, subprocess.SubprocessError):
-        return None
-    return sentence(missing_libraries(output))
+        return []
+    return missing_libraries(output)
 
 
 def sentence(missing: list[str]) -> str | None:
@@ -89,3 +94,16 @@ def sentence(missing: list[str]) -> str | None:
             f"{'is' if len(missing) == 1 else 'are'} not installed. On Debian or Ubuntu install "
             f"{'it' if len(missing) == 1 else 'them'} with:\n    sudo apt-get install {packages}\n"
             "(on other distributions, the packages that provide these files).")
+
+
+def missing_packages() -> list[str]:
+    """The Debian/Ubuntu packages to install for the X11 plugin (CI's installer:
+    ``python -m ui.platform_check --packages``)."""
+    return list(dict.fromkeys(package_for(name) for name in plugin_missing_libraries()))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--packages"]:
+        print(" ".join(missing_packages()))
+    else:
+        print(sentence(plugin_missing_libraries()) or "Qt's X11 platform plugin has every library it needs.")
