@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import QCoreApplication
+
 from ui.bridge import run_in_background
 
 
@@ -19,14 +21,16 @@ def read_model(path: str):
 def open_model(session, path: str) -> None:
     """Load a ``.keras`` file (or a run directory) on a worker thread and make it current."""
     if not session.tf_loaded:
-        session.fail("TensorFlow is still loading; open the model again when the status bar says Ready.")
+        session.fail(QCoreApplication.translate(
+            "actions", "TensorFlow is still loading; open the model again when the status bar says Ready."))
         return
-    session.report(f"Loading {os.path.basename(path)}…")
+    session.report(QCoreApplication.translate("actions", "Loading {0}…").format(os.path.basename(path)))
 
     def loaded(result) -> None:
         model, names = result
         session.set_model(model, path, names, source="file")
-        session.report(f"Opened model {path}: {model.count_params():,} parameters")
+        session.report(QCoreApplication.translate("actions", "Opened model {0}: {1:,} parameters").format(
+            path, model.count_params()))
 
     run_in_background(lambda: read_model(path), loaded, session.fail, key="open-model", lane="tf",
                       owner=session)

@@ -5,6 +5,9 @@ TensorFlow is imported; the import runs on a worker thread and the status bar go
 from "Loading TensorFlow…" to "Ready — device CPU:0". Panels that need TensorFlow
 enable themselves on ``Session.tf_ready``.
 
+``--lang ja|en`` starts the window in that language for one session (else the Preferences'
+language, ``ui.i18n``); the translators are installed before the window is built.
+
 ``KERAS_WORKBENCH_STARTUP_PROBE=1`` prints ``startup-probe shown_at=<unix time>`` when
 the window is first exposed, then quits (``benchmarks/startup_time.py`` reads it).
 """
@@ -21,11 +24,11 @@ if __name__ == "__main__":
     # tracker) runs its job here and exits, before the Qt stack below is imported for nothing
     multiprocessing.freeze_support()
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from ui import gc_guard, platform_check, theme
+from ui import gc_guard, i18n, platform_check, theme
 from ui.bridge import run_in_background
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -52,9 +55,10 @@ def load_tensorflow() -> tuple[str, list[dict]]:
 
 def start_tensorflow(session) -> None:
     """Import TensorFlow on a worker thread; ``session.tf_ready`` fires when it is usable."""
-    session.report("Loading TensorFlow…")
+    session.report(QCoreApplication.translate("app", "Loading TensorFlow…"))
     run_in_background(load_tensorflow, lambda result: session.set_tf_ready(*result),
-                      lambda message: session.fail(f"TensorFlow could not be loaded: {message}"),
+                      lambda message: session.fail(QCoreApplication.translate(
+                          "app", "TensorFlow could not be loaded: {0}").format(message)),
                       key="tensorflow", owner=session)
 
 
@@ -109,6 +113,13 @@ def open_when_ready(window: MainWindow, paths: list[str]) -> None:
     window.session.tf_ready.connect(open_all)
 
 
+def session_language(argv: list[str], settings: Settings) -> tuple[str, list[str]]:
+    """This session's language: ``--lang ja|en`` when given (the setting stays as it is), else
+    the Preferences' (``ui.settings``); and ``argv`` without the flag."""
+    language, rest = i18n.parse_language_flag(argv)
+    return language or settings.language(), rest
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(argv if argv is not None else sys.argv)
     if "--version" in argv[1:]:  # no Qt application: works without a display
@@ -120,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         from ui import self_check
 
         return self_check.main()
+    try:  # a wrong --lang: one sentence, before Qt starts
+        i18n.parse_language_flag(argv)
+    except ValueError as error:
+        print(f"keras-workbench: error: {error}", file=sys.stderr)
+        return 2
     missing = None if QApplication.instance() else platform_check.problem()
     if missing:  # Qt would abort with a message that names no package
         print(missing, file=sys.stderr)
@@ -133,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         app.setWindowIcon(QIcon(ICON))
     # the user's preferences, window layout and recent files (a start-up probe touches none of them)
     settings = Settings.ephemeral() if os.environ.get(PROBE_ENV) == "1" else Settings()
+    # before any widget exists: texts are translated when they are set
+    language, argv = session_language(argv, settings)
+    i18n.install_translator(app, language)
     theme.apply(app, settings.theme())  # "light" too: the hint grey comes from the style sheet
     window = MainWindow(settings=settings)
     window.session.prewarm_runs = os.environ.get(PROBE_ENV) != "1"
@@ -146,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
 
         first_expose = FirstExpose(after_first_paint)
     window.show()
+    if app.property("workbench-language-problem"):
+        window.statusBar().showMessage(app.property("workbench-language-problem"), 30000)
     first_expose.watch(window)
     open_when_ready(window, [path for path in argv[1:] if os.path.exists(path)])
     return app.exec()

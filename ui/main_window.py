@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 
@@ -34,7 +35,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings.ephemeral()
         if self.settings.persistent and not self.session.runs_root:
             self.session.runs_root = self.settings.runs_folder()
-        self.setWindowTitle("Keras Workbench")
+        self.setWindowTitle("Keras Workbench")  # the program's name, in every language
         self.resize(1280, 820)
         self.setAcceptDrops(True)
         self.tabs = QTabWidget()
@@ -42,10 +43,11 @@ class MainWindow(QMainWindow):
         for panel_class in PANELS:
             panel = panel_class(self.session)
             self.panels[panel_class.__name__] = panel
-            index = self.tabs.addTab(panel, panel.title)
-            self.tabs.setTabToolTip(index, panel.help)
+            # a panel's title and help are marked QT_TRANSLATE_NOOP("Panel", …) where declared
+            index = self.tabs.addTab(panel, QCoreApplication.translate("Panel", panel.title))
+            self.tabs.setTabToolTip(index, QCoreApplication.translate("Panel", panel.help) if panel.help else "")
         self.setCentralWidget(self.tabs)
-        self.tf_label = QLabel("Loading TensorFlow…")
+        self.tf_label = QLabel(self.tr("Loading TensorFlow…"))
         self.statusBar().addPermanentWidget(self.tf_label)
         self.error_box: QMessageBox | None = None
         self.shortcut_actions: list[QAction] = []  # listed in Help → Keyboard shortcuts
@@ -57,7 +59,7 @@ class MainWindow(QMainWindow):
         self.session.message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.session.error.connect(self.show_error)
         self.session.panel_requested.connect(self.show_panel)
-        self.session.tf_ready.connect(lambda device: self.tf_label.setText(f"Ready — device {device}"))
+        self.session.tf_ready.connect(lambda device: self.tf_label.setText(self.tr("Ready — device {0}").format(device)))
 
     def panel(self, name: str):
         """A panel by class name: ``window.panel("TrainPanel")``."""
@@ -70,19 +72,19 @@ class MainWindow(QMainWindow):
 
     # -- menus ------------------------------------------------------------------------------
     def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
         entries = (
-            ("Open &image…", "Ctrl+O", self._open_image),
-            ("Open &model (.keras)…", "Ctrl+Shift+O", self._open_model),
-            ("Open &folder dataset…", "Ctrl+D", self._open_folder),
-            ("Open &CSV…", "", self._open_csv),
+            (self.tr("Open &image…"), "Ctrl+O", self._open_image),
+            (self.tr("Open &model (.keras)…"), "Ctrl+Shift+O", self._open_model),
+            (self.tr("Open &folder dataset…"), "Ctrl+D", self._open_folder),
+            (self.tr("Open &CSV…"), "", self._open_csv),
             (None, None, None),
-            ("&Resume run…", "", self._resume),
-            ("&Export…", "Ctrl+E", lambda: self.show_panel("ExportPanel")),
+            (self.tr("&Resume run…"), "", self._resume),
+            (self.tr("&Export…"), "Ctrl+E", lambda: self.show_panel("ExportPanel")),
             (None, None, None),
-            ("&Preferences…", "Ctrl+,", self.open_preferences),
+            (self.tr("&Preferences…"), "Ctrl+,", self.open_preferences),
             (None, None, None),
-            ("&Quit", QKeySequence.StandardKey.Quit, self.close),
+            (self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close),
         )
         for text, shortcut, slot in entries:
             if text is None:
@@ -95,25 +97,25 @@ class MainWindow(QMainWindow):
             action.triggered.connect(slot)
             file_menu.addAction(action)
             if slot == self._open_csv:  # the remembered data sets, models and runs come next
-                self.recent_menu = file_menu.addMenu("Open &recent")
+                self.recent_menu = file_menu.addMenu(self.tr("Open &recent"))
                 self.recent_menu.aboutToShow.connect(lambda: self.memory.fill_recent_menu(self.recent_menu))
         self._run_and_view_menus()
-        help_menu = self.menuBar().addMenu("&Help")
-        keys = QAction("&Keyboard shortcuts", self)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        keys = QAction(self.tr("&Keyboard shortcuts"), self)
         keys.triggered.connect(self.show_shortcuts)
         help_menu.addAction(keys)
-        about = QAction("&About", self)
+        about = QAction(self.tr("&About"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
     def _run_and_view_menus(self) -> None:
         """Run: Start / Stop / Pause; View: one tab per Ctrl+number."""
-        run_menu = self.menuBar().addMenu("&Run")
-        for text, shortcut, slot in (("&Start training", "Ctrl+R", self.start_training),
-                                     ("S&top after this batch", "Ctrl+.", self.stop_training),
-                                     ("&Pause / continue", "Ctrl+P", self.pause_training)):
+        run_menu = self.menuBar().addMenu(self.tr("&Run"))
+        for text, shortcut, slot in ((self.tr("&Start training"), "Ctrl+R", self.start_training),
+                                     (self.tr("S&top after this batch"), "Ctrl+.", self.stop_training),
+                                     (self.tr("&Pause / continue"), "Ctrl+P", self.pause_training)):
             run_menu.addAction(self._shortcut_action(text, shortcut, slot))
-        view_menu = self.menuBar().addMenu("&View")
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
         for index in range(min(self.tabs.count(), 9)):
             text = f"&{index + 1} {self.tabs.tabText(index)}"
             view_menu.addAction(self._shortcut_action(text, f"Ctrl+{index + 1}",
@@ -134,10 +136,12 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{key}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>" for key, what in self.shortcuts())
-        box = QMessageBox(QMessageBox.Icon.Information, "Keyboard shortcuts",
-                          f"<table>{rows}</table><p>Ctrl+O opens an image in the Explain tab, or in "
-                          "Predict or Detect when that tab is shown. Images, folders, .keras models, "
-                          ".csv tables and run folders can also be dropped on the window.</p>", parent=self)
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
+                          f"<table>{rows}</table><p>"
+                          + self.tr("Ctrl+O opens an image in the Explain tab, or in "
+                                    "Predict or Detect when that tab is shown. Images, folders, .keras models, "
+                                    ".csv tables and run folders can also be dropped on the window.") + "</p>",
+                          parent=self)
         box.open()
 
     # -- training from the keyboard ----------------------------------------------------------
@@ -150,9 +154,9 @@ class MainWindow(QMainWindow):
     def start_training(self) -> None:
         train = self.show_panel("TrainPanel")
         if train.bridge.running:
-            self.session.report("A run is already in progress: Ctrl+. stops it.")
+            self.session.report(self.tr("A run is already in progress: Ctrl+. stops it."))
         elif not train.start_button.isEnabled():
-            self.session.report("Start is not available yet: TensorFlow is still loading.")
+            self.session.report(self.tr("Start is not available yet: TensorFlow is still loading."))
         else:
             train.start()
 
@@ -160,7 +164,7 @@ class MainWindow(QMainWindow):
         bridge = self._active_bridge()
         if bridge.running:
             bridge.stop()
-            self.session.report("Training: stopping after this batch…")
+            self.session.report(self.tr("Training: stopping after this batch…"))
 
     def pause_training(self) -> None:
         train = self.panel("TrainPanel")
@@ -206,7 +210,8 @@ class MainWindow(QMainWindow):
     def open_run_folder(self, path: str) -> None:
         """Show a run directory in the Runs tab: its parent folder is listed and the run selected."""
         if not os.path.isfile(os.path.join(path, "config.json")):
-            self.session.fail(f"{path} is not a run directory (no config.json): it was moved or deleted.")
+            self.session.fail(self.tr("{0} is not a run directory (no config.json): it was moved or deleted.")
+                              .format(path))
             return
         self.show_panel("RunsPanel").show_run(path)
         self.settings.add_recent("runs", path)
@@ -227,7 +232,8 @@ class MainWindow(QMainWindow):
         self.show_panel("XaiPanel").open_image_dialog()
 
     def _open_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a Keras model", "", "Keras models (*.keras *.h5)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a Keras model"), "",
+                                              self.tr("Keras models ({0})").format("*.keras *.h5"))
         if path:
             actions.open_model(self.session, path)
 
@@ -244,8 +250,8 @@ class MainWindow(QMainWindow):
         from workbench import catalog
 
         QMessageBox.about(self, "Keras Workbench",
-                          f"Keras Workbench — train, watch, explain and export Keras 3 models.<br>"
-                          f"{len(catalog.all_entries())} catalog entries.")
+                          self.tr("Keras Workbench — train, watch, explain and export Keras 3 models.<br>"
+                                  "{0} catalog entries.").format(len(catalog.all_entries())))
 
     # -- errors ----------------------------------------------------------------------------
     def show_error(self, text: str) -> None:
@@ -289,8 +295,9 @@ class MainWindow(QMainWindow):
         elif lower.endswith(".csv"):
             self.show_panel("DataPanel").open_csv(path)
         else:
-            self.session.fail(f"Cannot open {os.path.basename(path)}: drop an image (.png, .jpg, .bmp), "
-                              "a .keras model, a .csv table, a folder of class sub-folders or a run folder.")
+            self.session.fail(self.tr("Cannot open {0}: drop an image (.png, .jpg, .bmp), a .keras model, "
+                                      "a .csv table, a folder of class sub-folders or a run folder.")
+                              .format(os.path.basename(path)))
 
     def closeEvent(self, event):  # noqa: N802
         from ui.bridge import wait_for_lanes

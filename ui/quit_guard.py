@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 STOP, KEEP, QUIT_NOW = "stop", "keep", "quit"
@@ -58,52 +58,67 @@ def activities(window) -> list[Activity]:
         if callable(declared):
             found.extend(declared())
             continue
+        title = QCoreApplication.translate("Panel", panel.title)
         run_bridge = getattr(panel, "bridge", None)
         if run_bridge is not None and run_bridge.running:
-            what = "a training run" if name == "TrainPanel" else "a comparison run (several trainings)"
-            found.append(Activity(f"{panel.title}: {what}", run_bridge.stop,
+            what = (QCoreApplication.translate("QuitGuard", "{0}: a training run") if name == "TrainPanel" else
+                    QCoreApplication.translate("QuitGuard", "{0}: a comparison run (several trainings)"))
+            found.append(Activity(what.format(title), run_bridge.stop,
                                   lambda b=run_bridge: not b.running,
                                   kill=lambda b=run_bridge: b.wait(timeout=1.0)))
         running = getattr(panel, "running", None)
         if callable(running) and running():
-            found.append(Activity(f"{panel.title}: explanations being computed", getattr(panel, "cancel", None),
+            found.append(Activity(QCoreApplication.translate("QuitGuard", "{0}: explanations being computed")
+                                  .format(title), getattr(panel, "cancel", None),
                                   lambda p=panel: not p.running()))
         if getattr(panel, "_folder_running", False):
-            found.append(Activity(f"{panel.title}: explaining a folder of images",
-                                  getattr(panel, "cancel_folder", None),
+            found.append(Activity(QCoreApplication.translate("QuitGuard", "{0}: explaining a folder of images")
+                                  .format(title), getattr(panel, "cancel_folder", None),
                                   lambda p=panel: not p._folder_running))
         if name == "ExportPanel" and _task_in_flight("export"):
-            found.append(Activity(f"{panel.title}: an export (it is written and verified first)", None,
-                                  lambda: not _task_in_flight("export")))
+            found.append(Activity(QCoreApplication.translate(
+                "QuitGuard", "{0}: an export (it is written and verified first)").format(title), None,
+                lambda: not _task_in_flight("export")))
     return found
 
 
 def question(busy: list[Activity], waiting: bool = False) -> tuple[str, str]:
     """The dialog's text and its informative text."""
     items = "".join(f"<li>{activity.title}</li>" for activity in busy)
-    text = (f"Still stopping:<ul>{items}</ul>" if waiting
-            else f"Keras Workbench is still working:<ul>{items}</ul>")
+    text = (QCoreApplication.translate("QuitGuard", "Still stopping:{0}") if waiting
+            else QCoreApplication.translate("QuitGuard", "Keras Workbench is still working:{0}")).format(
+        f"<ul>{items}</ul>")
+    killable = all(activity.kill is not None for activity in busy)
     parts = [] if waiting else [
-        "<b>Stop and keep</b> stops each run after its current batch and closes the window once "
-        "they have ended: every complete epoch stays a resume point (Train → Resume run…)."
-        + ("" if all(activity.kill is not None for activity in busy) else
-           " An export is finished, an explanation batch cancelled at its next image, first.")]
-    if all(activity.kill is not None for activity in busy):
-        parts.append("<b>Quit now</b> ends the training at once: it loses at most the epoch in "
-                     "progress; the last complete epoch stays a resume point.")
+        QCoreApplication.translate(
+            "QuitGuard", "<b>Stop and keep</b> stops each run after its current batch and closes the window once "
+            "they have ended: every complete epoch stays a resume point (Train → Resume run…).") if killable else
+        QCoreApplication.translate(
+            "QuitGuard", "<b>Stop and keep</b> stops each run after its current batch and closes the window once "
+            "they have ended: every complete epoch stays a resume point (Train → Resume run…). An export is "
+            "finished, an explanation batch cancelled at its next image, first.")]
+    if killable:
+        parts.append(QCoreApplication.translate(
+            "QuitGuard", "<b>Quit now</b> ends the training at once: it loses at most the epoch in "
+            "progress; the last complete epoch stays a resume point."))
     else:
-        parts.append("Quitting at once is not offered: it would lose work that is not saved yet.")
+        parts.append(QCoreApplication.translate(
+            "QuitGuard", "Quitting at once is not offered: it would lose work that is not saved yet."))
     return text, "<br><br>".join(parts)
 
 
 def ask_dialog(parent, busy: list[Activity], waiting: bool = False) -> str:
     """The question as a message box: STOP, KEEP or QUIT_NOW."""
     text, info = question(busy, waiting)
-    box = QMessageBox(QMessageBox.Icon.Question, "Quit Keras Workbench?", text, parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Question, QCoreApplication.translate("QuitGuard", "Quit Keras Workbench?"),
+                      text, parent=parent)
     box.setInformativeText(info)
-    stop = None if waiting else box.addButton("Stop and keep", QMessageBox.ButtonRole.AcceptRole)
-    keep = box.addButton("Keep waiting" if waiting else "Keep training", QMessageBox.ButtonRole.RejectRole)
-    quit_now = (box.addButton("Quit now", QMessageBox.ButtonRole.DestructiveRole)
+    stop = None if waiting else box.addButton(QCoreApplication.translate("QuitGuard", "Stop and keep"),
+                                              QMessageBox.ButtonRole.AcceptRole)
+    keep = box.addButton(QCoreApplication.translate("QuitGuard", "Keep waiting") if waiting
+                         else QCoreApplication.translate("QuitGuard", "Keep training"),
+                         QMessageBox.ButtonRole.RejectRole)
+    quit_now = (box.addButton(QCoreApplication.translate("QuitGuard", "Quit now"), QMessageBox.ButtonRole.DestructiveRole)
                 if all(activity.kill is not None for activity in busy) else None)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
@@ -151,9 +166,9 @@ class QuitGuard(QObject):
             if activity.stop is not None:
                 activity.stop()
         self.stopping = busy
-        self.window.statusBar().showMessage(
+        self.window.statusBar().showMessage(self.tr(
             "Stopping after the current batch; the window closes when the work has ended "
-            "(the last complete epoch stays a resume point)…")
+            "(the last complete epoch stays a resume point)…"))
         self._timer.start()
         return False
 

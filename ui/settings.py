@@ -2,7 +2,7 @@
 
 Stored under the organisation "keras-workbench" (on Linux ``~/.config/keras-workbench/``):
 window geometry and state, the main panels' splitters, the last tab, the default device,
-the runs folder, the theme, and the recently used data sets, models and runs.
+the runs folder, the theme, the language, and the recently used data sets, models and runs.
 
 ``KERAS_WORKBENCH_SETTINGS=/path/file.ini`` keeps them in that INI file instead (tests, a
 portable install). ``Settings.ephemeral()`` keeps them in memory only: a window made by a
@@ -153,6 +153,20 @@ class Settings:
         if name not in THEMES:
             raise ValueError(f"unknown theme {name!r}: one of {', '.join(THEMES)}")
         self.store.setValue("preferences/theme", name)
+
+    def language(self) -> str:
+        """The window's language ("en" or "ja"); before a choice, the desktop's (``ui.i18n``)."""
+        from ui.i18n import LANGUAGES, system_language
+
+        value = self._text("preferences/language")
+        return value if value in LANGUAGES else system_language()
+
+    def set_language(self, code: str) -> None:
+        from ui.i18n import LANGUAGES
+
+        if code not in LANGUAGES:
+            raise ValueError(f"unknown language {code!r}: one of {', '.join(LANGUAGES)}")
+        self.store.setValue("preferences/language", code)
 
     # -- recent ---------------------------------------------------------------------------------
     def recent(self, kind: str) -> list[str]:

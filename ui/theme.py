@@ -13,10 +13,20 @@ import sys
 import weakref
 
 import shiboken6
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QColor, QPalette
 
 #: The theme in force (``apply`` sets it); plots made later read it.
 current = "light"
+
+#: The themes' names as the Preferences show them (``display_name``).
+NAMES = {"light": QT_TRANSLATE_NOOP("theme", "Light"), "dark": QT_TRANSLATE_NOOP("theme", "Dark")}
+
+
+def display_name(name: str) -> str:
+    """Theme ``name`` ("light", "dark") in the window's language."""
+    return QCoreApplication.translate("theme", NAMES[name]) if name in NAMES else name
+
 
 #: (background, foreground) of plots in each theme.
 PLOT_COLORS = {"light": ("w", "k"), "dark": ((30, 30, 32), (220, 220, 220))}

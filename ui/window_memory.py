@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import os
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QSplitter
+
+#: The headings of File → Open recent's sections.
+RECENT_HEADINGS = (("data", QT_TRANSLATE_NOOP("WindowMemory", "Data sets")),
+                   ("models", QT_TRANSLATE_NOOP("WindowMemory", "Models")),
+                   ("runs", QT_TRANSLATE_NOOP("WindowMemory", "Runs")))
 
 
 class WindowMemory:
@@ -61,20 +67,20 @@ class WindowMemory:
 
     def fill_recent_menu(self, menu) -> None:
         menu.clear()
-        for kind, heading in (("data", "Data sets"), ("models", "Models"), ("runs", "Runs")):
+        for kind, heading in RECENT_HEADINGS:
             items = self.settings.recent(kind)
             if not items:
                 continue
-            menu.addSection(heading)
+            menu.addSection(QCoreApplication.translate("WindowMemory", heading))
             for value in items:
                 text = value if kind == "models" else value.replace(os.path.expanduser("~"), "~", 1)
                 action = menu.addAction(text)
                 action.triggered.connect(lambda _=False, k=kind, v=value: self.open_recent(k, v))
         if menu.isEmpty():
-            menu.addAction("(nothing yet)").setEnabled(False)
+            menu.addAction(QCoreApplication.translate("WindowMemory", "(nothing yet)")).setEnabled(False)
         else:
             menu.addSeparator()
-            clear = menu.addAction("Clear the list")
+            clear = menu.addAction(QCoreApplication.translate("WindowMemory", "Clear the list"))
             clear.triggered.connect(lambda: [self.settings.clear_recent(kind) for kind in ("data", "models", "runs")])
 
     def open_recent(self, kind: str, value: str) -> None:
@@ -85,7 +91,8 @@ class WindowMemory:
             self.window.open_run_folder(value)
         elif os.path.isabs(value) or os.sep in value:
             if not os.path.exists(value):
-                self.window.session.fail(f"{value} is no longer there: it was moved or deleted.")
+                self.window.session.fail(QCoreApplication.translate(
+                    "WindowMemory", "{0} is no longer there: it was moved or deleted.").format(value))
             elif value.lower().endswith(".csv"):
                 self.window.show_panel("DataPanel").open_csv(value)
             else:

@@ -23,10 +23,10 @@ def main(argv: list[str] | None = None) -> int:
 
     multiprocessing.freeze_support()  # a bundled executable started as the GUI's training process
     argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] == "gui":
+    if not argv or argv[0] == "gui" or argv[0].split("=")[0] == "--lang":  # --lang ja: the GUI in Japanese
         from ui.app import main as gui_main
 
-        return gui_main()
+        return gui_main(["keras-workbench", *(argv[1:] if argv and argv[0] == "gui" else argv)])
     args = build_parser().parse_args(argv)
     try:
         return args.run(args) or 0

@@ -10,7 +10,7 @@ move and the agent's reply) reset the position.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -54,9 +54,9 @@ def _signed(value: float) -> str:
 
 
 class BoardPanel(Panel):
-    title = "Board"
+    title = QT_TRANSLATE_NOOP("Panel", "Board")
     order = 48
-    help = "Play tic-tac-toe or Connect Four against a trained AlphaGo / AlphaGo Zero agent"
+    help = QT_TRANSLATE_NOOP("Panel", "Play tic-tac-toe or Connect Four against a trained AlphaGo / AlphaGo Zero agent")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -72,29 +72,30 @@ class BoardPanel(Panel):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.picker = RunPicker(self, board_runs, "no trained board-game run yet", "Open a board-game run folder")
+        self.picker = RunPicker(self, board_runs, self.tr("no trained board-game run yet"),
+                                self.tr("Open a board-game run folder"))
         self.picker.chosen.connect(self._chosen)
         self.run_combo = self.picker.combo
         self.side_combo = QComboBox()
-        self.side_combo.addItem("X (you move first)", 0)
-        self.side_combo.addItem("O (the agent moves first)", 1)
+        self.side_combo.addItem(self.tr("X (you move first)"), 0)
+        self.side_combo.addItem(self.tr("O (the agent moves first)"), 1)
         self.side_combo.currentIndexChanged.connect(lambda _i: self.new_game())
         self.sims_spin = QSpinBox()
         self.sims_spin.setRange(1, 100000)
         self.sims_spin.setValue(64)
-        self.new_button = QPushButton("New game")
+        self.new_button = QPushButton(self.tr("New game"))
         self.new_button.clicked.connect(self.new_game)
-        self.undo_button = QPushButton("Undo")
+        self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.clicked.connect(self.undo)
 
         form = QFormLayout()
-        form.addRow("You play", self.side_combo)
-        form.addRow("MCTS simulations", self.sims_spin)
+        form.addRow(self.tr("You play"), self.side_combo)
+        form.addRow(self.tr("MCTS simulations"), self.sims_spin)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.undo_button)
         form.addRow(buttons)
-        box = QGroupBox("Game")
+        box = QGroupBox(self.tr("Game"))
         box.setLayout(form)
         self.turn_label = QLabel("")
         self.turn_label.setWordWrap(True)
@@ -123,10 +124,11 @@ class BoardPanel(Panel):
         layout = QVBoxLayout(self)
         layout.addWidget(self.picker)
         layout.addWidget(hint_label(
-            "Runs of alphago_zero and alphago. On each empty cell (each column's bar in Connect Four): n, the "
-            "agent's MCTS visit count for that move in the position shown, and p, its network's prior; the "
-            "outlined move is the one the search prefers. The value is the network's estimate for the side "
-            "to move, from -1 (lost) to +1 (won)."))
+            self.tr("Runs of alphago_zero and alphago. On each empty cell (each column's bar "
+                    "in Connect Four): n, the agent's MCTS visit count for that move in the "
+                    "position shown, and p, its network's prior; the outlined move is the one "
+                    "the search prefers. The value is the network's estimate for the side to "
+                    "move, from -1 (lost) to +1 (won).")))
         layout.addWidget(splitter, 1)
 
     # -- runs ----------------------------------------------------------------------------------
@@ -149,7 +151,7 @@ class BoardPanel(Panel):
         if not path:
             return
         self.run_dir, self.agent = path, None
-        self.turn_label.setText("loading the agent…")
+        self.turn_label.setText(self.tr("loading the agent…"))
         self.background(lambda: load_agent(path), self._loaded, key=f"board-load-{id(self)}",
                         lane=self.TF_LANE)
 
@@ -172,7 +174,7 @@ class BoardPanel(Panel):
     def undo(self) -> None:
         """Back to the user's previous turn (their move and the agent's reply undone)."""
         if self.thinking:
-            self._say("the agent is thinking; undo when it has moved")
+            self._say(self.tr("the agent is thinking; undo when it has moved"))
             return
         rules = self.agent.rules if self.agent else None
         while self.history:
@@ -191,14 +193,14 @@ class BoardPanel(Panel):
         from workbench.models.rl.board_state import check_move
 
         if self.agent is None:
-            self._say("choose a board-game run first (train alphago_zero on tictactoe)")
+            self._say(self.tr("choose a board-game run first (train alphago_zero on tictactoe)"))
             return
         rules = self.agent.rules
         if self.thinking:
-            self._say("the agent is thinking; wait for its move")
+            self._say(self.tr("the agent is thinking; wait for its move"))
             return
         if not rules.is_over(self.cells) and rules.to_move(self.cells) != self.user_side:
-            self._say("it is the agent's turn")
+            self._say(self.tr("it is the agent's turn"))
             return
         try:
             check_move(rules, self.cells, action)
@@ -226,7 +228,8 @@ class BoardPanel(Panel):
     def _think(self, agent_moves: bool) -> None:
         agent, cells, sims = self.agent, self.cells, self.sims_spin.value()
         self.thinking = agent_moves
-        self.turn_label.setText("the agent is thinking…" if agent_moves else "your move (the agent is reading the board…)")
+        self.turn_label.setText(self.tr("the agent is thinking…") if agent_moves
+                                else self.tr("your move (the agent is reading the board…)"))
         self.background(lambda: agent.analyse(cells, sims), lambda result: self._thought(cells, agent_moves, result),
                         key=f"board-think-{id(self)}", lane=self.TF_LANE)
 
@@ -260,20 +263,27 @@ class BoardPanel(Panel):
         you, agent = "XO"[self.user_side], "XO"[1 - self.user_side]
         if rules.is_over(self.cells):
             winner = rules.winner(self.cells)
-            text = "a draw" if winner is None else ("you win!" if winner == self.user_side else f"the agent ({agent}) wins")
-            self.turn_label.setText(f"Game over: {text}")
+            if winner is None:
+                text = self.tr("Game over: a draw")
+            elif winner == self.user_side:
+                text = self.tr("Game over: you win!")
+            else:
+                text = self.tr("Game over: the agent ({0}) wins").format(agent)
+            self.turn_label.setText(text)
         elif rules.to_move(self.cells) == self.user_side:
-            self.turn_label.setText(f"Your move ({you})")
+            self.turn_label.setText(self.tr("Your move ({0})").format(you))
         a = self.analysis
         if a is None:
-            self.stats_label.setText(f"{getattr(self.agent, 'name', 'agent')} · move {len(self.moves) + 1}")
+            self.stats_label.setText(self.tr("{0} · move {1}").format(getattr(self.agent, 'name', 'agent'),
+                                                                      len(self.moves) + 1))
             return
-        moves = ", ".join(map(str, self.moves)) or "none yet"
+        moves = ", ".join(map(str, self.moves)) or self.tr("none yet")
         self.stats_label.setText(
-            f"<b>{getattr(self.agent, 'name', 'agent')}</b> on this position ({a['to_move']} to move), "
-            f"{a['simulations']} simulations:<br>"
-            f"network value <b>{_signed(a['value'])}</b> · search value <b>{_signed(a['search_value'])}</b><br>"
-            f"the search prefers <b>{a['move']}</b> ({a['move_name']})<br>moves so far: {moves}")
+            self.tr("<b>{0}</b> on this position ({1} to move), {2} simulations:<br>network "
+                    "value <b>{3}</b> · search value <b>{4}</b><br>the search prefers "
+                    "<b>{5}</b> ({6})<br>moves so far: {7}").format(
+                getattr(self.agent, 'name', 'agent'), a['to_move'], a['simulations'], _signed(a['value']),
+                _signed(a['search_value']), a['move'], a['move_name'], moves))
 
     def shutdown(self) -> None:
         self.agent = None

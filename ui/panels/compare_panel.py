@@ -23,7 +23,7 @@ import os
 import threading
 
 import numpy as np
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from ui.panels.base import Panel, hint_label
@@ -55,9 +55,10 @@ def _part(*path: str):
 
 
 class ComparePanel(Panel):
-    title = "Compare explanations"
+    title = QT_TRANSLATE_NOOP("Panel", "Compare explanations")
     order = 41
-    help = "Several explanation methods side by side, with deletion / insertion scores to judge them"
+    help = QT_TRANSLATE_NOOP("Panel", "Several explanation methods side by side, with deletion / insertion "
+                             "scores to judge them")
 
     #: (run, done, total) and (run, row) from the comparison's worker thread (queued to the GUI thread).
     compare_progress = Signal(int, int, int)
@@ -153,8 +154,11 @@ class ComparePanel(Panel):
         scroll.setWidget(controls)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setMinimumWidth(330)
-        scroll.setMaximumWidth(370)
+        # as wide as the controls' widest row plus the vertical scroll bar, so nothing is cut
+        # off or scrolled sideways in any language (Japanese labels are wider than English)
+        needed = controls.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 2
+        scroll.setMinimumWidth(max(330, needed))
+        scroll.setMaximumWidth(max(370, needed))
 
         self.image_page = ImageResults()
         self.tabular_page = TabularPage()
@@ -187,7 +191,7 @@ class ComparePanel(Panel):
         for widget in (self.methods_box, self.display_box, self.folder_box, self.chooser.file_rows,
                        self.layer, self.layer_label):
             widget.setVisible(not tabular)
-        self.from_sample.setText("Validation row" if tabular else "Validation sample")
+        self.from_sample.setText(self.tr("Validation row") if tabular else self.tr("Validation sample"))
         has_input = self._has_input()
         self.methods_box.set_usable(image and not running)
         needs_layer = any(xai.METHODS[m].needs_layer for m in self.checked_methods())
@@ -208,23 +212,24 @@ class ComparePanel(Panel):
     def _state_text(self, mode: str, has_input: bool) -> str:
         facts = self.facts
         if self.session.model is None:
-            return ("No model yet: train one in the Train tab, or open a .keras file (File ▸ Open model…). "
-                    "Image classifiers get a grid of heatmaps; table classifiers (e.g. the MLP on iris) "
-                    "get SHAP and LIME bars.")
+            return self.tr("No model yet: train one in the Train tab, or open a .keras file (File ▸ Open "
+                           "model…). Image classifiers get a grid of heatmaps; table classifiers (e.g. the MLP "
+                           "on iris) get SHAP and LIME bars.")
         if facts is None:
-            return "Inspecting the model…"
+            return self.tr("Inspecting the model…")
         if "error" in facts:
-            return f"This model cannot be explained here: {facts['error']}"
+            return self.tr("This model cannot be explained here: {0}").format(facts["error"])
         if mode == "tabular" and not has_input:
-            return (f"This model takes rows of {facts['features']} features: load the table it was "
-                    "trained on (e.g. iris) in the Data tab.")
+            return self.tr("This model takes rows of {0} features: load the table it was trained on "
+                           "(e.g. iris) in the Data tab.").format(facts["features"])
         if mode == "image" and not has_input:
-            return "Pick a validation sample (an image data set in the Data tab), or open or drop an image file."
+            return self.tr("Pick a validation sample (an image data set in the Data tab), or open or drop "
+                           "an image file.")
         if mode == "image" and not self.checked_methods():
-            return "Check at least one method."
+            return self.tr("Check at least one method.")
         if mode == "tabular":
-            return ("This model reads table rows: press Explain to see how much each feature of the chosen "
-                    "validation row adds to the class probability, by SHAP and by LIME.")
+            return self.tr("This model reads table rows: press Explain to see how much each feature of the "
+                           "chosen validation row adds to the class probability, by SHAP and by LIME.")
         return ""
 
     def _has_input(self) -> bool:
@@ -242,14 +247,14 @@ class ComparePanel(Panel):
         self.layer.clear()
         session = self.session
         if model is None:
-            self.model_label.setText("none")
+            self.model_label.setText(self.tr("none"))
             self._update_state()
             return
         self.image_page.curves.ensure()  # pyqtgraph stays out of start-up
         self.tabular_page.ensure()
         where = os.path.basename(session.run_dir) if session.run_dir else os.path.basename(session.model_path)
-        origin = "trained" if session.model_source == "trained" else "file"
-        self.model_label.setText(f"{model.name} ({origin}: {where})")
+        self.model_label.setText((self.tr("{0} (trained: {1})") if session.model_source == "trained"
+                                  else self.tr("{0} (file: {1})")).format(model.name, where))
         self._update_state()
         self.background(lambda: inspect_model(model), lambda facts: self._inspected(model, facts),
                         key="compare-model", quiet=True, lane=self.TF_LANE)
@@ -299,7 +304,7 @@ class ComparePanel(Panel):
     def feature_names(self) -> list[str]:
         dataset, count = self.session.dataset, self.facts["features"]
         names = list(dataset.info.feature_names) if dataset is not None else []
-        return names if len(names) == count else [f"feature {i}" for i in range(count)]
+        return names if len(names) == count else [self.tr("feature {0}").format(i) for i in range(count)]
 
     # -- the input ------------------------------------------------------------------------
     def open_image_dialog(self) -> None:
@@ -363,7 +368,7 @@ class ComparePanel(Panel):
             return
         names = self.class_names()
         best = self.input_box.show_top(names, probabilities)
-        text = f"Predicted <b>{names[best]}</b> ({probabilities[best]:.1%})"
+        text = self.tr("Predicted <b>{0}</b> ({1:.1%})").format(names[best], probabilities[best])
         self.prediction.setText(text)
         if self.mode() == "tabular":
             self.tabular_page.show_prediction(text)
@@ -417,7 +422,7 @@ class ComparePanel(Panel):
         """Stop after the running method (its result and scores are still shown)."""
         if self.running():
             self._stop.set()
-            self.session.report("Cancelling after the method that is running…")
+            self.session.report(self.tr("Cancelling after the method that is running…"))
             self._update_state()
 
     def _progressed(self, run: int, done: int, total: int) -> None:
@@ -429,10 +434,11 @@ class ComparePanel(Panel):
             self._show_running(done // per_method)
 
     def _show_running(self, position: int) -> None:
-        self._page().set_state(self._order[position], "computing…")
+        self._page().set_state(self._order[position], "running")
 
     def _page(self):
-        """The page the results of this model go to (both say "computing…", "failed", "cancelled")."""
+        """The page the results of this model go to (both say "computing…", "failed", "cancelled":
+        ``set_state`` takes the keys "running", "failed", "cancelled" and shows their words)."""
         return self.tabular_page if self.mode() == "tabular" else self.image_page
 
     def _reported(self, run: int, row: dict) -> None:
@@ -454,7 +460,7 @@ class ComparePanel(Panel):
             self._refresh_table()
         elif row["scores"] is None:
             self.errors[method] = row["error"]
-            self.grid.cell(method).set_detail(f"{self._cell_text(method)}<br>scores failed")
+            self.grid.cell(method).set_detail(self._cell_text(method) + "<br>" + self.tr("scores failed"))
         else:
             self.scores[method] = row["scores"]
             self.grid.cell(method).set_detail(self._cell_text(method))
@@ -473,11 +479,12 @@ class ComparePanel(Panel):
     def _finish(self) -> None:
         done = [m for m in self._order if m in self.results]
         if self._stop.is_set():
-            self.session.report(f"Cancelled: {len(done)} of {len(self._order)} methods explained.")
+            self.session.report(self.tr("Cancelled: {0} of {1} methods explained.").format(
+                len(done), len(self._order)))
         elif done:
             seconds = sum(self.results[m].elapsed_s for m in done) if self.mode() == "image" else 0.0
-            timing = f" in {seconds:.1f} s" if seconds else ""
-            self.session.report(f"Explained with {len(done)} method(s){timing}.")
+            self.session.report(self.tr("Explained with {0} method(s) in {1:.1f} s.").format(len(done), seconds)
+                                if seconds else self.tr("Explained with {0} method(s).").format(len(done)))
         self._running = False
         self._update_state()
         if self._input_dirty:
@@ -530,7 +537,7 @@ class ComparePanel(Panel):
     def _cell_text(self, method: str) -> str:
         explanation, scores = self.results[method], self.scores.get(method)
         names = self.class_names()
-        text = f"{explanation.elapsed_s:.2f} s · class {names[explanation.class_index]}"
+        text = self.tr("{0:.2f} s · class {1}").format(explanation.elapsed_s, names[explanation.class_index])
         if scores is not None:
             text += f"<br>del↓ {scores['deletion_auc']:.3f} · ins↑ {scores['insertion_auc']:.3f}"
         return text
@@ -547,25 +554,25 @@ class ComparePanel(Panel):
 
     # -- saving ----------------------------------------------------------------------------------
     def save_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Save the overlays to a folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Save the overlays to a folder"))
         if folder:
             self.save_overlays(folder)
 
     def save_overlays(self, folder: str) -> None:
         """Write each cell's overlay (current opacity and colormap) and a comparison sheet."""
         if self.mode() != "image" or not self.results or self.display_rgb is None:
-            self.session.fail("Nothing to save yet: press Explain first.")
+            self.session.fail(self.tr("Nothing to save yet: press Explain first."))
             return
         methods = [m for m in self._order if m in self.results]
         overlays = {m: self._overlay(self.results[m].heatmap) for m in methods}
         sheet = compose_sheet(sheet_tiles(self.display_rgb, overlays, self.results, self.scores, self.class_names()))
         stem = self.input_stem
         self.background(lambda: write_overlays(folder, stem, overlays, sheet), self._saved,
-                        key="compare-save", busy=f"Saving {len(overlays) + 1} images to {folder}…")
+                        key="compare-save", busy=self.tr("Saving {0} images to {1}…").format(len(overlays) + 1, folder))
 
     def _saved(self, paths: list[str]) -> None:
         self.saved_paths = paths
-        self.session.report(f"Saved {len(paths)} images to {os.path.dirname(paths[-1])}")
+        self.session.report(self.tr("Saved {0} images to {1}").format(len(paths), os.path.dirname(paths[-1])))
 
     # -- a whole folder ----------------------------------------------------------------------------
     def folder_dialog(self) -> None:

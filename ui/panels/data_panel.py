@@ -7,7 +7,7 @@ import html
 import os
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter,
                                QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -18,7 +18,8 @@ from ui.widgets.views.gallery import ViewGallery
 from workbench.errors import WorkbenchError
 
 #: What a source's ``class_names`` are, by its kind (an environment's are its actions).
-_NAMES_ARE = {"environment": "actions", "text": "tokens in the vocabulary"}
+_NAMES_ARE = {"environment": QT_TRANSLATE_NOOP("DataPanel", "actions"),
+              "text": QT_TRANSLATE_NOOP("DataPanel", "tokens in the vocabulary")}
 
 #: Samples shown in the grid and rows shown in the table.
 GRID_SAMPLES = 40
@@ -46,9 +47,11 @@ def read_csv_header(path: str) -> list[str]:
         with open(path, newline="", encoding="utf-8") as handle:
             header = next(csv.reader(handle, delimiter=sniff_delimiter(path)), [])
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise WorkbenchError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
+        raise WorkbenchError(QCoreApplication.translate("DataPanel", "cannot read {0}: {1}").format(
+            path, getattr(error, "strerror", None) or error)) from None
     if len(header) < 2:
-        raise WorkbenchError(f"{path} needs a header line with at least two columns")
+        raise WorkbenchError(QCoreApplication.translate(
+            "DataPanel", "{0} needs a header line with at least two columns").format(path))
     return header
 
 
@@ -74,9 +77,9 @@ def describe_value(value) -> str:
 
 
 class DataPanel(Panel):
-    title = "Data"
+    title = QT_TRANSLATE_NOOP("Panel", "Data")
     order = 10
-    help = "Choose the data to train on and look at it"
+    help = QT_TRANSLATE_NOOP("Panel", "Choose the data to train on and look at it")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -93,21 +96,21 @@ class DataPanel(Panel):
         for spec in self.specs.values():
             if spec.needs_path:
                 continue  # folders and CSV files come from the Open buttons
-            where = "embedded" if spec.offline else "download"
-            self.combo.addItem(f"{spec.name}  ({spec.kind}, {where})", spec.name)
-        self.combo.setPlaceholderText("your own data (see Path)")
+            text = (self.tr("{0}  ({1}, embedded)") if spec.offline else self.tr("{0}  ({1}, download)"))
+            self.combo.addItem(text.format(spec.name, spec.kind), spec.name)
+        self.combo.setPlaceholderText(self.tr("your own data (see Path)"))
         self.combo.activated.connect(lambda _i: self.choose(self.combo.currentData()))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        open_folder = QPushButton("Open image folder…")
-        open_folder.setToolTip("A folder with one sub-folder per class: root/<class>/<image>.png")
+        open_folder = QPushButton(self.tr("Open image folder…"))
+        open_folder.setToolTip(self.tr("A folder with one sub-folder per class: root/<class>/<image>.png"))
         open_folder.clicked.connect(self.open_folder_dialog)
-        open_csv = QPushButton("Open CSV…")
-        open_csv.setToolTip("A table with a header line; choose the target column below. "
-                            "A CSV with source,target columns is read as a graph's edge list")
+        open_csv = QPushButton(self.tr("Open CSV…"))
+        open_csv.setToolTip(self.tr("A table with a header line; choose the target column below. "
+                                    "A CSV with source,target columns is read as a graph's edge list"))
         open_csv.clicked.connect(self.open_csv_dialog)
-        open_text = QPushButton("Open text…")
-        open_text.setToolTip("A UTF-8 .txt file to train language models on")
+        open_text = QPushButton(self.tr("Open text…"))
+        open_text.setToolTip(self.tr("A UTF-8 .txt file to train language models on"))
         open_text.clicked.connect(self.open_text_dialog)
 
         self.path_label = QLabel()
@@ -116,17 +119,17 @@ class DataPanel(Panel):
         self.image_size.setRange(4, 1024)
         self.image_size.setValue(64)
         self.image_size.setSuffix(" px")
-        self.image_size.setToolTip("Folder images are resized to this square size")
+        self.image_size.setToolTip(self.tr("Folder images are resized to this square size"))
         self.target = QComboBox()
-        self.target.setToolTip("The column to predict; every other column must hold numbers")
+        self.target.setToolTip(self.tr("The column to predict; every other column must hold numbers"))
         self.val_split = QDoubleSpinBox()
         self.val_split.setRange(0.0, 0.9)
         self.val_split.setSingleStep(0.05)
         self.val_split.setValue(0.2)
-        self.val_split.setToolTip("Fraction of the samples held out for validation (stratified)")
+        self.val_split.setToolTip(self.tr("Fraction of the samples held out for validation (stratified)"))
         for narrow in (self.image_size, self.val_split, self.target):
             narrow.setMaximumWidth(220)
-        self.load_button = QPushButton("Load")
+        self.load_button = QPushButton(self.tr("Load"))
         self.load_button.setDefault(True)
         self.load_button.setMaximumWidth(320)
         self.load_button.clicked.connect(self.load)
@@ -137,33 +140,33 @@ class DataPanel(Panel):
         row.addWidget(open_folder)
         row.addWidget(open_csv)
         row.addWidget(open_text)
-        form.addRow("Data set", row)
+        form.addRow(self.tr("Data set"), row)
         form.addRow("", self.summary)
-        form.addRow("Path", self.path_label)
-        form.addRow("Image size", self.image_size)
-        form.addRow("Target column", self.target)
-        form.addRow("Validation split", self.val_split)
+        form.addRow(self.tr("Path"), self.path_label)
+        form.addRow(self.tr("Image size"), self.image_size)
+        form.addRow(self.tr("Target column"), self.target)
+        form.addRow(self.tr("Validation split"), self.val_split)
         form.addRow("", self.load_button)
         self._form = form
-        source = QGroupBox("Source")
+        source = QGroupBox(self.tr("Source"))
         source.setLayout(form)
 
-        self.info = QLabel("Nothing loaded yet.")
+        self.info = QLabel(self.tr("Nothing loaded yet."))
         self.info.setWordWrap(True)
         self.grid = SampleGrid()
-        self.grid.placeholder = "Loading…"
+        self.grid.placeholder = self.tr("Loading…")
         self.table = QTableWidget()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.preview = ViewGallery("Loading the preview…")  # what a non-array source shows of itself
+        self.preview = ViewGallery(self.tr("Loading the preview…"))  # what a non-array source shows of itself
         self.views = QStackedWidget()
         self.views.addWidget(self.grid)
         self.views.addWidget(self.table)
         self.views.addWidget(self.preview)
         self._chart = None  # built with the first data set: pyqtgraph's import stays out of start-up
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self._boxed("Samples", self.views))
-        self.chart_hint = hint_label("The class counts appear here once the data is loaded.")
-        classes = self._boxed("Classes", self.chart_hint)
+        split.addWidget(self._boxed(self.tr("Samples"), self.views))
+        self.chart_hint = hint_label(self.tr("The class counts appear here once the data is loaded."))
+        classes = self._boxed(self.tr("Classes"), self.chart_hint)
         self._classes_box = classes  # hidden while a source shows its own views
         self._classes_layout = classes.layout()
         split.addWidget(classes)
@@ -181,7 +184,7 @@ class DataPanel(Panel):
         if self._chart is None:
             from ui.widgets.bar_chart import BarChart
 
-            self._chart = BarChart("Samples per class (train + validation)")
+            self._chart = BarChart(self.tr("Samples per class (train + validation)"))
             self._classes_layout.insertWidget(0, self._chart, 1)
         return self._chart
 
@@ -217,9 +220,9 @@ class DataPanel(Panel):
         self.summary.setText(spec.summary if spec else "")
         self.path_label.setText(self.source if is_path else "")
         if spec is not None and not spec.offline:
-            self.load_button.setText("Load (downloads once, then cached)")
+            self.load_button.setText(self.tr("Load (downloads once, then cached)"))
         else:
-            self.load_button.setText("Load")
+            self.load_button.setText(self.tr("Load"))
 
     # -- choosing a source --------------------------------------------------------
     def choose(self, name: str, load: bool | None = None) -> None:
@@ -234,7 +237,7 @@ class DataPanel(Panel):
             self.load()
 
     def open_folder_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open a folder of class sub-folders")
+        path = QFileDialog.getExistingDirectory(self, self.tr("Open a folder of class sub-folders"))
         if path:
             self.open_folder(path)
 
@@ -244,13 +247,14 @@ class DataPanel(Panel):
         self.load()
 
     def open_text_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a text file", "", "Text (*.txt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a text file"), "",
+                                              self.tr("Text ({0});;All files ({1})").format("*.txt", "*"))
         if path:
             self.open_folder(path)  # any path the registry resolves: load it as it is
 
     def open_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a CSV table", "",
-                                              "CSV tables (*.csv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a CSV table"), "",
+                                              self.tr("CSV tables ({0});;All files ({1})").format("*.csv", "*"))
         if path:
             self.open_csv(path)
 
@@ -288,14 +292,14 @@ class DataPanel(Panel):
         from workbench import data
 
         if not self.source:
-            self.session.fail("Choose a data set, an image folder or a CSV file first.")
+            self.session.fail(self.tr("Choose a data set, an image folder or a CSV file first."))
             return
         source, options, val = self.source, self.current_options(), round(self.val_split.value(), 4)
         self.load_button.setEnabled(False)
-        self.grid.placeholder = "Loading…"
+        self.grid.placeholder = self.tr("Loading…")
         self.background(lambda: data.load(source, options, seed=0, val_fraction=val),
                         lambda dataset: self._loaded(dataset, source, options, val),
-                        key="data", busy=f"Loading {os.path.basename(source) or source}…")
+                        key="data", busy=self.tr("Loading {0}…").format(os.path.basename(source) or source))
 
     def _loaded(self, dataset, source: str, options: dict, val: float) -> None:
         self.load_button.setEnabled(True)
@@ -303,10 +307,10 @@ class DataPanel(Panel):
 
     def on_background_failed(self, key, message) -> None:
         if key == "data-preview":
-            self.preview.hint.setText(f"No preview: {message}")
+            self.preview.hint.setText(self.tr("No preview: {0}").format(message))
             return
         self.load_button.setEnabled(True)
-        self.grid.placeholder = "Could not load: see the message in the status bar."
+        self.grid.placeholder = self.tr("Could not load: see the message in the status bar.")
         self.grid.update()
 
     # -- showing a loaded data set ----------------------------------------------------
@@ -323,13 +327,13 @@ class DataPanel(Panel):
             return
         info = dataset.info
         shape = "×".join(str(s) for s in info.input_shape)
-        parts = [f"<b>{info.name}</b>: {len(dataset.x_train):,} training / {len(dataset.x_val):,} "
-                 f"validation samples", f"{info.task}"]
+        parts = [self.tr("<b>{0}</b>: {1:,} training / {2:,} validation samples").format(
+            info.name, len(dataset.x_train), len(dataset.x_val)), f"{info.task}"]
         if info.class_names:
-            parts.append(f"{len(info.class_names)} classes")
-        parts.append(f"input {shape}")
+            parts.append(self.tr("{0} classes").format(len(info.class_names)))
+        parts.append(self.tr("input {0}").format(shape))
         skipped = len(dataset.skipped)
-        parts.append(f"{skipped} file(s) skipped" if skipped else "nothing skipped")
+        parts.append(self.tr("{0} file(s) skipped").format(skipped) if skipped else self.tr("nothing skipped"))
         parts += [html.escape(dataset.loading)] if getattr(dataset, "loading", "") else []  # in memory / streamed
         from workbench.data.checks import split_warnings
 
@@ -337,14 +341,14 @@ class DataPanel(Panel):
         parts += [f"<span style='color:#c0392b'>⚠ {w}</span>" for w in warnings]
         self.info.setText(" · ".join(parts))
         self.info.setToolTip("\n".join(dataset.skipped[:30]))
-        self.session.report(f"Loaded {info.name}: {len(dataset.x_train) + len(dataset.x_val):,} samples"
-                            + (f"; {skipped} unreadable file(s) skipped (hover the summary to see them)"
-                               if skipped else ""))
+        self.session.report((self.tr("Loaded {0}: {1:,} samples; {2} unreadable file(s) skipped "
+                                     "(hover the summary to see them)") if skipped else
+                             self.tr("Loaded {0}: {1:,} samples")).format(
+            info.name, len(dataset.x_train) + len(dataset.x_val), skipped))
         counts = dataset.class_counts()
         self.chart.set_counts(counts)
         self.chart.setVisible(bool(counts))
-        self.chart_hint.setText("" if counts else "No classes: this data set's task is "
-                                f"{info.task}.")
+        self.chart_hint.setText("" if counts else self.tr("No classes: this data set's task is {0}.").format(info.task))
         self.chart_hint.setVisible(not counts)
         if info.kind == "image" and isinstance(dataset.x_train, np.ndarray) and dataset.x_train.ndim == 4:
             self._show_images(dataset)
@@ -360,13 +364,14 @@ class DataPanel(Panel):
         objects = np.bincount(np.concatenate([np.asarray(l, np.int64) for l in data.labels] or [[]]),
                               minlength=len(data.class_names))
         problems = len(data.problems)
-        self.info.setText(f"<b>{info.name}</b>: {len(data.images):,} images · {int(objects.sum()):,} "
-                          f"objects · {info.task} · {len(data.class_names)} classes · "
-                          + (f"{problems} annotation problem(s)" if problems else "no annotation problems"))
+        self.info.setText(self.tr("<b>{0}</b>: {1:,} images · {2:,} objects · {3} · {4} classes · {5}").format(
+            info.name, len(data.images), int(objects.sum()), info.task, len(data.class_names),
+            self.tr("{0} annotation problem(s)").format(problems) if problems else self.tr("no annotation problems")))
         self.info.setToolTip("\n".join(data.problems[:30]))
-        self.session.report(f"Loaded {info.name}: {len(data.images):,} annotated images"
-                            + (f"; {problems} annotation problem(s) (hover the summary to see them)"
-                               if problems else ""))
+        self.session.report((self.tr("Loaded {0}: {1:,} annotated images; {2} annotation problem(s) "
+                                     "(hover the summary to see them)") if problems else
+                             self.tr("Loaded {0}: {1:,} annotated images")).format(
+            info.name, len(data.images), problems))
         self.chart.set_counts({name: int(n) for name, n in zip(data.class_names, objects)})
         self.chart.setVisible(True)
         self.chart_hint.setVisible(False)
@@ -376,7 +381,7 @@ class DataPanel(Panel):
                                    "scores": np.ones(len(data.labels[i]), np.float32),
                                    "masks": None if data.masks is None else data.masks[i]},
                                   data.class_names, show_scores=False) for i in shown]
-        self.grid.set_samples(images, [f"{len(data.labels[i])} object(s)" for i in shown])
+        self.grid.set_samples(images, [self.tr("{0} object(s)").format(len(data.labels[i])) for i in shown])
         self.views.setCurrentWidget(self.grid)
 
     def _show_preview(self, source) -> None:
@@ -384,16 +389,17 @@ class DataPanel(Panel):
         stepped, a corpus tokenised) and its ``describe()`` facts on the summary line."""
         info = source.info
         skipped = len(getattr(source, "skipped", []) or [])
+        names_are = QCoreApplication.translate("DataPanel", _NAMES_ARE[info.kind]) if info.kind in _NAMES_ARE \
+            else self.tr("classes")
         head = (f"<b>{html.escape(info.name)}</b>: {info.kind} · {info.task}"
-                + (f" · {len(info.class_names)} {_NAMES_ARE.get(info.kind, 'classes')}"
-                   if info.class_names else "")
-                + (f" · {skipped} input(s) skipped" if skipped else ""))
+                + (f" · {len(info.class_names)} {names_are}" if info.class_names else "")
+                + (" · " + self.tr("{0} input(s) skipped").format(skipped) if skipped else ""))
         self.info.setText(head)
         self.info.setToolTip("\n".join((getattr(source, "skipped", []) or [])[:30]))
-        self.session.report(f"Loaded {info.name} ({info.kind})")
+        self.session.report(self.tr("Loaded {0} ({1})").format(info.name, info.kind))
         self._classes_box.setVisible(False)  # no class counts: the preview takes the width
         self.preview.clear()
-        self.preview.hint.setText("Loading the preview…")
+        self.preview.hint.setText(self.tr("Loading the preview…"))
         self.views.setCurrentWidget(self.preview)
 
         def make():
@@ -407,12 +413,12 @@ class DataPanel(Panel):
             if facts:
                 self.info.setText(head + " · " + " · ".join(html.escape(f"{k}: {describe_value(v)}")
                                                             for k, v in facts.items()))
-            self.preview.hint.setText("This source shows no preview.")
-            self.session.report(f"Loaded {info.name}: {len(views)} preview view(s)")
+            self.preview.hint.setText(self.tr("This source shows no preview."))
+            self.session.report(self.tr("Loaded {0}: {1} preview view(s)").format(info.name, len(views)))
             for view in views:
                 self.preview.queue_view(view)
 
-        self.background(make, shown, key="data-preview", busy=f"Preparing a preview of {info.name}…")
+        self.background(make, shown, key="data-preview", busy=self.tr("Preparing a preview of {0}…").format(info.name))
 
     def _label(self, dataset, y) -> str:
         names = dataset.info.class_names
@@ -435,7 +441,8 @@ class DataPanel(Panel):
         columns = list(dataset.info.feature_names) or [f"x{i}" for i in range(x.shape[1])]
         self.table.setRowCount(rows)
         self.table.setColumnCount(len(columns) + 1)
-        self.table.setHorizontalHeaderLabels(["target"] + [f"{c} (standardised)" for c in columns])
+        self.table.setHorizontalHeaderLabels([self.tr("target")] + [self.tr("{0} (standardised)").format(c)
+                                                                    for c in columns])
         for r in range(rows):
             self.table.setItem(r, 0, QTableWidgetItem(self._label(dataset, dataset.y_train[r])))
             for c in range(len(columns)):

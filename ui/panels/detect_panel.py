@@ -19,7 +19,7 @@ import os
 from collections import OrderedDict
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider,
                                QTabWidget, QVBoxLayout, QWidget)
 
@@ -44,13 +44,16 @@ def catalog_names(task: str) -> str:
     from workbench import catalog
 
     names = [entry.name for entry in catalog.all_entries() if entry.task == task]
-    return ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)
+    if len(names) > 1:
+        return QCoreApplication.translate("DetectPanel", "{0} or {1}").format(", ".join(names[:-1]), names[-1])
+    return "".join(names)
 
 
 def needs_detector() -> str:
-    return (f"This tab needs a detection model: train a detector ({catalog_names(DETECTION)}) or a "
-            f"segmenter ({catalog_names(SEGMENTATION)}) on the shapes data in the Train tab, or open a "
-            ".keras detector (File ▸ Open model…).")
+    return QCoreApplication.translate(
+        "DetectPanel", "This tab needs a detection model: train a detector ({0}) or a segmenter ({1}) "
+        "on the shapes data in the Train tab, or open a .keras detector (File ▸ Open model…)."
+    ).format(catalog_names(DETECTION), catalog_names(SEGMENTATION))
 #: Predictions kept per image in memory (each is a few thousand numbers).
 CACHE_SIZE = 256
 #: Lines of annotation problems shown in the panel (all of them in the tooltip).
@@ -59,9 +62,9 @@ PROBLEM_LINES = 4
 
 
 class DetectPanel(Panel):
-    title = "Detect"
+    title = QT_TRANSLATE_NOOP("Panel", "Detect")
     order = 45
-    help = "Object detection and segmentation on your own images, with PR curves and mAP"
+    help = QT_TRANSLATE_NOOP("Panel", "Object detection and segmentation on your own images, with PR curves and mAP")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -84,7 +87,7 @@ class DetectPanel(Panel):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.model_label = QLabel("none")
+        self.model_label = QLabel(self.tr("none"))
         self.model_label.setWordWrap(True)
 
         self.source_label = QLabel("")
@@ -100,45 +103,45 @@ class DetectPanel(Panel):
         self.score = QSlider(Qt.Orientation.Horizontal)
         self.score.setRange(0, 100)
         self.score.setValue(30)
-        self.score.setToolTip("Boxes scoring below this are hidden (no new network run)")
+        self.score.setToolTip(self.tr("Boxes scoring below this are hidden (no new network run)"))
         self.score.valueChanged.connect(lambda _v: self.redraw())
         self.score_value = QLabel()
         self.iou = QSlider(Qt.Orientation.Horizontal)
         self.iou.setRange(0, 100)
         self.iou.setValue(50)
-        self.iou.setToolTip("Non-maximum suppression: of two boxes of one class overlapping more "
-                            "than this (IoU), only the better one stays")
+        self.iou.setToolTip(self.tr("Non-maximum suppression: of two boxes of one class overlapping more "
+                                    "than this (IoU), only the better one stays"))
         self.iou.valueChanged.connect(lambda _v: self.redraw())
         self.iou_value = QLabel()
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(50)
-        self.opacity.setToolTip("How strongly the class colours of masks and class maps cover "
-                                "the image")
+        self.opacity.setToolTip(self.tr("How strongly the class colours of masks and class maps cover "
+                                        "the image"))
         self.opacity.valueChanged.connect(lambda _v: self.redraw())
         self.opacity_value = QLabel()
         for label in (self.score_value, self.iou_value, self.opacity_value):
             label.setMinimumWidth(34)
-        self.show_masks = QCheckBox("Show masks")
+        self.show_masks = QCheckBox(self.tr("Show masks"))
         self.show_masks.setChecked(True)
-        self.show_masks.setToolTip("Instance masks as translucent fills (Mask R-CNN, ground truth)")
+        self.show_masks.setToolTip(self.tr("Instance masks as translucent fills (Mask R-CNN, ground truth)"))
         self.show_masks.toggled.connect(lambda _c: self.redraw())
-        self.show_truth = QCheckBox("Ground truth beside the predictions")
-        self.show_truth.setToolTip("Only images of an annotated set (shapes, VOC, COCO) have one")
+        self.show_truth = QCheckBox(self.tr("Ground truth beside the predictions"))
+        self.show_truth.setToolTip(self.tr("Only images of an annotated set (shapes, VOC, COCO) have one"))
         self.show_truth.toggled.connect(lambda _c: self.redraw())
 
         form = QFormLayout()
-        form.addRow("Model", self.model_label)
-        form.addRow("Images", self.sources)
+        form.addRow(self.tr("Model"), self.model_label)
+        form.addRow(self.tr("Images"), self.sources)
         form.addRow("", self.source_label)
         form.addRow("", self.navigator)
         form.addRow("", self.export_button)
         self._slider_rows = {slider: self._slider_row(slider, value) for slider, value in (
             (self.score, self.score_value), (self.iou, self.iou_value),
             (self.opacity, self.opacity_value))}
-        form.addRow("Score ≥", self._slider_rows[self.score])
-        form.addRow("NMS IoU", self._slider_rows[self.iou])
-        form.addRow("Opacity", self._slider_rows[self.opacity])
+        form.addRow(self.tr("Score ≥"), self._slider_rows[self.score])
+        form.addRow(self.tr("NMS IoU"), self._slider_rows[self.iou])
+        form.addRow(self.tr("Opacity"), self._slider_rows[self.opacity])
         form.addRow("", self.show_masks)
         form.addRow("", self.show_truth)
         self._form = form
@@ -147,7 +150,7 @@ class DetectPanel(Panel):
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #905000;")
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        controls = QGroupBox("Detect")
+        controls = QGroupBox(self.tr("Detect"))
         column = QVBoxLayout(controls)
         column.addLayout(form)
         column.addWidget(self.state)
@@ -166,18 +169,18 @@ class DetectPanel(Panel):
 
         self.box_explainer = BoxExplainer(self)  # click a box: its Grad-CAM / D-RISE
         page.images.addWidget(self.box_explainer, 1)
-        self.views.addTab(page, "Image")
+        self.views.addTab(page, self.tr("Image"))
         self.evaluation_page = EvaluationPage(self)
-        self.views.addTab(self.evaluation_page, "Evaluation")
+        self.views.addTab(self.evaluation_page, self.tr("Evaluation"))
         from ui.widgets.detect.statistics_view import StatisticsView
         from ui.widgets.detect.threshold_view import ThresholdView
         self.threshold_view = ThresholdView(lambda: self.evaluation_page.evaluation)
-        self.views.addTab(self.threshold_view, "Thresholds")  # TP/FP/FN, the notes' AP
+        self.views.addTab(self.threshold_view, self.tr("Thresholds"))  # TP/FP/FN, the notes' AP
         self.statistics_view = StatisticsView(self)  # of the loaded annotated set
-        self.views.addTab(self.statistics_view, "Statistics")
+        self.views.addTab(self.statistics_view, self.tr("Statistics"))
         from ui.widgets.detect.video_view import VideoView
         self.video_view = VideoView(self)  # a video's frames through this tab's model and sliders
-        self.views.addTab(self.video_view, "Video")
+        self.views.addTab(self.video_view, self.tr("Video"))
         layout = QHBoxLayout(self)
         layout.addWidget(controls)
         layout.addWidget(self.views, 1)
@@ -224,11 +227,11 @@ class DetectPanel(Panel):
     def _update_state(self) -> None:
         model = self.session.model
         if model is None:
-            text = (f"No model yet: train a detector ({catalog_names(DETECTION)}) or a segmenter "
-                    f"({catalog_names(SEGMENTATION)}) on the shapes data in the Train tab, or open a .keras "
-                    "detector (File ▸ Open model…).")
+            text = self.tr("No model yet: train a detector ({0}) or a segmenter ({1}) on the shapes data "
+                           "in the Train tab, or open a .keras detector (File ▸ Open model…).").format(
+                catalog_names(DETECTION), catalog_names(SEGMENTATION))
         elif self.kind is None:
-            text = f"{needs_detector()} The current model, {model.name}, is not one."
+            text = self.tr("{0} The current model, {1}, is not one.").format(needs_detector(), model.name)
         else:
             text = ""
         self.state.setText(text)
@@ -239,11 +242,12 @@ class DetectPanel(Panel):
             self._form.setRowVisible(self._slider_rows[slider], visible)
         self.show_masks.setVisible(not segmenting)
         self.table.setVisible(not segmenting)
-        self.how.setText(("The network runs once per image; the opacity slider only re-blends its "
-                          "stored class map." if segmenting else
-                          "The network runs once per image; the score and NMS sliders only "
-                          "re-filter its stored candidates, so they act at once.")
-                         + " Drop images, a folder, a VOC, YOLO-txt or KITTI folder or a COCO .json on this tab.")
+        self.how.setText(self.tr("The network runs once per image; the opacity slider only re-blends its "
+                                 "stored class map. Drop images, a folder, a VOC, YOLO-txt or KITTI folder "
+                                 "or a COCO .json on this tab.") if segmenting else
+                         self.tr("The network runs once per image; the score and NMS sliders only "
+                                 "re-filter its stored candidates, so they act at once. Drop images, a "
+                                 "folder, a VOC, YOLO-txt or KITTI folder or a COCO .json on this tab."))
         self.score_value.setText(f"{self.score.value() / 100:.2f}")
         self.iou_value.setText(f"{self.iou.value() / 100:.2f}")
         self.opacity_value.setText(f"{self.opacity.value()}%")
@@ -260,12 +264,13 @@ class DetectPanel(Panel):
         self.message.setText("")
         self.evaluation_page.reset()
         if model is None:
-            self.model_label.setText("none")
+            self.model_label.setText(self.tr("none"))
         else:
             session = self.session
             where = os.path.basename(session.run_dir) if session.run_dir else \
                 os.path.basename(session.model_path)
-            kind = {DETECTION: "detector", SEGMENTATION: "segmenter"}.get(self.kind, "not a detector")
+            kind = {DETECTION: self.tr("detector"), SEGMENTATION: self.tr("segmenter")}.get(
+                self.kind, self.tr("not a detector"))
             self.model_label.setText(f"{model.name} — {kind}" + (f" ({where})" if where else ""))
         self.legend.setText(legend_html(self.class_names()) if self.kind else "")
         self._update_state()
@@ -289,9 +294,11 @@ class DetectPanel(Panel):
         except WorkbenchError:
             val = dataset
         if len(val):
-            self.set_annotated(val, f"{dataset.name} validation ({len(val)} images)", browse=True)
+            self.set_annotated(val, self.tr("{0} validation ({1} images)").format(dataset.name, len(val)),
+                               browse=True)
         else:  # no validation split: all its images
-            self.set_annotated(dataset, f"{dataset.name} ({len(dataset)} images)", browse=True)
+            self.set_annotated(dataset, self.tr("{0} ({1} images)").format(dataset.name, len(dataset)),
+                               browse=True)
 
     def on_tf_ready(self) -> None:
         if self.annotated is None:
@@ -300,7 +307,7 @@ class DetectPanel(Panel):
     def _load_shapes(self) -> None:
         def loaded(data) -> None:
             if self.annotated is None:
-                self.set_annotated(data, f"shapes validation ({len(data)} images)",
+                self.set_annotated(data, self.tr("shapes validation ({0} images)").format(len(data)),
                                    browse=not self.items)
 
         self.background(shapes_validation, loaded, key="detect-shapes", quiet=True)
@@ -309,9 +316,9 @@ class DetectPanel(Panel):
         if key == "detect-read":
             self._show_message(message, error=True)
         elif key == "detect-infer":
-            self._show_message(f"The model failed on this image: {message}", error=True)
+            self._show_message(self.tr("The model failed on this image: {0}").format(message), error=True)
         elif key == "detect-eval":
-            self.evaluation_page.ended(f"Evaluation failed: {message}")
+            self.evaluation_page.ended(self.tr("Evaluation failed: {0}").format(message))
         elif key == "detect-notes":
             self._show_message(message, error=True)
         elif key == "detect-folder":
@@ -329,10 +336,10 @@ class DetectPanel(Panel):
         problems = list(getattr(data, "problems", []) or [])
         if problems:
             shown = "<br>".join(p.replace("<", "&lt;") for p in problems[:PROBLEM_LINES])
-            more = f"<br>… and {len(problems) - PROBLEM_LINES} more (hover)" \
+            more = self.tr("<br>… and {0} more (hover)").format(len(problems) - PROBLEM_LINES) \
                 if len(problems) > PROBLEM_LINES else ""
-            self.problems.setText(f"<b>{len(problems)} annotation problem(s)</b> in {label} "
-                                  f"(the rest loaded):<br>{shown}{more}")
+            self.problems.setText(self.tr("<b>{0} annotation problem(s)</b> in {1} (the rest loaded):<br>{2}")
+                                  .format(len(problems), label, shown) + more)
             self.problems.setToolTip("\n".join(problems[:200]))
         else:
             self.problems.setText("")
@@ -438,7 +445,7 @@ class DetectPanel(Panel):
             self._predicted(item, model, cached)
             return
         image = self.image
-        self._show_message("Running the model…")
+        self._show_message(self.tr("Running the model…"))
         self.background(lambda: predict(model, kind, image),
                         lambda prediction: self._predicted(item, model, prediction),
                         key="detect-infer", quiet=True, lane=self.TF_LANE)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -36,13 +36,16 @@ def evaluate_loaded(model, dataset, progress):
     from workbench.inference import is_classifier
 
     if not is_classifier(model):
-        raise WorkbenchError(f"{model.name} is not a classifier (one input, one vector of class scores)")
+        raise WorkbenchError(QCoreApplication.translate(
+            "EvaluatePanel", "{0} is not a classifier (one input, one vector of class scores)").format(model.name))
     if getattr(dataset, "info", None) is None or dataset.info.task != "classification":
-        raise WorkbenchError("the loaded data is not classification data; load labelled images or a table")
+        raise WorkbenchError(QCoreApplication.translate(
+            "EvaluatePanel", "the loaded data is not classification data; load labelled images or a table"))
     shape = tuple(model.inputs[0].shape[1:])
     if tuple(dataset.info.input_shape) != shape:
-        raise WorkbenchError(f"the model takes inputs of shape {shape} but the loaded data gives "
-                             f"{tuple(dataset.info.input_shape)}")
+        raise WorkbenchError(QCoreApplication.translate(
+            "EvaluatePanel", "the model takes inputs of shape {0} but the loaded data gives {1}")
+            .format(shape, tuple(dataset.info.input_shape)))
     labels = list(dataset.info.class_names)
     probs = predict_probabilities(model, dataset.x_val, len(labels), progress)
     ids = dataset.ids_val if dataset.ids_val is not None else [f"val:{i}" for i in range(len(dataset.x_val))]
@@ -50,9 +53,10 @@ def evaluate_loaded(model, dataset, progress):
 
 
 class EvaluatePanel(Panel):
-    title = "Evaluate"
+    title = QT_TRANSLATE_NOOP("Panel", "Evaluate")
     order = 37
-    help = "Confusion matrix, per-class scores, the samples behind each cell, and marking bad labels"
+    help = QT_TRANSLATE_NOOP("Panel", "Confusion matrix, per-class scores, the samples behind each cell, "
+                                      "and marking bad labels")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -71,10 +75,10 @@ class EvaluatePanel(Panel):
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
         self.source = QComboBox()
-        self.source.addItem("the run's validation split", RUN_SPLIT)
-        self.source.addItem("the loaded data's validation split", LOADED_DATA)
+        self.source.addItem(self.tr("the run's validation split"), RUN_SPLIT)
+        self.source.addItem(self.tr("the loaded data's validation split"), LOADED_DATA)
         self.source.currentIndexChanged.connect(lambda _i: self._update_state())
-        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button = QPushButton(self.tr("Evaluate"))
         self.evaluate_button.clicked.connect(self.evaluate)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
@@ -87,22 +91,22 @@ class EvaluatePanel(Panel):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.state = hint_label("")
         top = QHBoxLayout()
-        for widget in (QLabel("Evaluate on"), self.source, self.evaluate_button, self.progress):
+        for widget in (QLabel(self.tr("Evaluate on")), self.source, self.evaluate_button, self.progress):
             top.addWidget(widget)
         top.addWidget(self.summary, 1)
 
         self.matrix = ConfusionMatrixView()
         self.matrix.cell_clicked.connect(self.show_cell)
-        self.normalised = QCheckBox("Colour by row (share of each true class)")
+        self.normalised = QCheckBox(self.tr("Colour by row (share of each true class)"))
         self.normalised.toggled.connect(self.matrix.set_row_normalised)
         self.per_class = PerClassTable()
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self._boxed("Confusion matrix — rows: true class, columns: predicted; click a cell",
+        left.addWidget(self._boxed(self.tr("Confusion matrix — rows: true class, columns: predicted; click a cell"),
                                    self.normalised, self.matrix))
-        left.addWidget(self._boxed("Per class", self.per_class))
+        left.addWidget(self._boxed(self.tr("Per class"), self.per_class))
         left.setSizes([520, 220])
 
-        self.cell_label = QLabel("Click a cell of the matrix to see its samples.")
+        self.cell_label = QLabel(self.tr("Click a cell of the matrix to see its samples."))
         self.strip = SampleStrip()
         self.browser = PredictionsBrowser()
         for view in (self.strip, self.browser):
@@ -113,8 +117,8 @@ class EvaluatePanel(Panel):
         cell_column.addWidget(self.cell_label)
         cell_column.addWidget(self.strip, 1)
         self.views = QTabWidget()
-        self.views.addTab(cell_page, "Cell samples")
-        self.views.addTab(self.browser, "All predictions (least confident first)")
+        self.views.addTab(cell_page, self.tr("Cell samples"))
+        self.views.addTab(self.browser, self.tr("All predictions (least confident first)"))
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.views)
         right.addWidget(self._chosen_box())
@@ -139,8 +143,8 @@ class EvaluatePanel(Panel):
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self._boxed("Chosen sample", self.card), 1)
-        row.addWidget(self._boxed("Marks", self.marks), 1)
+        row.addWidget(self._boxed(self.tr("Chosen sample"), self.card), 1)
+        row.addWidget(self._boxed(self.tr("Marks"), self.marks), 1)
         return box
 
     @staticmethod
@@ -168,15 +172,15 @@ class EvaluatePanel(Panel):
                                        else session.model is not None and session.dataset is not None)
         self.evaluate_button.setEnabled(ready and not self._timer.isActive())
         if not session.tf_loaded:
-            text = "TensorFlow is loading…"
+            text = self.tr("TensorFlow is loading…")
         elif session.model is None and not has_run:
-            text = "No classifier yet: train one (Train tab) or open a .keras file, then press Evaluate."
+            text = self.tr("No classifier yet: train one (Train tab) or open a .keras file, then press Evaluate.")
         elif not ready:
-            text = "Load data (Data tab) to evaluate the opened model on its validation split."
+            text = self.tr("Load data (Data tab) to evaluate the opened model on its validation split.")
         else:
             where = os.path.basename(session.run_dir) if self.source.currentData() == RUN_SPLIT else \
                 getattr(getattr(session.dataset, "info", None), "name", "")
-            text = "" if self.evaluation is not None else f"Ready to evaluate ({where})."
+            text = "" if self.evaluation is not None else self.tr("Ready to evaluate ({0}).").format(where)
         self.state.setText(text)
         self.state.setVisible(bool(text))
         chosen = self.chosen is not None
@@ -203,11 +207,11 @@ class EvaluatePanel(Panel):
         if self.source.currentData() == RUN_SPLIT:
             run_dir = session.run_dir
             work = lambda: evaluate_run(run_dir, progress=report)  # noqa: E731
-            busy = f"Evaluating {os.path.basename(run_dir)} on its validation split…"
+            busy = self.tr("Evaluating {0} on its validation split…").format(os.path.basename(run_dir))
         else:
             model, dataset = session.model, session.dataset
             work = lambda: evaluate_loaded(model, dataset, report)  # noqa: E731
-            busy = f"Evaluating {model.name} on {dataset.info.name}…"
+            busy = self.tr("Evaluating {0} on {1}…").format(model.name, dataset.info.name)
         self._timer.start()
         self._update_state()
         self.background(work, self._evaluated, key="evaluate", busy=busy, lane=self.TF_LANE)
@@ -233,17 +237,17 @@ class EvaluatePanel(Panel):
         self.confidence, self.predicted = evaluation.confidence(), evaluation.predicted()
         self.chosen, self.cell = None, None
         top = " · ".join(f"top-{k} {v:.1%}" for k, v in sorted(evaluation.top_k.items()) if k > 1)
-        self.summary.setText(f"<b>accuracy {evaluation.accuracy:.1%}</b> on {len(evaluation.y_true):,} "
-                             f"validation samples of {self.dataset.info.name}"
-                             + (f" · {top}" if top else ""))
+        summary = self.tr("<b>accuracy {0:.1%}</b> on {1:,} validation samples of {2}").format(
+            evaluation.accuracy, len(evaluation.y_true), self.dataset.info.name)
+        self.summary.setText(summary + (f" · {top}" if top else ""))
         self.matrix.set_matrix(evaluation.confusion, evaluation.labels)
         self.per_class.set_report(evaluation.per_class, evaluation.labels)
         self.browser.set_evaluation(evaluation)
         self.strip.clear()
         self.card.preview.set_image(None)
         self.card.label.setText("")
-        self.cell_label.setText("Click a cell of the matrix to see its samples.")
-        self.session.report(f"Evaluated: accuracy {evaluation.accuracy:.1%}")
+        self.cell_label.setText(self.tr("Click a cell of the matrix to see its samples."))
+        self.session.report(self.tr("Evaluated: accuracy {0:.1%}").format(evaluation.accuracy))
         self._update_state()
         worst = np.argmax(evaluation.confusion - np.diag(np.diag(evaluation.confusion)))
         if evaluation.confusion.size and evaluation.accuracy < 1.0:  # start on the largest confusion
@@ -266,10 +270,14 @@ class EvaluatePanel(Panel):
         self.matrix.select(true_index, predicted_index)
         members = evaluation.cell(true_index, predicted_index)
         shown = members[:MAX_SHOWN]
-        more = f" — the first {MAX_SHOWN} shown" if len(members) > MAX_SHOWN else ""
-        self.cell_label.setText(f"True <b>{evaluation.labels[true_index]}</b>, predicted "
-                                f"<b>{evaluation.labels[predicted_index]}</b>: {len(members)} sample(s), "
-                                f"most confident first{more}. Double-click one to explain it.")
+        if len(members) > MAX_SHOWN:
+            text = self.tr("True <b>{0}</b>, predicted <b>{1}</b>: {2} sample(s), most confident first "
+                           "— the first {3} shown. Double-click one to explain it.")
+        else:
+            text = self.tr("True <b>{0}</b>, predicted <b>{1}</b>: {2} sample(s), most confident first. "
+                           "Double-click one to explain it.")
+        self.cell_label.setText(text.format(evaluation.labels[true_index], evaluation.labels[predicted_index],
+                                            len(members), MAX_SHOWN))
         captions = [self.caption(i) for i in shown]
         if self._is_image_data():
             self.strip.set_images(shown, [to_uint8_rgb(self.dataset.x_val[i]) for i in shown], captions)
@@ -291,9 +299,9 @@ class EvaluatePanel(Panel):
         evaluation = self.evaluation
         self.chosen = int(sample)
         true, predicted = evaluation.y_true[sample], self.predicted[sample]
-        self.card.label.setText(f"<b>{evaluation.ids[sample]}</b><br>given label: "
-                                  f"{evaluation.labels[true]}<br>predicted: {evaluation.labels[predicted]} "
-                                  f"({self.confidence[sample]:.1%})")
+        self.card.label.setText(self.tr("<b>{0}</b><br>given label: {1}<br>predicted: {2} ({3:.1%})").format(
+                                  evaluation.ids[sample], evaluation.labels[true], evaluation.labels[predicted],
+                                  self.confidence[sample]))
         image = to_uint8_rgb(self.dataset.x_val[sample]) if self._is_image_data() else None
         self.card.preview.set_image(image)
         self._update_state()
@@ -304,15 +312,16 @@ class EvaluatePanel(Panel):
             return
         self.choose(sample)
         if not self._is_image_data():
-            self.session.report("Explain works on images; explain tabular predictions in "
-                                "Compare explanations (SHAP, LIME).")
+            self.session.report(self.tr("Explain works on images; explain tabular predictions "
+                                        "in Compare explanations (SHAP, LIME)."))
             return
         session, evaluation = self.session, self.evaluation
         loaded = session.dataset
         same = loaded is self.dataset or (
             getattr(loaded, "ids_val", None) is not None and self.dataset.ids_val is not None
             and np.array_equal(loaded.ids_val, self.dataset.ids_val))
-        caption = f"{evaluation.ids[sample]} · given: {evaluation.labels[evaluation.y_true[sample]]}"
+        caption = self.tr("{0} · given: {1}").format(evaluation.ids[sample],
+                                                     evaluation.labels[evaluation.y_true[sample]])
         request = {"index": sample} if same else {"image": self.dataset.x_val[sample], "caption": caption}
         session.panel_requested.emit("XaiPanel")
         session.explain_requested.emit(request)
@@ -330,7 +339,7 @@ class EvaluatePanel(Panel):
         if not self._is_image_data():
             caption = f"{evaluation.ids[sample]} · {caption}"
         self.strip.set_caption(sample, caption)
-        self.session.report(f"Marked {evaluation.ids[sample]} {kind}")
+        self.session.report(self.tr("Marked {0} {1}").format(evaluation.ids[sample], kind))
 
     def default_marks_path(self) -> str:
         """The file the data already excludes (marks accumulate there), else the run's marks.csv."""
@@ -342,7 +351,8 @@ class EvaluatePanel(Panel):
 
     def save_marks_dialog(self) -> None:
         start = self.marks_path or self.default_marks_path()
-        path, _ = QFileDialog.getSaveFileName(self, "Save the marks", start, "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the marks"), start,
+                                              self.tr("CSV files ({0})").format("*.csv"))
         if path:
             self.save_marks(path)
 
@@ -353,11 +363,11 @@ class EvaluatePanel(Panel):
         try:
             write_marks(path, list(self.marks.rows.values()))
         except (WorkbenchError, OSError) as error:
-            self.session.fail(f"Could not save the marks: {error}")
+            self.session.fail(self.tr("Could not save the marks: {0}").format(error))
             return False
         self.marks_path = path
         self.marks.set_saved()
-        self.session.report(f"Saved {len(self.marks.rows)} mark(s) to {path}")
+        self.session.report(self.tr("Saved {0} mark(s) to {1}").format(len(self.marks.rows), path))
         return True
 
     def exclude_marked(self) -> None:
@@ -366,7 +376,8 @@ class EvaluatePanel(Panel):
 
         session = self.session
         if not session.data_source:
-            session.fail("Load the data to train on first (Data tab), then train again without the marks.")
+            session.fail(self.tr("Load the data to train on first (Data tab), then train again "
+                                 "without the marks."))
             return
         path = self.marks_path or self.default_marks_path()
         unsaved = self.marks.rows and not self.marks.saved or not os.path.isfile(path)
@@ -380,10 +391,10 @@ class EvaluatePanel(Panel):
             session.set_dataset(dataset, source, options, val)
             self.marks.retrain_button.setEnabled(True)
             excluded = next((line for line in dataset.skipped if line.startswith("excluded")), "")
-            session.report(f"Reloaded {dataset.info.name}, {excluded or 'nothing excluded'}: "
-                           "the next run trains without them")
+            session.report(self.tr("Reloaded {0}, {1}: the next run trains without them")
+                           .format(dataset.info.name, excluded or self.tr("nothing excluded")))
             session.panel_requested.emit("TrainPanel")
 
         self.background(lambda: data.load(source, options, seed=0, val_fraction=val), loaded,
                         key="exclude",
-                        busy=f"Reloading {os.path.basename(source) or source} without the marks…")
+                        busy=self.tr("Reloading {0} without the marks…").format(os.path.basename(source) or source))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -27,11 +28,20 @@ from ui.widgets.export.variants_table import VariantsTable
 
 #: Samples fed to the model and to its reloaded export for the comparison.
 CHECK_SAMPLES = 256
-FORMAT_TITLES = {"keras": "Keras model file (.keras)", "savedmodel": "TensorFlow SavedModel (folder)",
-                 "tflite": "TensorFlow Lite (.tflite)", "onnx": "ONNX (.onnx)"}
-QUANTIZE_TITLES = {"": "none (float32)", "float16": "float16 weights (half the size)",
-                   "dynamic": "dynamic range (int8 weights)",
-                   "int8": "full int8 (calibrated on the validation data)"}
+#: Titles are marked for translation here and translated where they are shown.
+FORMAT_TITLES = {"keras": QT_TRANSLATE_NOOP("ExportPanel", "Keras model file (.keras)"),
+                 "savedmodel": QT_TRANSLATE_NOOP("ExportPanel", "TensorFlow SavedModel (folder)"),
+                 "tflite": QT_TRANSLATE_NOOP("ExportPanel", "TensorFlow Lite (.tflite)"),
+                 "onnx": QT_TRANSLATE_NOOP("ExportPanel", "ONNX (.onnx)")}
+QUANTIZE_TITLES = {"": QT_TRANSLATE_NOOP("ExportPanel", "none (float32)"),
+                   "float16": QT_TRANSLATE_NOOP("ExportPanel", "float16 weights (half the size)"),
+                   "dynamic": QT_TRANSLATE_NOOP("ExportPanel", "dynamic range (int8 weights)"),
+                   "int8": QT_TRANSLATE_NOOP("ExportPanel", "full int8 (calibrated on the validation data)")}
+
+
+def format_title(fmt: str) -> str:
+    """The format's title in the window's language."""
+    return QCoreApplication.translate("ExportPanel", FORMAT_TITLES[fmt]) if fmt in FORMAT_TITLES else fmt
 
 
 def check_samples(model, dataset):
@@ -74,9 +84,10 @@ def export_and_verify(model, fmt: str, path: str, samples, force: bool = False, 
 
 
 class ExportPanel(Panel):
-    title = "Export"
+    title = QT_TRANSLATE_NOOP("Panel", "Export")
     order = 50
-    help = "Save the model for other programs (Keras, SavedModel, TFLite, ONNX), smaller if you like, and check the saved copy"
+    help = QT_TRANSLATE_NOOP("Panel", "Save the model for other programs (Keras, SavedModel, TFLite, ONNX), "
+                                      "smaller if you like, and check the saved copy")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -91,55 +102,60 @@ class ExportPanel(Panel):
         self._model_changed()
 
     def _build(self) -> None:
-        self.model_label = QLabel("none")
+        self.model_label = QLabel(self.tr("none"))
         self.model_label.setWordWrap(True)
         self.format = QComboBox()
         for fmt in self.formats:
-            self.format.addItem(FORMAT_TITLES.get(fmt, fmt), fmt)
+            self.format.addItem(format_title(fmt), fmt)
         self.format.currentIndexChanged.connect(lambda _i: self._format_changed())
         self.quantize = QComboBox()
         for key, title in QUANTIZE_TITLES.items():
-            self.quantize.addItem(title, key)
-        self.quantize.setToolTip("TensorFlow Lite post-training quantisation: smaller and faster, "
-                                 "at some cost in accuracy (shown after the export)")
+            self.quantize.addItem(QCoreApplication.translate("ExportPanel", title), key)
+        self.quantize.setToolTip(self.tr("TensorFlow Lite post-training quantisation: smaller "
+                                         "and faster, at some cost in accuracy (shown after "
+                                         "the export)"))
         self.path = QLineEdit()
-        browse = QPushButton("Choose…")
+        browse = QPushButton(self.tr("Choose…"))
         browse.clicked.connect(self.choose_path)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
-        self.export_button = QPushButton("Export and verify")
+        self.export_button = QPushButton(self.tr("Export and verify"))
         self.export_button.clicked.connect(self.export)
         self.result = QLabel("")
         self.result.setWordWrap(True)
         self.state = hint_label("")
         form = QFormLayout()
-        form.addRow("Model", self.model_label)
-        form.addRow("Format", self.format)
-        form.addRow("Quantize", self.quantize)
-        form.addRow("Save to", path_row)
+        form.addRow(self.tr("Model"), self.model_label)
+        form.addRow(self.tr("Format"), self.format)
+        form.addRow(self.tr("Quantize"), self.quantize)
+        form.addRow(self.tr("Save to"), path_row)
         form.addRow("", self.export_button)
-        box = QGroupBox("Export")
+        box = QGroupBox(self.tr("Export"))
         column = QVBoxLayout(box)
         column.addLayout(form)
         column.addWidget(self.state)
         column.addWidget(self.result)
         self.report_view = ReportView()
-        report_box = QGroupBox("Verification: the export reloaded in its own runtime")
+        report_box = QGroupBox(self.tr("Verification: the export reloaded in its own runtime"))
         QVBoxLayout(report_box).addWidget(self.report_view)
         self.variants = VariantsTable()
-        self.variants_hint = hint_label("Each export of this run, and each pruned run made from it "
-                                        "(keras-workbench prune), is checked on the same validation "
-                                        "samples and listed here.")
-        variants_box = QGroupBox("Before / after: every variant of this run")
+        self.variants_hint = hint_label(self.tr("Each export of this run, and each pruned run "
+                                                "made from it (keras-workbench prune), is "
+                                                "checked on the same validation samples and "
+                                                "listed here."))
+        variants_box = QGroupBox(self.tr("Before / after: every variant of this run"))
         variants_column = QVBoxLayout(variants_box)
         variants_column.addWidget(self.variants)
         variants_column.addWidget(self.variants_hint)
-        explain = hint_label("After writing, the export is loaded back the way its users will load "
-                             "it (Keras, the TensorFlow Lite interpreter, onnxruntime) and compared with "
-                             f"the model in memory on up to {CHECK_SAMPLES} validation samples: largest "
-                             "difference, same predicted class, accuracy, size and latency. The file "
-                             "replaces an earlier export only once it has passed this check.")
+        explain = hint_label(self.tr("After writing, the export is loaded back the way its "
+                                     "users will load it (Keras, the TensorFlow Lite "
+                                     "interpreter, onnxruntime) and compared with the model in "
+                                     "memory on up to {0} validation samples: largest "
+                                     "difference, same predicted class, accuracy, size and "
+                                     "latency. The file replaces an earlier export only once "
+                                     "it has passed this check.")
+                                     .format(CHECK_SAMPLES))
         layout = QVBoxLayout(self)
         layout.addWidget(box)
         row = QHBoxLayout()
@@ -187,11 +203,11 @@ class ExportPanel(Panel):
         self.result.setText("")
         self.report_view.set_report(None)
         if model is None:
-            self.model_label.setText("none")
-            self.state.setText("No model yet: train one in the Train tab or open a .keras file "
-                               "(File ▸ Open model…).")
+            self.model_label.setText(self.tr("none"))
+            self.state.setText(self.tr("No model yet: train one in the Train tab or open a "
+                                       ".keras file (File ▸ Open model…)."))
         else:
-            self.model_label.setText(f"{model.name} · {self.session.model_path or 'in memory'}")
+            self.model_label.setText(f"{model.name} · {self.session.model_path or self.tr('in memory')}")
             self.state.setText("")
             self.path.setText("")
             self._fix_suffix()
@@ -211,14 +227,14 @@ class ExportPanel(Panel):
     def choose_path(self) -> None:
         fmt = self.format.currentData()
         if fmt == "savedmodel":
-            path = QFileDialog.getExistingDirectory(self, "Folder that will hold the SavedModel")
+            path = QFileDialog.getExistingDirectory(self, self.tr("Folder that will hold the SavedModel"))
             path = os.path.join(path, "saved_model") if path else ""
         else:
             from workbench.export.formats import SUFFIXES
 
             suffix = SUFFIXES[fmt]
-            path, _ = QFileDialog.getSaveFileName(self, "Export the model", self.path.text(),
-                                                  f"{FORMAT_TITLES[fmt]} (*{suffix})")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the model"), self.path.text(),
+                                                  f"{format_title(fmt)} (*{suffix})")
         if path:
             self.path.setText(path)
             self._fix_suffix()
@@ -227,25 +243,27 @@ class ExportPanel(Panel):
         model, path, fmt = self.session.model, self.path.text().strip(), self.format.currentData()
         quantize = self.quantize.currentData() or None if fmt == "tflite" else None
         if model is None:
-            self.session.fail("There is no model to export yet: train one or open a .keras file.")
+            self.session.fail(self.tr("There is no model to export yet: train one or open a "
+                                      ".keras file."))
             return
         if not path:
-            self.session.fail("Choose where to save the export first.")
+            self.session.fail(self.tr("Choose where to save the export first."))
             return
         force = self.confirm_replace(path, fmt)
         if force is None:
             return
         samples = check_samples(model, self.session.dataset)
         if quantize == "int8" and not samples.real:
-            self.session.fail("int8 quantization calibrates on the training data: load the model's "
-                              "data in the Data tab first, or choose float16 or dynamic.")
+            self.session.fail(self.tr("int8 quantization calibrates on the training data: load "
+                                      "the model's data in the Data tab first, or choose "
+                                      "float16 or dynamic."))
             return
         self.export_button.setEnabled(False)
-        self.result.setText(f"Exporting to {path}…")
+        self.result.setText(self.tr("Exporting to {0}…").format(path))
         run, model_path = self._run_dir(), self.session.model_path
         self.background(lambda: export_and_verify(model, fmt, path, samples, force, quantize, model_path, run),
                         lambda done: self._exported(path, *done), key="export",
-                        busy=f"Exporting to {path}…", lane=self.TF_LANE)
+                        busy=self.tr("Exporting to {0}…").format(path), lane=self.TF_LANE)
 
     def confirm_replace(self, path: str, fmt: str) -> bool | None:
         """False: nothing is there; True: the user agreed to replace an earlier export;
@@ -258,8 +276,8 @@ class ExportPanel(Panel):
         try:
             check_output_path(path, kind, marker=marker, example="model.keras")
         except OutputExists:
-            answer = QMessageBox.question(self, "Replace the export?",
-                                          f"{path} already exists.\nReplace it with this export?")
+            answer = QMessageBox.question(self, self.tr("Replace the export?"),
+                                          self.tr("{0} already exists.\nReplace it with this export?").format(path))
             return True if answer == QMessageBox.StandardButton.Yes else None
         except WorkbenchError as error:
             self.session.fail(str(error))
@@ -271,14 +289,19 @@ class ExportPanel(Panel):
         diff = report.max_abs_diff
         self.last_diff, self.last_path, self.last_report = diff, path, report
         same = diff < SAME
-        verdict = "predicts the same" if same else ("is close (quantised)" if report.quantize else "DIFFERS")
+        if same:
+            verdict = self.tr("Reloaded model predicts the same: max |diff| = {0:.3g}")
+        elif report.quantize:
+            verdict = self.tr("Reloaded model is close (quantised): max |diff| = {0:.3g}")
+        else:
+            verdict = self.tr("Reloaded model DIFFERS: max |diff| = {0:.3g}")
         colour = "#207020" if same else ("#a06000" if report.quantize else "#b03000")
-        self.result.setText(f"Saved {path}<br><span style='color:{colour}'>Reloaded model {verdict}: "
-                            f"max |diff| = {diff:.3g}</span>")
+        self.result.setText(self.tr("Saved {0}").format(path)
+                            + f"<br><span style='color:{colour}'>{verdict.format(diff)}</span>")
         self.report_view.set_report(report)
         self._show_variants(reports)
-        self.session.report(f"Exported {path}: reloaded model max |diff| = {diff:.3g}")
+        self.session.report(self.tr("Exported {0}: reloaded model max |diff| = {1:.3g}").format(path, diff))
 
     def on_background_failed(self, key, message) -> None:
         self.export_button.setEnabled(True)
-        self.result.setText(f"<span style='color:#b03000'>Export failed: {message}</span>")
+        self.result.setText(self.tr("<span style='color:#b03000'>Export failed: {0}</span>").format(message))

@@ -10,7 +10,7 @@ drawn on the grid with its greedy path. Board games have their own tab.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -65,8 +65,11 @@ def grid_picture(loaded, seed: int):
     env = source._probe
     path, ended = tabular.greedy_path(agent.q_values(env), env, tabular.start_state(env, seed))
     picture = tabular.path_picture(agent.values(), path, source.grid.shape, source.grid)
-    ending = f"reaches state {path[-1]} in {len(path) - 1} steps" if ended else "circles without ending"
-    return picture, f"V(s) and the greedy path: {ending}"
+    if ended:
+        caption = QCoreApplication.translate("PlayPanel", "V(s) and the greedy path: reaches state {0} in {1} steps")
+    else:
+        caption = QCoreApplication.translate("PlayPanel", "V(s) and the greedy path: circles without ending")
+    return picture, caption.format(path[-1], len(path) - 1)
 
 
 def training_returns(run_dir: str):
@@ -99,9 +102,9 @@ def watch(run_dir: str, episodes: int, seed: int, pacer: StepPacer) -> dict:
 
 
 class PlayPanel(Panel):
-    title = "Play"
+    title = QT_TRANSLATE_NOOP("Panel", "Play")
     order = 47
-    help = "Watch a trained reinforcement-learning agent play, greedily"
+    help = QT_TRANSLATE_NOOP("Panel", "Watch a trained reinforcement-learning agent play, greedily")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -114,7 +117,7 @@ class PlayPanel(Panel):
 
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        self.picker = RunPicker(self, rl_runs, "no trained RL run yet", "Open an RL run folder")
+        self.picker = RunPicker(self, rl_runs, self.tr("no trained RL run yet"), self.tr("Open an RL run folder"))
         self.run_combo = self.picker.combo
         self.episodes_spin = QSpinBox()
         self.episodes_spin.setRange(1, 1000)
@@ -124,28 +127,28 @@ class PlayPanel(Panel):
         self.pace_spin = QSpinBox()
         self.pace_spin.setRange(1, 240)
         self.pace_spin.setValue(20)
-        self.pace_spin.setSuffix(" steps/s")
+        self.pace_spin.setSuffix(self.tr(" steps/s"))
         self.pace_spin.valueChanged.connect(self.pacer.set_pace)
-        self.watch_button = QPushButton("Watch the agent")
+        self.watch_button = QPushButton(self.tr("Watch the agent"))
         self.watch_button.setDefault(True)
         self.watch_button.clicked.connect(self.start)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
 
         settings = QFormLayout()
-        settings.addRow("Episodes", self.episodes_spin)
-        settings.addRow("Seed", self.seed_spin)
-        settings.addRow("Pace", self.pace_spin)
+        settings.addRow(self.tr("Episodes"), self.episodes_spin)
+        settings.addRow(self.tr("Seed"), self.seed_spin)
+        settings.addRow(self.tr("Pace"), self.pace_spin)
         buttons = QHBoxLayout()
         buttons.addWidget(self.watch_button)
         buttons.addWidget(self.stop_button)
         settings.addRow(buttons)
-        box = QGroupBox("Greedy episodes")
+        box = QGroupBox(self.tr("Greedy episodes"))
         box.setLayout(settings)
 
-        self.frame_view = ImageView("The environment's frames appear here while the agent plays")
-        self.grid_view = ImageView("A grid world's state values and greedy path appear here")
+        self.frame_view = ImageView(self.tr("The environment's frames appear here while the agent plays"))
+        self.grid_view = ImageView(self.tr("A grid world's state values and greedy path appear here"))
         self.table = EpisodeTable()
         self.curve_title = QLabel("")
         self.curve_title.setWordWrap(True)
@@ -181,9 +184,10 @@ class PlayPanel(Panel):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.picker)
-        layout.addWidget(hint_label("Runs of the reinforcement-learning entries under the runs folder; the "
-                                    "agent acts greedily, episode i seeded from (seed, i) as in "
-                                    "keras-workbench play. Board games are played in their own tab."))
+        layout.addWidget(hint_label(self.tr("Runs of the reinforcement-learning entries under "
+                                            "the runs folder; the agent acts greedily, episode "
+                                            "i seeded from (seed, i) as in keras-workbench "
+                                            "play. Board games are played in their own tab.")))
         layout.addWidget(splitter, 1)
 
     # -- runs -----------------------------------------------------------------------------
@@ -212,15 +216,16 @@ class PlayPanel(Panel):
     def start(self) -> None:
         run_dir = self.run_combo.currentData()
         if not run_dir:
-            self.session.fail("Choose a run of a reinforcement-learning entry first (train one, e.g. "
-                              "q_learning on CliffWalking-v1 or reinforce on CartPole-v1).")
+            self.session.fail(self.tr("Choose a run of a reinforcement-learning entry first "
+                                      "(train one, e.g. q_learning on CliffWalking-v1 or "
+                                      "reinforce on CartPole-v1)."))
             return
         self.episodes_planned = self.episodes_spin.value()
         self.result = None
         self.table.clear_episodes()
         self.frame_view.set_image(None)
         self.grid_view.set_image(None)
-        self.summary.setText("loading the agent…")
+        self.summary.setText(self.tr("loading the agent…"))
         self._set_playing(True)
         self.pacer.start(self.pace_spin.value())
         episodes, seed, pacer = self.episodes_planned, self.seed_spin.value(), self.pacer
@@ -229,7 +234,7 @@ class PlayPanel(Panel):
     def stop(self) -> None:
         """End the episode under way; the episodes played so far stay in the table."""
         self.pacer.stop()
-        self.summary.setText("stopping…")
+        self.summary.setText(self.tr("stopping…"))
 
     def _set_playing(self, playing: bool) -> None:
         self.watch_button.setEnabled(not playing)
@@ -260,7 +265,7 @@ class PlayPanel(Panel):
             if self.curve_view is not None:
                 self.curve_view.setVisible(False)
             return
-        self.curve_title.setText(f"<b>While training:</b> {view.title} (step {view.step})")
+        self.curve_title.setText(self.tr("<b>While training:</b> {0} (step {1})").format(view.title, view.step))
         if self.curve_view is None:
             self.curve_view = renderer_for(view.value)
             self.curve_view.setMinimumHeight(160)
@@ -270,8 +275,8 @@ class PlayPanel(Panel):
         self.curve_view.setVisible(True)
 
     def _show_step(self, step) -> None:
-        caption = (f"episode {step.episode + 1}/{self.episodes_planned} · step {step.t} · "
-                   f"return so far {step.total:g}")
+        caption = self.tr("episode {0}/{1} · step {2} · return so far {3:g}").format(
+            step.episode + 1, self.episodes_planned, step.t, step.total)
         if step.frame is not None:
             self.frame_view.set_image(step.frame, caption)
         self.summary.setText(caption)
@@ -286,9 +291,11 @@ class PlayPanel(Panel):
         self.table.clear_episodes()
         for i, episode in enumerate(result["episodes"], 1):
             self.table.add_episode(i, episode["return"], episode["length"])
-        stopped = " (stopped)" if self.pacer.stopped.is_set() else ""
-        self.summary.setText(f"mean return {result['mean_return']:g} over {len(result['episodes'])} "
-                             f"episode(s){stopped}")
+        if self.pacer.stopped.is_set():
+            summary = self.tr("mean return {0:g} over {1} episode(s) (stopped)")
+        else:
+            summary = self.tr("mean return {0:g} over {1} episode(s)")
+        self.summary.setText(summary.format(result['mean_return'], len(result['episodes'])))
         self._set_playing(False)
 
     def on_background_failed(self, key, message: str) -> None:

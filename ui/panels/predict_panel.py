@@ -12,7 +12,7 @@ import os
 import threading
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -23,7 +23,8 @@ from ui.widgets.sample_strip import thumbnail
 from workbench.errors import WorkbenchError
 
 THUMB = 48
-COLUMNS = ("Image", "Path", "Top-1", "Probability", "Top-k")
+COLUMNS = (QT_TRANSLATE_NOOP("PredictPanel", "Image"), QT_TRANSLATE_NOOP("PredictPanel", "Path"), "Top-1",
+           QT_TRANSLATE_NOOP("PredictPanel", "Probability"), "Top-k")
 
 
 class Cancelled(WorkbenchError):
@@ -38,7 +39,8 @@ def image_paths(paths: list[str]) -> list[str]:
     for path in paths:
         found += image_files(path) if os.path.isdir(path) else [path]
     if not found:
-        raise WorkbenchError("no image files (.png, .jpg, .jpeg, .bmp) in what was dropped or opened")
+        raise WorkbenchError(QCoreApplication.translate(
+            "PredictPanel", "no image files (.png, .jpg, .jpeg, .bmp) in what was dropped or opened"))
     return found
 
 
@@ -72,9 +74,9 @@ def predict_with_thumbnails(model_file: str, paths: list[str], top: int, progres
 
 
 class PredictPanel(Panel):
-    title = "Predict"
+    title = QT_TRANSLATE_NOOP("Panel", "Predict")
     order = 38
-    help = "The classifier's top classes for your own images or a folder of them"
+    help = QT_TRANSLATE_NOOP("Panel", "The classifier's top classes for your own images or a folder of them")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -89,16 +91,16 @@ class PredictPanel(Panel):
     def _build(self) -> None:
         self.model_label = QLabel("")
         self.model_label.setWordWrap(True)
-        open_images = QPushButton("Open images…")
+        open_images = QPushButton(self.tr("Open images…"))
         open_images.clicked.connect(self.open_images_dialog)
-        open_folder = QPushButton("Open folder…")
+        open_folder = QPushButton(self.tr("Open folder…"))
         open_folder.clicked.connect(self.open_folder_dialog)
         self.open_buttons = (open_images, open_folder)
         self.top = QSpinBox()
         self.top.setRange(1, 20)
         self.top.setValue(5)
-        self.top.setPrefix("top ")
-        self.top.setToolTip("How many classes to list per image")
+        self.top.setPrefix(self.tr("top "))
+        self.top.setToolTip(self.tr("How many classes to list per image"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
@@ -106,7 +108,7 @@ class PredictPanel(Panel):
         self._timer = QTimer(self)
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._show_progress)
-        self.save_button = QPushButton("Save CSV…")
+        self.save_button = QPushButton(self.tr("Save CSV…"))
         self.save_button.clicked.connect(self.save_csv_dialog)
         row = QHBoxLayout()
         for widget in (open_images, open_folder, self.top, self.progress, self.save_button):
@@ -114,7 +116,7 @@ class PredictPanel(Panel):
         row.addStretch(1)
         self.state = hint_label("")
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("PredictPanel", c) for c in COLUMNS])
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(THUMB + 6)
         self.table.setIconSize(QSize(THUMB, THUMB))
@@ -124,7 +126,8 @@ class PredictPanel(Panel):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(0, THUMB + 12)
-        self.table.setToolTip("Click a header to sort; Probability starts least confident first")
+        self.table.setToolTip(self.tr("Click a header to sort; Probability starts least "
+                                      "confident first"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.model_label)
         layout.addLayout(row)
@@ -138,14 +141,14 @@ class PredictPanel(Panel):
 
         model = self.session.model
         if model is None:
-            return ("No model yet: train a classifier (Train tab) or open a .keras file "
-                    "(File ▸ Open model…), then drop images or a folder here.")
+            return self.tr("No model yet: train a classifier (Train tab) or open a .keras file "
+                           "(File ▸ Open model…), then drop images or a folder here.")
         if not is_classifier(model):
-            return f"{model.name} is not a classifier (a detector or segmenter): use the Detect tab."
+            return self.tr("{0} is not a classifier (a detector or segmenter): use the Detect tab.").format(model.name)
         if len(model.inputs[0].shape) != 4:
-            return f"{model.name} takes rows of a table, not images: Predict answers for images."
+            return self.tr("{0} takes rows of a table, not images: Predict answers for images.").format(model.name)
         if not self.model_file():
-            return f"{model.name} has no saved file to predict with; export it or train it again."
+            return self.tr("{0} has no saved file to predict with; export it or train it again.").format(model.name)
         return ""
 
     def model_file(self) -> str:
@@ -155,22 +158,24 @@ class PredictPanel(Panel):
     def _update_state(self) -> None:
         problem = self.model_problem()
         model = self.session.model
-        self.model_label.setText("" if model is None else f"Model: <b>{model.name}</b> ({self.model_file()})")
+        self.model_label.setText("" if model is None else
+                                 self.tr("Model: <b>{0}</b> ({1})").format(model.name, self.model_file()))
         if not problem and not self.rows:
-            problem = "Drop images or a folder on this tab, or use the Open buttons."
+            problem = self.tr("Drop images or a folder on this tab, or use the Open buttons.")
         self.state.setText(problem)
         self.state.setVisible(bool(problem))
         self.save_button.setEnabled(bool(self.rows))
 
     # -- requests ------------------------------------------------------------------------------
     def open_images_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Images to predict", "",
-                                                "Images (*.png *.jpg *.jpeg *.bmp);;All files (*)")
+        filters = ";;".join((self.tr("Images ({0})").format("*.png *.jpg *.jpeg *.bmp"),
+                             self.tr("All files ({0})").format("*")))
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Images to predict"), "", filters)
         if paths:
             self.predict_paths(paths)
 
     def open_folder_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "A folder of images to predict")
+        path = QFileDialog.getExistingDirectory(self, self.tr("A folder of images to predict"))
         if path:
             self.predict_paths([path])
 
@@ -187,7 +192,7 @@ class PredictPanel(Panel):
         self._timer.start()
         self.background(lambda: predict_with_thumbnails(model_file, paths, top, progress, stop),
                         lambda result: self._predicted(result, top), key="predict",
-                        busy=f"Predicting {len(paths)} dropped item(s)…", lane=self.TF_LANE)
+                        busy=self.tr("Predicting {0} dropped item(s)…").format(len(paths)), lane=self.TF_LANE)
 
     def shutdown(self) -> None:
         self._stop.set()
@@ -207,8 +212,11 @@ class PredictPanel(Panel):
         self.rows, self.top_used = [row for row, _ in result], top
         self._fill(result)
         failed = sum("error" in row for row in self.rows)
-        self.session.report(f"Predicted {len(self.rows) - failed} image(s)"
-                            + (f"; {failed} could not be read" if failed else ""))
+        if failed:
+            self.session.report(self.tr("Predicted {0} image(s); {1} could not be read").format(
+                len(self.rows) - failed, failed))
+        else:
+            self.session.report(self.tr("Predicted {0} image(s)").format(len(self.rows)))
         self._update_state()
 
     def _fill(self, result) -> None:
@@ -224,7 +232,7 @@ class PredictPanel(Panel):
             table.setItem(r, 0, image)
             table.setItem(r, 1, path)
             if "error" in row:  # unreadable files sort first: they need a look too
-                table.setItem(r, 2, QTableWidgetItem("unreadable"))
+                table.setItem(r, 2, QTableWidgetItem(self.tr("unreadable")))
                 table.setItem(r, 3, NumberItem(-1.0, ""))
                 table.setItem(r, 4, QTableWidgetItem(row["error"]))
                 continue
@@ -242,8 +250,8 @@ class PredictPanel(Panel):
 
     # -- saving ------------------------------------------------------------------------------------
     def save_csv_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the predictions", "predictions.csv",
-                                              "CSV files (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the predictions"), "predictions.csv",
+                                              self.tr("CSV files ({0})").format("*.csv"))
         if path:
             self.save_csv(path)
 
@@ -255,6 +263,6 @@ class PredictPanel(Panel):
         try:
             write_predictions_csv(path, [by_path[p] for p in self.shown_paths()], self.top_used)
         except (WorkbenchError, OSError) as error:
-            self.session.fail(f"Could not save the predictions: {error}")
+            self.session.fail(self.tr("Could not save the predictions: {0}").format(error))
             return
-        self.session.report(f"Saved {len(self.rows)} prediction(s) to {path}")
+        self.session.report(self.tr("Saved {0} prediction(s) to {1}").format(len(self.rows), path))

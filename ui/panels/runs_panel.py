@@ -15,7 +15,7 @@ import os
 import time
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
@@ -33,12 +33,17 @@ from workbench.runs.history import RunRecord, curve_labels, default_runs_root, s
 #: Seconds between two background re-reads of the run folders while the tab is visible.
 REFRESH_SECONDS = 10
 #: Table columns: (header, final metric shown, or None for a descriptive column).
-COLUMNS = (("Run", None), ("Tags", None), ("Model", None), ("Data", None), ("Differs from defaults", None),
-           ("Epochs", None), ("loss", "loss"), ("val_loss", "val_loss"), ("accuracy", "accuracy"),
-           ("val_accuracy", "val_accuracy"), ("Date", None))
+#: The descriptive headers are marked for translation; the metric keys stay as they are.
+COLUMNS = ((QT_TRANSLATE_NOOP("RunsPanel", "Run"), None), (QT_TRANSLATE_NOOP("RunsPanel", "Tags"), None),
+           (QT_TRANSLATE_NOOP("RunsPanel", "Model"), None), (QT_TRANSLATE_NOOP("RunsPanel", "Data"), None),
+           (QT_TRANSLATE_NOOP("RunsPanel", "Differs from defaults"), None),
+           (QT_TRANSLATE_NOOP("RunsPanel", "Epochs"), None), ("loss", "loss"), ("val_loss", "val_loss"),
+           ("accuracy", "accuracy"), ("val_accuracy", "val_accuracy"), (QT_TRANSLATE_NOOP("RunsPanel", "Date"), None))
 METRIC_COLUMN = {metric: index for index, (_, metric) in enumerate(COLUMNS) if metric}
 #: The column that says what sets a run apart: from the one selected run, else from the defaults.
 DIFFERS = 4
+#: The progress bar's plain percentage (Qt's placeholder: the same in every language).
+PERCENT = "%p%"
 #: Distinguishable curve colours (Tableau 10), reused in order.
 PALETTE = ((31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
@@ -66,9 +71,9 @@ class ElideRight(QStyledItemDelegate):
 
 
 class RunsPanel(Panel):
-    title = "Runs"
+    title = QT_TRANSLATE_NOOP("Panel", "Runs")
     order = 35
-    help = "Earlier runs: compare their curves, reopen or resume them, and run comparisons"
+    help = QT_TRANSLATE_NOOP("Panel", "Earlier runs: compare their curves, reopen or resume them, and run comparisons")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -103,10 +108,10 @@ class RunsPanel(Panel):
     def _build(self) -> None:
         self.roots_label = QLabel()
         self.roots_label.setWordWrap(True)
-        add_button = QPushButton("Add folder…")
-        add_button.setToolTip("Also list the runs in another folder")
+        add_button = QPushButton(self.tr("Add folder…"))
+        add_button.setToolTip(self.tr("Also list the runs in another folder"))
         add_button.clicked.connect(self._add_folder_dialog)
-        refresh_button = QPushButton("Refresh")
+        refresh_button = QPushButton(self.tr("Refresh"))
         refresh_button.clicked.connect(self.refresh)
         top = QHBoxLayout()
         top.addWidget(self.roots_label, 1)
@@ -114,7 +119,7 @@ class RunsPanel(Panel):
         top.addWidget(refresh_button)
 
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([header for header, _ in COLUMNS])
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("RunsPanel", header) for header, _ in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -136,19 +141,22 @@ class RunsPanel(Panel):
 
         self.filter_bar = RunFilterBar()
         self.filter_bar.changed.connect(self._apply_filter)
-        self.open_button = QPushButton("Open model")
-        self.open_button.setToolTip("Load the selected run's model.keras as the current model "
-                                    "(Explain and Export use it)")
+        self.open_button = QPushButton(self.tr("Open model"))
+        self.open_button.setToolTip(self.tr("Load the selected run's model.keras as the "
+                                            "current model (Explain and Export use it)"))
         self.open_button.clicked.connect(self.open_selected)
-        self.resume_button = QPushButton("Resume")
-        self.resume_button.setToolTip("Continue the selected run from its last complete epoch")
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.setToolTip(self.tr("Continue the selected run from its last "
+                                              "complete epoch"))
         self.resume_button.clicked.connect(self.resume_selected)
-        self.repeat_button = QPushButton("Repeat")
-        self.repeat_button.setToolTip("Train the selected run again into a new folder beside it: the same "
-                                      "seed, data, settings and recorded steering changes")
+        self.repeat_button = QPushButton(self.tr("Repeat"))
+        self.repeat_button.setToolTip(self.tr("Train the selected run again into a new folder "
+                                              "beside it: the same seed, data, settings and "
+                                              "recorded steering changes"))
         self.repeat_button.clicked.connect(self.repeat_selected)
         actions = QHBoxLayout()
-        actions.addWidget(QLabel("Select several rows (Ctrl/Shift-click) to overlay their curves."))
+        actions.addWidget(QLabel(self.tr("Select several rows (Ctrl/Shift-click) to overlay "
+                                         "their curves.")))
         actions.addStretch(1)
         actions.addWidget(self.open_button)
         actions.addWidget(self.resume_button)
@@ -171,12 +179,13 @@ class RunsPanel(Panel):
         self.metric_box.currentTextChanged.connect(lambda _text: self._redraw_all())
         self._plot_slot = QVBoxLayout()
         metric_row = QHBoxLayout()
-        metric_row.addWidget(QLabel("Metric"))
+        metric_row.addWidget(QLabel(self.tr("Metric")))
         metric_row.addWidget(self.metric_box, 1)
-        plot_box = QGroupBox("Curves of the selected runs")
+        plot_box = QGroupBox(self.tr("Curves of the selected runs"))
         plot_column = QVBoxLayout(plot_box)
         plot_column.addLayout(metric_row)
-        self.plot_hint = hint_label("Select runs in the table to draw their curves here.")
+        self.plot_hint = hint_label(self.tr("Select runs in the table to draw their curves "
+                                            "here."))
         plot_column.addWidget(self.plot_hint)
         plot_column.addLayout(self._plot_slot, 1)
 
@@ -187,13 +196,13 @@ class RunsPanel(Panel):
         self.run_views = RunViews()  # the views the selected run saved (RUN_DIR/views/)
         self.run_variants = RunVariants()  # its exports and the runs pruned/distilled from it
         self.run_variants.select_run.connect(lambda path: self.select_paths([path]))
-        views_box = QGroupBox("The selected run")
+        views_box = QGroupBox(self.tr("The selected run"))
         self.run_tabs = QTabWidget()
         self.run_meta = RunMetaEditor()  # its name, tags and note (meta.json)
         self.run_meta.saved.connect(lambda _path: self._rescan())
-        self.run_tabs.addTab(self.run_meta, "Name && tags")
-        self.run_tabs.addTab(self.run_views, "Views")
-        self.run_tabs.addTab(self.run_variants, "Exports && variants")
+        self.run_tabs.addTab(self.run_meta, self.tr("Name && tags"))
+        self.run_tabs.addTab(self.run_views, self.tr("Views"))
+        self.run_tabs.addTab(self.run_variants, self.tr("Exports && variants"))
         QVBoxLayout(views_box).addWidget(self.run_tabs)
         from ui.widgets.search_table import SearchBox
 
@@ -203,8 +212,8 @@ class RunsPanel(Panel):
         self.search_box.finished.connect(self.show_search_runs)  # its trials, selected and overlaid
         self.search_box.bridge.running_changed.connect(lambda on: on and jobs.setCurrentWidget(self.search_box))
         jobs = QTabWidget()
-        jobs.addTab(self._sweep_box(), "Comparison")
-        jobs.addTab(self.search_box, "Search")
+        jobs.addTab(self._sweep_box(), self.tr("Comparison"))
+        jobs.addTab(self.search_box, self.tr("Search"))
         self.jobs = jobs
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(jobs)
@@ -223,34 +232,37 @@ class RunsPanel(Panel):
         self.sweep_model = QLabel()
         self.sweep_model.setWordWrap(True)
         self.sweep_key = QComboBox()
-        self.sweep_key.setToolTip("The hyperparameter that changes from run to run; everything else "
-                                  "(data, seed, epochs, other hyperparameters) stays the same")
+        self.sweep_key.setToolTip(self.tr("The hyperparameter that changes from run to run; "
+                                          "everything else (data, seed, epochs, other "
+                                          "hyperparameters) stays the same"))
         self.sweep_key.currentIndexChanged.connect(lambda _i: self._key_changed())
         self.sweep_values = QListWidget()
         self.sweep_values.setMaximumHeight(120)
-        self.sweep_values.setToolTip("One run per ticked value")
+        self.sweep_values.setToolTip(self.tr("One run per ticked value"))
         self.sweep_epochs = QSpinBox()
         self.sweep_epochs.setRange(1, 100000)
         self.sweep_epochs.setValue(5)
         self.sweep_steps = QSpinBox()
         self.sweep_steps.setRange(0, 1000000)
-        self.sweep_steps.setSpecialValueText("all")
-        self.sweep_steps.setToolTip("Batches per epoch (all = the whole training set)")
+        self.sweep_steps.setSpecialValueText(self.tr("all"))
+        self.sweep_steps.setToolTip(self.tr("Batches per epoch (all = the whole training set)"))
         self.sweep_seed = QSpinBox()
         self.sweep_seed.setRange(0, 2**31 - 1)
-        self.sweep_seed.setToolTip("The same seed for every run: same initial weights and batches")
-        self.sweep_button = QPushButton("Start comparison")
+        self.sweep_seed.setToolTip(self.tr("The same seed for every run: same initial weights "
+                                           "and batches"))
+        self.sweep_button = QPushButton(self.tr("Start comparison"))
         self.sweep_button.clicked.connect(self.start_sweep)
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("Stop the current run after this batch and skip the remaining ones")
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop the current run after this batch and skip "
+                                            "the remaining ones"))
         self.stop_button.clicked.connect(self.bridge.stop)
         form = QFormLayout()
-        form.addRow("Model", self.sweep_model)
-        form.addRow("Compare", self.sweep_key)
-        form.addRow("Values", self.sweep_values)
-        form.addRow("Epochs", self.sweep_epochs)
-        form.addRow("Batches/epoch", self.sweep_steps)
-        form.addRow("Seed", self.sweep_seed)
+        form.addRow(self.tr("Model"), self.sweep_model)
+        form.addRow(self.tr("Compare"), self.sweep_key)
+        form.addRow(self.tr("Values"), self.sweep_values)
+        form.addRow(self.tr("Epochs"), self.sweep_epochs)
+        form.addRow(self.tr("Batches/epoch"), self.sweep_steps)
+        form.addRow(self.tr("Seed"), self.sweep_seed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sweep_button)
         buttons.addWidget(self.stop_button)
@@ -260,14 +272,14 @@ class RunsPanel(Panel):
         self.state = QLabel("")
         self.state.setWordWrap(True)
         column = QVBoxLayout()
-        column.addWidget(hint_label("Train the current model (Model tab) on the loaded data once per "
-                                    "value, then compare the curves."))
+        column.addWidget(hint_label(self.tr("Train the current model (Model tab) on the loaded "
+                                            "data once per value, then compare the curves.")))
         column.addLayout(form)
         column.addLayout(buttons)
         column.addWidget(self.progress)
         column.addWidget(self.state)
         column.addStretch(1)
-        box = QGroupBox("Comparison run")
+        box = QGroupBox(self.tr("Comparison run"))
         box.setLayout(column)
         box.setMinimumWidth(300)
         return box
@@ -285,7 +297,7 @@ class RunsPanel(Panel):
             self._plot = theme.themed(pg.GraphicsLayoutWidget())
             item = self._plot.addPlot(row=0, col=0)
             item.showGrid(x=True, y=True, alpha=0.25)
-            item.setLabel("bottom", "epoch")
+            item.setLabel("bottom", self.tr("epoch"))
             item.getAxis("left").enableAutoSIPrefix(False)  # accuracy stays 0-1, not "x0.001"
             self._legend = pg.LegendItem()
             self._legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -300,7 +312,7 @@ class RunsPanel(Panel):
         return [self.session.runs_root or default_runs_root(), *self.extra_roots]
 
     def _show_roots(self) -> None:
-        self.roots_label.setText("Runs in " + " · ".join(f"<b>{root}</b>" for root in self.roots()))
+        self.roots_label.setText(self.tr("Runs in {0}").format(" · ".join(f"<b>{root}</b>" for root in self.roots())))
 
     def add_folder(self, path: str) -> None:
         if path and path not in self.roots():
@@ -316,7 +328,7 @@ class RunsPanel(Panel):
         self.add_folder(os.path.dirname(path))
 
     def _add_folder_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Add a folder of runs", self.roots()[0])
+        path = QFileDialog.getExistingDirectory(self, self.tr("Add a folder of runs"), self.roots()[0])
         if path:
             self.add_folder(path)
 
@@ -354,8 +366,8 @@ class RunsPanel(Panel):
         self.run_meta.set_known_tags(all_tags(runs))
         self._apply_filter()
         self.empty.setText("" if runs else
-                           f"No runs yet in {self.roots()[0]}: train in the Train tab, or start a "
-                           "comparison run below.")
+                           self.tr("No runs yet in {0}: train in the Train tab, or start a "
+                                   "comparison run below.").format(self.roots()[0]))
         self.empty.setVisible(not runs)
         self._selection_changed()
 
@@ -373,7 +385,7 @@ class RunsPanel(Panel):
         tags = ", ".join(run.tags)
         cells = [SortItem(title, title.casefold()), SortItem(tags, tags.casefold()),
                  SortItem(run.model, run.model), SortItem(run.data, run.data),
-                 SortItem(run.differs_text or "defaults", run.differs_text),
+                 SortItem(run.differs_text or self.tr("defaults"), run.differs_text),
                  SortItem(epochs, run.epochs_done)]
         for _header, metric in COLUMNS[DIFFERS + 2:DIFFERS + 6]:
             value = final.get(metric)
@@ -384,7 +396,7 @@ class RunsPanel(Panel):
         tip = "\n".join(f"{k}: {v:.4f}" for k, v in final.items() if isinstance(v, (int, float)))
         for column, cell in enumerate(cells):
             if column > 0:
-                cell.setToolTip(tip or "no epoch finished")
+                cell.setToolTip(tip or self.tr("no epoch finished"))
             if column > DIFFERS:
                 cell.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
             if run.damaged:  # listed, greyed, and the sentence says which file and what to do
@@ -392,7 +404,7 @@ class RunsPanel(Panel):
                 cell.setToolTip(run.damaged)
             self.table.setItem(row, column, cell)
         if run.damaged:
-            cells[DIFFERS].setText("damaged (see tooltip)")
+            cells[DIFFERS].setText(self.tr("damaged (see tooltip)"))
 
     def selected_runs(self) -> list[RunRecord]:
         paths = {self.table.item(index.row(), 0).data(Qt.ItemDataRole.UserRole)
@@ -423,15 +435,15 @@ class RunsPanel(Panel):
             cell = self.table.item(row, DIFFERS)
             if run is None or cell is None:
                 continue
-            text = texts.get(run.path) or ("damaged (see tooltip)" if run.damaged
-                                           else run.differs_text or "defaults")
+            text = texts.get(run.path) or (self.tr("damaged (see tooltip)") if run.damaged
+                                           else run.differs_text or self.tr("defaults"))
             cell.setText(text)
             cell.key = text
             if not run.damaged:  # a damaged row's tooltip is the sentence that names the file
                 cell.setToolTip(text)
             cell.setFont(self._bold if run is selected else self.table.font())
         self.table.setSortingEnabled(True)
-        title = "Differs from selected" if selected is not None else "Differs from defaults"
+        title = self.tr("Differs from selected") if selected is not None else self.tr("Differs from defaults")
         self.table.horizontalHeaderItem(DIFFERS).setText(title)
 
     @property
@@ -538,24 +550,27 @@ class RunsPanel(Panel):
     def open_selected(self) -> None:
         runs = self.selected_runs()
         if len(runs) != 1:
-            self.session.fail("Select one run to open its model.")
+            self.session.fail(self.tr("Select one run to open its model."))
             return
         self.open_run(runs[0].path)
 
     def open_run(self, path: str) -> None:
         """Load ``path``'s model.keras on the TF lane and make it the session's model."""
         if not self.session.tf_loaded:
-            self.session.fail("TensorFlow is still loading; open the model again when the status bar says Ready.")
+            self.session.fail(self.tr("TensorFlow is still loading; open the model again when "
+                                      "the status bar says Ready."))
             return
         model_path = os.path.join(path, "model.keras")
         tables = [name for name in ("q_table.npy", "v_table.npy") if os.path.isfile(os.path.join(path, name))]
         if tables and not os.path.isfile(model_path):  # tabular RL keeps its table, not a network
-            self.session.fail(f"{os.path.basename(path)} is a tabular agent ({tables[0]}, no model.keras): "
-                              "watch it in the Play tab or with keras-workbench play.")
+            self.session.fail(self.tr("{0} is a tabular agent ({1}, no model.keras): watch it "
+                                      "in the Play tab or with keras-workbench play.")
+                                      .format(os.path.basename(path), tables[0]))
             return
         if not os.path.isfile(model_path):
-            self.session.fail(f"{os.path.basename(path)} has no model.keras yet (the run never finished "
-                              "an epoch): resume it or train again.")
+            self.session.fail(self.tr("{0} has no model.keras yet (the run never finished an "
+                                      "epoch): resume it or train again.")
+                                      .format(os.path.basename(path)))
             return
 
         def load():
@@ -569,16 +584,16 @@ class RunsPanel(Panel):
         def loaded(result) -> None:
             model, names = result
             self.session.set_model(model, model_path, names, source="file", run_dir=path)
-            self.session.report(f"Opened the model of run {os.path.basename(path)}: "
-                                f"{model.count_params():,} parameters")
+            self.session.report(self.tr("Opened the model of run {0}: {1:,} parameters")
+                                        .format(os.path.basename(path), model.count_params()))
 
         self.background(load, loaded, key="open-model", lane=Panel.TF_LANE,
-                        busy=f"Loading the model of {os.path.basename(path)}…")
+                        busy=self.tr("Loading the model of {0}…").format(os.path.basename(path)))
 
     def resume_selected(self) -> None:
         runs = self.selected_runs()
         if len(runs) != 1:
-            self.session.fail("Select one run to resume.")
+            self.session.fail(self.tr("Select one run to resume."))
             return
         self.resume_run(runs[0])
 
@@ -593,14 +608,14 @@ class RunsPanel(Panel):
         self._live = {label: {k: list(v) for k, v in run.history.items()}}
         self._select_after_scan = {run.path}
         self._show_series(self._live)
-        self.state.setText(f"Resuming {run.name}…")
+        self.state.setText(self.tr("Resuming {0}…").format(run.name))
         path = run.path
         self.bridge.start(functools.partial(job.resume_training, path))
 
     def repeat_selected(self) -> None:
         runs = self.selected_runs()
         if len(runs) != 1:
-            self.session.fail("Select one run to repeat.")
+            self.session.fail(self.tr("Select one run to repeat."))
             return
         self.repeat_run(runs[0])
 
@@ -622,7 +637,7 @@ class RunsPanel(Panel):
         self._live = {label: {}}
         self._select_after_scan = {config.out}
         self._show_series(self._live)
-        self.state.setText(f"Repeating {run.name} into {label}…")
+        self.state.setText(self.tr("Repeating {0} into {1}…").format(run.name, label))
         self.bridge.start(functools.partial(job.run_training, config))
 
     # -- comparison runs -------------------------------------------------------------------------
@@ -631,7 +646,7 @@ class RunsPanel(Panel):
         self.sweep_key.blockSignals(True)
         self.sweep_key.clear()
         if entry is None:
-            self.sweep_model.setText("<i>choose a model in the Model tab</i>")
+            self.sweep_model.setText(self.tr("<i>choose a model in the Model tab</i>"))
         else:
             self.sweep_model.setText(f"<b>{entry.title}</b>")
             for spec in entry.all_hparams:
@@ -673,18 +688,20 @@ class RunsPanel(Panel):
 
         session = self.session
         if session.dataset is None:
-            raise WorkbenchError("No data loaded: choose a data set in the Data tab first.")
+            raise WorkbenchError(self.tr("No data loaded: choose a data set in the Data tab "
+                                         "first."))
         if session.entry is None:
-            raise WorkbenchError("No model chosen: pick one in the Model tab first.")
+            raise WorkbenchError(self.tr("No model chosen: pick one in the Model tab first."))
         entry, info = session.entry, session.dataset.info
         if info.kind not in entry.data_kinds:
-            raise WorkbenchError(f"{entry.title} takes {' or '.join(entry.data_kinds)} data, but "
-                                 f"{info.name!r} is {info.kind} data.")
+            raise WorkbenchError(self.tr("{0} takes {1} data, but {2!r} is {3} data.")
+                                         .format(entry.title, ' or '.join(entry.data_kinds), info.name, info.kind))
         key, values = self.sweep_key.currentData(), self.chosen_values()
         if key is None:
-            raise WorkbenchError(f"{entry.title} has no hyperparameter with a list of choices to compare.")
+            raise WorkbenchError(self.tr("{0} has no hyperparameter with a list of choices to "
+                                         "compare.").format(entry.title))
         if len(values) < 2:
-            raise WorkbenchError(f"Tick at least two values of {key} to compare.")
+            raise WorkbenchError(self.tr("Tick at least two values of {0} to compare.").format(key))
         hparams = entry.resolve(session.hparams)  # the form's other values, checked
         stamp = time.strftime("%Y%m%d-%H%M%S")
         out = os.path.join(self.roots()[0], f"{stamp}-{entry.name}-sweep-{key}")
@@ -710,8 +727,8 @@ class RunsPanel(Panel):
         self._live = {}
         self.table.clearSelection()
         self._show_series(self._live)
-        self.state.setText(f"Comparing {key} = {', '.join(map(str, values))}: {len(values)} runs of "
-                           f"{config.epochs} epoch(s) into {config.out}")
+        self.state.setText(self.tr("Comparing {0} = {1}: {2} runs of {3} epoch(s) into {4}")
+                                   .format(key, ', '.join(map(str, values)), len(values), config.epochs, config.out))
         self._runs_total, self._run_index = len(values), -1
         self._sweep_key, self._sweep_values = key, list(values)
         if hasattr(dataset, "train_stream"):
@@ -728,10 +745,12 @@ class RunsPanel(Panel):
 
     def _can_start(self) -> bool:
         if not self.session.tf_loaded:
-            self.session.fail("TensorFlow is still loading; try again when the status bar says Ready.")
+            self.session.fail(self.tr("TensorFlow is still loading; try again when the status "
+                                      "bar says Ready."))
             return False
         if self.bridge.running or self.search_box.bridge.running:
-            self.session.fail("A comparison, search or resumed run is already in progress; stop it first.")
+            self.session.fail(self.tr("A comparison, search or resumed run is already in "
+                                      "progress; stop it first."))
             return False
         return True
 
@@ -757,8 +776,8 @@ class RunsPanel(Panel):
         self._steps, self._epochs = max(event.steps_per_epoch, 1), max(event.epochs, 1)
         self._run_index += 1
         self.progress.setRange(0, self._runs_total * self._epochs * self._steps)
-        self.progress.setFormat(f"%p% · run {self._run_index + 1}/{self._runs_total}"
-                                if self._runs_total > 1 else "%p%")
+        self.progress.setFormat(self.tr("%p% · run {0}/{1}").format(self._run_index + 1, self._runs_total)
+                                if self._runs_total > 1 else PERCENT)
         self._progress(event.initial_epoch, 0)
         self._live.setdefault(label, {})
         self._show_series(self._live)
@@ -785,7 +804,7 @@ class RunsPanel(Panel):
 
     def _status(self, text: str) -> None:
         self.state.setText(text)
-        self.session.report(f"Runs: {text}")
+        self.session.report(self.tr("Runs: {0}").format(text))
 
     def _result(self, result) -> None:
         if isinstance(result, list):
@@ -793,15 +812,16 @@ class RunsPanel(Panel):
             metric = next((m for m in ("val_accuracy", "val_loss", "loss") if finals and m in finals[0]), "")
             scores = " · ".join(f"{short_value(value)} {final[metric]:.3f}" if metric in final else short_value(value)
                                 for value, final in zip(self._sweep_values, finals))
-            self.state.setText(f"Comparison of {self._sweep_key} finished ({len(result)} runs). "
-                               f"Final {metric}: {scores}")
+            self.state.setText(self.tr("Comparison of {0} finished ({1} runs). Final {2}: {3}")
+                                       .format(self._sweep_key, len(result), metric, scores))
             self.session.report(self.state.text())
         elif result is not None:
             adopt_trained(self.session, result, owner=self)
-            self.state.setText(f"Resumed run finished: {len(result.history.get('epoch', []))} epochs.")
+            self.state.setText(self.tr("Resumed run finished: {0} epochs.")
+                                       .format(len(result.history.get('epoch', []))))
 
     def _failed(self, message: str) -> None:
-        self.state.setText(f"<span style='color:#b03000'>Run failed: {message}</span>")
+        self.state.setText(self.tr("<span style='color:#b03000'>Run failed: {0}</span>").format(message))
         self.session.fail(message)
 
     def _set_running(self, running: bool) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -67,7 +68,8 @@ def run_analogy(run_dir: str, a: str, b: str, c: str, k: int = 10) -> list[tuple
     from workbench.models.sequence.word2vec import load_word_vectors
 
     if not (a.strip() and b.strip() and c.strip()):
-        raise WorkbenchError("an analogy needs three words: a is to b as c is to ?")
+        raise WorkbenchError(QCoreApplication.translate(
+            "TextPanel", "an analogy needs three words: a is to b as c is to ?"))
     return load_word_vectors(run_dir).analogy(a, b, c, k)
 
 
@@ -76,15 +78,16 @@ def run_predict(run_dir: str, text: str) -> dict:
     from workbench.models.sequence.text_generation import run_hook
 
     if not text.strip():
-        raise WorkbenchError("type a text first")
+        raise WorkbenchError(QCoreApplication.translate("TextPanel", "type a text first"))
     _, predict = run_hook(run_dir, "predict_text", "read text")
     return predict(run_dir, [text])[0]
 
 
 class TextPanel(Panel):
-    title = "Text"
+    title = QT_TRANSLATE_NOOP("Panel", "Text")
     order = 46
-    help = "Generate with GPT, look up word2vec neighbours and analogies, classify / tag / answer with BERT"
+    help = QT_TRANSLATE_NOOP("Panel", "Generate with GPT, look up word2vec neighbours and analogies, "
+                                      "classify / tag / answer with BERT")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -98,12 +101,12 @@ class TextPanel(Panel):
         self.run_box = QComboBox()
         self.run_box.setMinimumWidth(420)
         self.run_box.currentIndexChanged.connect(self._run_chosen)
-        refresh = QPushButton("Refresh")
+        refresh = QPushButton(self.tr("Refresh"))
         refresh.clicked.connect(lambda: self.refresh())
-        open_run = QPushButton("Open run folder…")
+        open_run = QPushButton(self.tr("Open run folder…"))
         open_run.clicked.connect(self._open_run_dialog)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Run:"))
+        top.addWidget(QLabel(self.tr("Run:")))
         top.addWidget(self.run_box, 1)
         top.addWidget(refresh)
         top.addWidget(open_run)
@@ -130,15 +133,16 @@ class TextPanel(Panel):
         self.temperature.setRange(0.0, 5.0)
         self.temperature.setSingleStep(0.1)
         self.temperature.setValue(0.8)
-        self.temperature.setToolTip("0 = greedy (always the likeliest token); higher = more varied")
+        self.temperature.setToolTip(self.tr("0 = greedy (always the likeliest token); higher = "
+                                            "more varied"))
         self.top_k = QSpinBox()
         self.top_k.setRange(0, 100000)
         self.top_k.setValue(10)
-        self.top_k.setToolTip("Sample only among the k likeliest tokens (0 = all)")
+        self.top_k.setToolTip(self.tr("Sample only among the k likeliest tokens (0 = all)"))
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
-        self.seed.setToolTip("The same seed gives the same text")
-        self.generate_button = QPushButton("Generate")
+        self.seed.setToolTip(self.tr("The same seed gives the same text"))
+        self.generate_button = QPushButton(self.tr("Generate"))
         self.generate_button.clicked.connect(self.generate)
         settings = QHBoxLayout()
         for label, widget in (("length", self.length), ("temperature", self.temperature),
@@ -149,7 +153,7 @@ class TextPanel(Panel):
         settings.addWidget(self.generate_button)
         self.generated = GeneratedText()
         layout = QVBoxLayout(page)
-        layout.addWidget(QLabel("Prompt"))
+        layout.addWidget(QLabel(self.tr("Prompt")))
         layout.addWidget(self.prompt)
         layout.addLayout(settings)
         layout.addWidget(self.generated, 1)
@@ -159,10 +163,10 @@ class TextPanel(Panel):
         page = QWidget()
         self.word = QLineEdit("god")
         self.word.returnPressed.connect(self.neighbours)
-        find = QPushButton("Nearest neighbours")
+        find = QPushButton(self.tr("Nearest neighbours"))
         find.clicked.connect(self.neighbours)
         self.neighbour_table = WordTable()
-        left = QGroupBox("Nearest neighbours (cosine)")
+        left = QGroupBox(self.tr("Nearest neighbours (cosine)"))
         box = QVBoxLayout(left)
         row = QHBoxLayout()
         row.addWidget(self.word)
@@ -170,9 +174,9 @@ class TextPanel(Panel):
         box.addLayout(row)
         box.addWidget(self.neighbour_table)
         self.analogy_words = [QLineEdit(w) for w in ("man", "woman", "father")]
-        solve = QPushButton("Solve")
+        solve = QPushButton(self.tr("Solve"))
         solve.clicked.connect(self.analogy)
-        right = QGroupBox("Analogy  a : b :: c : ?")
+        right = QGroupBox(self.tr("Analogy  a : b :: c : ?"))
         form = QFormLayout()
         for label, edit in zip(("a", "b", "c"), self.analogy_words):
             edit.returnPressed.connect(self.analogy)
@@ -181,7 +185,8 @@ class TextPanel(Panel):
         self.analogy_table = WordTable()
         rbox = QVBoxLayout(right)
         rbox.addLayout(form)
-        rbox.addWidget(hint_label("The words nearest to v_b − v_a + v_c (a, b, c left out)."))
+        rbox.addWidget(hint_label(self.tr("The words nearest to v_b − v_a + v_c (a, b, c left "
+                                          "out).")))
         rbox.addWidget(self.analogy_table)
         layout = QHBoxLayout(page)
         layout.addWidget(left, 1)
@@ -192,7 +197,7 @@ class TextPanel(Panel):
         page = QWidget()
         self.sentence = QLineEdit()
         self.sentence.returnPressed.connect(self.predict)
-        self.predict_button = QPushButton("Run")
+        self.predict_button = QPushButton(self.tr("Run"))
         self.predict_button.clicked.connect(self.predict)
         self.predict_hint = hint_label("")
         self.prediction = QTextBrowser()
@@ -254,30 +259,33 @@ class TextPanel(Panel):
             self.session.fail(str(error))
             return
         if not mode:
-            self.session.fail(f"{path} is a {model} run, which neither reads nor writes text")
+            self.session.fail(self.tr("{0} is a {1} run, which neither reads nor writes text")
+                                      .format(path, model))
             return
         path = os.path.abspath(path)
         self.runs = [(path, model, mode)] + [r for r in self.runs if r[0] != path]
         self._show_runs(list(self.runs), path)
 
     def _open_run_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open a run folder")
+        path = QFileDialog.getExistingDirectory(self, self.tr("Open a run folder"))
         if path:
             self.open_run(path)
 
     def _run_chosen(self, *_args) -> None:
         mode = self.current_mode()
         if not mode:
-            self.state.setText("No text run yet: train gpt, word2vec, bert, transformer or a seq2seq entry "
-                               "(Train tab, or keras-workbench train gpt --data genesis), then pick it here.")
+            self.state.setText(self.tr("No text run yet: train gpt, word2vec, bert, "
+                                       "transformer or a seq2seq entry (Train tab, or "
+                                       "keras-workbench train gpt --data genesis), then pick "
+                                       "it here."))
             self.pages.setEnabled(False)
             return
         self.pages.setEnabled(True)
         self.pages.setCurrentIndex(PAGES.index(mode))
         model = self.runs[self.run_box.currentIndex()][1]
-        self.state.setText({"generate": f"{model}: type a prompt and generate.",
-                            "word2vec": "word2vec: type a word for its neighbours, or three for an analogy.",
-                            "predict": f"{model}: type a text and run it through the model."}[mode])
+        self.state.setText({"generate": self.tr("{0}: type a prompt and generate."),
+                            "word2vec": self.tr("word2vec: type a word for its neighbours, or three for an analogy."),
+                            "predict": self.tr("{0}: type a text and run it through the model.")}[mode].format(model))
         if mode == "predict":
             self.predict_hint.setText(_predict_hint(model))
         self.notes.setText("")
@@ -290,13 +298,13 @@ class TextPanel(Panel):
             return
         self.generate_button.setEnabled(False)
         self.background(lambda: run_generate(run, *args), self._show_generated, key=f"text-generate-{id(self)}",
-                        busy="generating…", lane=self.TF_LANE)
+                        busy=self.tr("generating…"), lane=self.TF_LANE)
 
     def _show_generated(self, result: dict) -> None:
         self.generate_button.setEnabled(True)
         self.generated.show_result(result)
         self._show_notes(result.get("notes", []))
-        self.session.report(f"generated {result['tokens']} token(s)")
+        self.session.report(self.tr("generated {0} token(s)").format(result['tokens']))
 
     def neighbours(self) -> None:
         run, word = self.current_run(), self.word.text()
@@ -323,7 +331,7 @@ class TextPanel(Panel):
             return
         self.predict_button.setEnabled(False)
         self.background(lambda: run_predict(run, text), self._show_prediction, key=f"text-predict-{id(self)}",
-                        busy="running…", lane=self.TF_LANE)
+                        busy=self.tr("running…"), lane=self.TF_LANE)
 
     def _show_prediction(self, result: dict) -> None:
         from workbench.views.types import HeatGrid
@@ -338,7 +346,7 @@ class TextPanel(Panel):
             cols = list(result.get("input_symbols", []))[:values.shape[1]]
             self.attention.set_value(HeatGrid(values, rows if len(rows) == values.shape[0] else [],
                                               cols if len(cols) == values.shape[1] else [],
-                                              "input symbol", "output symbol",
+                                              self.tr("input symbol"), self.tr("output symbol"),
                                               annotate=values.size <= 100))
             self.attention.show()
         else:
@@ -355,7 +363,9 @@ class TextPanel(Panel):
 
 def _predict_hint(model: str) -> str:
     if model == "bert":
-        return ("BERT: classify → the verse's topic; tag → IOB tags of names and places; "
-                "qa → “QUESTION ||| CONTEXT” (who / where); pretrain → write [MASK] to fill it, "
-                "“A ||| B” for P(B follows A).")
-    return "Type a string of digits (1234, or 12+34 for an adder): the decoded output and its attention."
+        return QCoreApplication.translate(
+            "TextPanel", "BERT: classify → the verse's topic; tag → IOB tags of names and places; "
+            "qa → “QUESTION ||| CONTEXT” (who / where); pretrain → write [MASK] to fill it, "
+            "“A ||| B” for P(B follows A).")
+    return QCoreApplication.translate(
+        "TextPanel", "Type a string of digits (1234, or 12+34 for an adder): the decoded output and its attention.")

@@ -12,7 +12,7 @@ import functools
 import os
 import time
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
@@ -54,9 +54,9 @@ def stored_views(run_dir: str) -> list:
 
 
 class TrainPanel(Panel):
-    title = "Train"
+    title = QT_TRANSLATE_NOOP("Panel", "Train")
     order = 30
-    help = "Train the chosen model on the loaded data and watch the curves"
+    help = QT_TRANSLATE_NOOP("Panel", "Train the chosen model on the loaded data and watch the curves")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -92,54 +92,57 @@ class TrainPanel(Panel):
         self.batch_size.setValue(32)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
-        self.seed.setToolTip("Random seed for weights, shuffling and the validation split")
+        self.seed.setToolTip(self.tr("Random seed for weights, shuffling and the validation split"))
         self.device = QComboBox()
-        self.device.addItem("loading TensorFlow…", "")
+        self.device.addItem(self.tr("loading TensorFlow…"), "")
         self.device.setEnabled(False)
         self.strategy = QComboBox()
-        for name, tip in (("one", "one device (the choice above)"),
-                          ("mirrored", "one replica per GPU, or per logical CPU device without GPUs"),
-                          ("multi-worker", "worker processes on this machine, gradients all-reduced"),
-                          ("parameter-server", "asynchronous steps on workers, variables on a parameter server")):
-            self.strategy.addItem(name, name)
+        # the item data is tf.distribute's name (the run's config); "one" is the only plain word
+        for name, shown, tip in (
+                ("one", self.tr("one"), self.tr("one device (the choice above)")),
+                ("mirrored", "mirrored", self.tr("one replica per GPU, or per logical CPU device without GPUs")),
+                ("multi-worker", "multi-worker", self.tr("worker processes on this machine, gradients all-reduced")),
+                ("parameter-server", "parameter-server",
+                 self.tr("asynchronous steps on workers, variables on a parameter server"))):
+            self.strategy.addItem(shown, name)
             self.strategy.setItemData(self.strategy.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        self.strategy.setToolTip("tf.distribute strategy; the global batch stays the batch size above")
+        self.strategy.setToolTip(self.tr("tf.distribute strategy; the global batch stays the batch size above"))
         self.workers = QSpinBox()
         self.workers.setRange(1, 16)
         self.workers.setValue(2)
-        self.workers.setPrefix("workers ")
-        self.workers.setToolTip("Replicas (mirrored) or worker processes (multi-worker, parameter-server)")
-        self.tensorboard = QCheckBox("TensorBoard logs")
+        self.workers.setPrefix(self.tr("workers "))
+        self.workers.setToolTip(self.tr("Replicas (mirrored) or worker processes (multi-worker, parameter-server)"))
+        self.tensorboard = QCheckBox(self.tr("TensorBoard logs"))
         self.tensorboard.setChecked(True)
-        self.tensorboard.setToolTip("Write the run's curves as TensorBoard event files into RUN/tensorboard "
-                                    "(open them with: tensorboard --logdir RUNS_FOLDER)")
-        self.start_button = QPushButton("Start")
-        self.start_button.setToolTip("Train the model chosen in the Model tab on the data of the Data tab")
+        self.tensorboard.setToolTip(self.tr("Write the run's curves as TensorBoard event files into RUN/tensorboard "
+                                            "(open them with: tensorboard --logdir RUNS_FOLDER)"))
+        self.start_button = QPushButton(self.tr("Start"))
+        self.start_button.setToolTip(self.tr("Train the model chosen in the Model tab on the data of the Data tab"))
         self.start_button.clicked.connect(self.start)
-        self.pause_button = QPushButton("Pause")
+        self.pause_button = QPushButton(self.tr("Pause"))
         self.pause_button.clicked.connect(self.toggle_pause)
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("Stop after the current batch; the model and the last complete "
-                                    "epoch's resume point are kept")
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop after the current batch; the model and the last complete "
+                                            "epoch's resume point are kept"))
         self.stop_button.clicked.connect(self.stop)
-        self.resume_button = QPushButton("Resume run…")
-        self.resume_button.setToolTip("Continue a stopped or interrupted run from its run directory")
+        self.resume_button = QPushButton(self.tr("Resume run…"))
+        self.resume_button.setToolTip(self.tr("Continue a stopped or interrupted run from its run directory"))
         self.resume_button.clicked.connect(self.resume_dialog)
 
         settings = QFormLayout()
-        settings.addRow("Epochs", self.epochs)
-        settings.addRow("Batch size", self.batch_size)
-        settings.addRow("Seed", self.seed)
-        settings.addRow("Device", self.device)
+        settings.addRow(self.tr("Epochs"), self.epochs)
+        settings.addRow(self.tr("Batch size"), self.batch_size)
+        settings.addRow(self.tr("Seed"), self.seed)
+        settings.addRow(self.tr("Device"), self.device)
         strategy_row = QHBoxLayout()
         strategy_row.addWidget(self.strategy, 1)
         strategy_row.addWidget(self.workers)
-        settings.addRow("Strategy", strategy_row)
+        settings.addRow(self.tr("Strategy"), strategy_row)
         settings.addRow("", self.tensorboard)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.stop_button, self.resume_button):
             buttons.addWidget(button)
-        self.what = QLabel("Choose data and a model, then press Start.")
+        self.what = QLabel(self.tr("Choose data and a model, then press Start."))
         self.what.setWordWrap(True)
         column = QVBoxLayout()
         column.addLayout(settings)
@@ -149,7 +152,7 @@ class TrainPanel(Panel):
         self.steer.requested.connect(self.steer_run)
         column.addWidget(self.steer)
         column.addStretch(1)
-        box = QGroupBox("Run")
+        box = QGroupBox(self.tr("Run"))
         box.setLayout(column)
         box.setMaximumWidth(380)
 
@@ -166,8 +169,8 @@ class TrainPanel(Panel):
         curves_host = QWidget()
         self._curves_slot = QVBoxLayout(curves_host)
         self._curves_slot.setContentsMargins(0, 0, 0, 0)
-        self.gallery = ViewGallery("What the model shows while it trains (attention maps, samples, "
-                                   "embeddings, …) appears here, one tile per view.")
+        self.gallery = ViewGallery(self.tr("What the model shows while it trains (attention maps, samples, "
+                                           "embeddings, …) appears here, one tile per view."))
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.addWidget(curves_host)
         self.split.addWidget(self.gallery)
@@ -194,7 +197,7 @@ class TrainPanel(Panel):
         bridge.batches.connect(self._batches)
         bridge.epoch_end.connect(self._epoch_end)
         bridge.view.connect(self.show_view)
-        bridge.status.connect(lambda text: self.session.report(f"Training: {text}"))
+        bridge.status.connect(lambda text: self.session.report(self.tr("Training: {0}").format(text)))
         bridge.finished.connect(self._finished)
         bridge.result.connect(self._result)
         bridge.failed.connect(self._failed)
@@ -210,7 +213,7 @@ class TrainPanel(Panel):
         self.resume_button.setEnabled(ready and not running)
         self.pause_button.setEnabled(running)
         self.stop_button.setEnabled(running)
-        self.pause_button.setText("Pause")
+        self.pause_button.setText(self.tr("Pause"))
         self.steer.set_running(running)
         for widget in (self.epochs, self.batch_size, self.seed, self.strategy, self.workers, self.tensorboard):
             widget.setEnabled(not running)
@@ -242,12 +245,12 @@ class TrainPanel(Panel):
 
         session = self.session
         if not session.tf_loaded:
-            raise WorkbenchError("TensorFlow is still loading; Start works as soon as the status bar "
-                                 "says Ready.")
+            raise WorkbenchError(self.tr("TensorFlow is still loading; Start works as soon as the status bar "
+                                         "says Ready."))
         if session.dataset is None:
-            raise WorkbenchError("No data loaded: choose a data set in the Data tab first.")
+            raise WorkbenchError(self.tr("No data loaded: choose a data set in the Data tab first."))
         if session.entry is None:
-            raise WorkbenchError("No model chosen: pick one in the Model tab first.")
+            raise WorkbenchError(self.tr("No model chosen: pick one in the Model tab first."))
         entry = session.entry
         fits, why = entry.accepts(session.dataset.info)
         if not fits:
@@ -275,7 +278,8 @@ class TrainPanel(Panel):
         # the data panel splits with seed 0; another seed means the run splits the data itself
         dataset = self.session.dataset if config.seed == 0 else None
         self.curves.clear()
-        self.what.setText(f"Starting {self.session.entry.title} on {self.session.dataset.info.name}…")
+        self.what.setText(self.tr("Starting {0} on {1}…").format(self.session.entry.title,
+                                                                 self.session.dataset.info.name))
         if hasattr(dataset, "train_stream"):
             dataset = None  # a tf.data stream cannot travel to the run's process: it lists the folder again
         self.launch(functools.partial(job.run_training, config, dataset=dataset))
@@ -284,7 +288,7 @@ class TrainPanel(Panel):
         from workbench.runs.history import default_runs_root
 
         root = self.session.runs_root or default_runs_root()
-        path = QFileDialog.getExistingDirectory(self, "Resume a run: choose its run directory", root)
+        path = QFileDialog.getExistingDirectory(self, self.tr("Resume a run: choose its run directory"), root)
         if path:
             self.resume(path)
 
@@ -294,7 +298,7 @@ class TrainPanel(Panel):
         from workbench.training import job
 
         if not self.session.tf_loaded:
-            self.session.fail("TensorFlow is still loading; try again when the status bar says Ready.")
+            self.session.fail(self.tr("TensorFlow is still loading; try again when the status bar says Ready."))
             return
         try:
             RunDir(run_dir).read_config()
@@ -304,7 +308,7 @@ class TrainPanel(Panel):
             return
         self.curves.clear()
         self.curves.load_history(history)
-        self.what.setText(f"Resuming {run_dir}…")
+        self.what.setText(self.tr("Resuming {0}…").format(run_dir))
         self.launch(functools.partial(job.resume_training, run_dir), resumed=run_dir)
 
     def launch(self, job, resumed: str = "") -> None:
@@ -312,7 +316,7 @@ class TrainPanel(Panel):
         views are shown first (read on a worker), then replaced by the live ones."""
         self.gallery.clear()
         self.progress.setValue(self.progress.minimum())  # nothing of the last run's progress stays
-        self.progress_text.setText("starting…")
+        self.progress_text.setText(self.tr("starting…"))
         if resumed:
             self.background(lambda: stored_views(resumed), self._stored_views, key=f"views-{id(self)}",
                             quiet=True)
@@ -336,11 +340,11 @@ class TrainPanel(Panel):
             return
         if control.paused:
             self.bridge.resume()
-            self.pause_button.setText("Pause")
+            self.pause_button.setText(self.tr("Pause"))
         else:
             self.bridge.pause()
-            self.pause_button.setText("Continue")
-            self.session.report("Training: pausing after this batch…")
+            self.pause_button.setText(self.tr("Continue"))
+            self.session.report(self.tr("Training: pausing after this batch…"))
 
     def steer_run(self, change: dict) -> None:
         """Send a change to the run; it comes back as ``Steered`` once applied."""
@@ -351,7 +355,7 @@ class TrainPanel(Panel):
         except WorkbenchError as error:
             self.session.fail(str(error))
             return
-        self.session.report(f"Training: {describe(change)} before the next batch…")
+        self.session.report(self.tr("Training: {0} before the next batch…").format(describe(change)))
 
     def _steered(self, event) -> None:
         from workbench.training.schedule import describe
@@ -360,12 +364,12 @@ class TrainPanel(Panel):
         self.curves.add_mark(event.epoch + event.batch / max(steps, 1), describe(event.change))
         self.steer.applied(event)
         if not event.replayed:
-            self.session.report(f"Training: {describe(event.change)} from epoch {event.epoch + 1}, "
-                                f"batch {event.batch + 1}")
+            self.session.report(self.tr("Training: {0} from epoch {1}, batch {2}").format(
+                describe(event.change), event.epoch + 1, event.batch + 1))
 
     def stop(self) -> None:
         self.bridge.stop()
-        self.session.report("Training: stopping after this batch…")
+        self.session.report(self.tr("Training: stopping after this batch…"))
 
     def shutdown(self) -> None:
         self.bridge.wait(timeout=10.0)
@@ -376,13 +380,14 @@ class TrainPanel(Panel):
         self._steps, self._epochs = max(event.steps_per_epoch, 1), event.epochs
         self._initial_epoch = event.initial_epoch
         self._eta.reset()
-        self.progress_text.setText(f"epoch {self._initial_epoch + 1}/{self._epochs} · starting…")
+        self.progress_text.setText(self.tr("epoch {0}/{1} · starting…").format(self._initial_epoch + 1, self._epochs))
         self.progress.setRange(0, self._epochs * self._steps)
         self.progress.setValue(self._initial_epoch * self._steps)
         config = event.config
-        self.what.setText(f"<b>{config['model']}</b> on <b>{os.path.basename(str(config['data']))}</b> "
-                          f"on {event.device} · {event.params:,} parameters<br>"
-                          f"<span style='color:{hint_grey()}'>run directory: {event.run_dir}</span>")
+        self.what.setText(self.tr("<b>{0}</b> on <b>{1}</b> on {2} · {3:,} parameters<br>"
+                                  "<span style='color:{4}'>run directory: {5}</span>").format(
+            config['model'], os.path.basename(str(config['data'])), event.device, event.params,
+            hint_grey(), event.run_dir))
 
     def _batches(self, batches: list) -> None:
         self.curves.add_batches(batches)
@@ -393,14 +398,16 @@ class TrainPanel(Panel):
         left = self._eta.remaining(self._epochs * self._steps)
         eta = format_seconds(left) if left is not None else "…"
         loss = last.logs.get("loss")
-        loss_text = f" · loss {loss:.4f}" if loss is not None else ""
-        self.progress_text.setText(f"epoch {last.epoch + 1}/{self._epochs} · batch {last.step}/{last.steps}"
-                                   f"{loss_text} · ETA {eta}")
+        if loss is not None:
+            text = self.tr("epoch {0}/{1} · batch {2}/{3} · loss {4:.4f} · ETA {5}")
+        else:
+            text = self.tr("epoch {0}/{1} · batch {2}/{3} · ETA {5}")
+        self.progress_text.setText(text.format(last.epoch + 1, self._epochs, last.step, last.steps, loss, eta))
 
     def _epoch_end(self, event) -> None:
         self.curves.add_epoch(event.epoch, event.logs)
         shown = " · ".join(f"{k} {v:.4f}" for k, v in event.logs.items())
-        self.session.report(f"Epoch {event.epoch + 1}/{self._epochs}: {shown}")
+        self.session.report(self.tr("Epoch {0}/{1}: {2}").format(event.epoch + 1, self._epochs, shown))
 
     def _finished(self, event) -> None:
         self.last_finished = event
@@ -408,21 +415,22 @@ class TrainPanel(Panel):
         metrics = ", ".join(f"{k} {v:.4f}" for k, v in last.items() if k.startswith("val_")) or \
             ", ".join(f"{k} {v:.4f}" for k, v in last.items())
         if event.stopped:
-            resume = ("the last complete epoch is kept as a resume point (Resume run…)"
-                      if event.epochs_done else "no epoch was complete, so Resume would start over")
-            text = f"Stopped after {event.epochs_done} epoch(s); model saved; {resume}."
-            ended = f"stopped after epoch {event.epochs_done}/{self._epochs}"
+            text = (self.tr("Stopped after {0} epoch(s); model saved; the last complete epoch is kept "
+                            "as a resume point (Resume run…).") if event.epochs_done else
+                    self.tr("Stopped after {0} epoch(s); model saved; no epoch was complete, so Resume "
+                            "would start over.")).format(event.epochs_done)
+            ended = self.tr("stopped after epoch {0}/{1}").format(event.epochs_done, self._epochs)
         elif event.early_stopped:
-            text = f"Early stopping after {event.epochs_done} epochs: {metrics}."
-            ended = f"early stopping after epoch {event.epochs_done}/{self._epochs}"
+            text = self.tr("Early stopping after {0} epochs: {1}.").format(event.epochs_done, metrics)
+            ended = self.tr("early stopping after epoch {0}/{1}").format(event.epochs_done, self._epochs)
         else:
-            text = f"Finished {event.epochs_done} epochs: {metrics}."
-            ended = f"finished {event.epochs_done}/{self._epochs} epochs"
+            text = self.tr("Finished {0} epochs: {1}.").format(event.epochs_done, metrics)
+            ended = self.tr("finished {0}/{1} epochs").format(event.epochs_done, self._epochs)
             self.progress.setValue(self.progress.maximum())
         self.progress_text.setText(ended)  # no ETA once the run has ended
         self.session.report(text)
-        saved = event.model_path or "no Keras model (a tabular agent: its table is in the run directory)"
-        self.what.setText(f"{text}<br><span style='color:{hint_grey()}'>model: {saved}</span>")
+        saved = event.model_path or self.tr("no Keras model (a tabular agent: its table is in the run directory)")
+        self.what.setText(self.tr("{0}<br><span style='color:{1}'>model: {2}</span>").format(text, hint_grey(), saved))
 
     def _result(self, result) -> None:
         adopt_trained(self.session, result, owner=self)
@@ -430,6 +438,6 @@ class TrainPanel(Panel):
             self.bridge.prewarm()  # the next run's process, while the window is idle
 
     def _failed(self, message: str) -> None:
-        self.progress_text.setText("failed")
-        self.what.setText(f"<span style='color:#b03000'>Run failed: {message}</span>")
+        self.progress_text.setText(self.tr("failed"))
+        self.what.setText(self.tr("<span style='color:#b03000'>Run failed: {0}</span>").format(message))
         self.session.fail(message)

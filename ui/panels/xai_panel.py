@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QPushButton, QSlider,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -60,9 +60,9 @@ def inspect_model(model) -> dict:
 
 
 class XaiPanel(Panel):
-    title = "Explain"
+    title = QT_TRANSLATE_NOOP("Panel", "Explain")
     order = 40
-    help = "Grad-CAM and other explanations of the model's prediction for one image"
+    help = QT_TRANSLATE_NOOP("Panel", "Grad-CAM and other explanations of the model's prediction for one image")
 
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, parent)
@@ -91,7 +91,7 @@ class XaiPanel(Panel):
     def _build(self) -> None:
         from workbench import xai
 
-        self.model_label = QLabel("none")
+        self.model_label = QLabel(self.tr("none"))
         self.model_label.setWordWrap(True)
         self.method = QComboBox()
         for name, info in xai.METHODS.items():
@@ -101,26 +101,27 @@ class XaiPanel(Panel):
         self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
         from ui.widgets.input_chooser import InputChooser
 
-        self.chooser = InputChooser(self, "xai", open_text="Open image…", wide=False, announce=True,
-                                    label_apart=True, open_tip="Or drop an image file anywhere on the window")
+        self.chooser = InputChooser(self, "xai", open_text=self.tr("Open image…"), wide=False, announce=True,
+                                    label_apart=True, open_tip=self.tr("Or drop an image file anywhere on the window"))
         self.chooser.changed.connect(self.explain)
         self.chooser.picked.connect(lambda _image, display, caption: self.input_view.set_image(display, caption))
         self.layer = QComboBox()
-        self.layer.setToolTip("The feature map the method looks at (default: the last one)")
+        self.layer.setToolTip(self.tr("The feature map the method looks at (default: the last one)"))
         self.layer.activated.connect(lambda _i: self.explain())
         self.klass = QComboBox()
-        self.klass.setToolTip("The class whose evidence is shown")
+        self.klass.setToolTip(self.tr("The class whose evidence is shown"))
         self.klass.activated.connect(lambda _i: self.explain())
         self.kernel_width = QDoubleSpinBox()  # LIME's σ in π_x(z) = exp(−D²/σ²)
         self.kernel_width.setRange(0.01, 10.0)
         self.kernel_width.setSingleStep(0.05)
         self.kernel_width.setDecimals(2)
         self.kernel_width.setValue(0.25)
-        self.kernel_width.setToolTip("LIME's kernel width σ: samples z weigh π(z) = exp(−D(x, z)²/σ²), "
-                                     "D the cosine distance of z's regions to the full image. Smaller σ: "
-                                     "a more local surrogate")
+        self.kernel_width.setToolTip(self.tr("LIME's kernel width σ: samples z weigh π(z) = "
+                                             "exp(−D(x, z)²/σ²), D the cosine distance of z's "
+                                             "regions to the full image. Smaller σ: a more "
+                                             "local surrogate"))
         self.kernel_width.editingFinished.connect(self.explain)
-        self.explain_button = QPushButton("Explain")
+        self.explain_button = QPushButton(self.tr("Explain"))
         self.explain_button.clicked.connect(self.explain)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
@@ -131,35 +132,35 @@ class XaiPanel(Panel):
         self.colormap.currentTextChanged.connect(lambda _t: self.reblend())
 
         form = QFormLayout()
-        form.addRow("Model", self.model_label)
-        form.addRow("Method", self.method)
-        self.chooser.add_to(form, "Image")
+        form.addRow(self.tr("Model"), self.model_label)
+        form.addRow(self.tr("Method"), self.method)
+        self.chooser.add_to(form, self.tr("Image"))
         form.addRow("", self.chooser.file_label)
-        form.addRow("Layer", self.layer)
-        form.addRow("Class", self.klass)
-        form.addRow("Kernel width σ", self.kernel_width)
+        form.addRow(self.tr("Layer"), self.layer)
+        form.addRow(self.tr("Class"), self.klass)
+        form.addRow(self.tr("Kernel width σ"), self.kernel_width)
         self.kernel_width_label = form.labelForField(self.kernel_width)
         form.addRow("", self.explain_button)
-        form.addRow("Opacity", self.opacity)
-        form.addRow("Colormap", self.colormap)
+        form.addRow(self.tr("Opacity"), self.opacity)
+        form.addRow(self.tr("Colormap"), self.colormap)
         self.state = hint_label("")
-        controls = QGroupBox("Explain")
+        controls = QGroupBox(self.tr("Explain"))
         column = QVBoxLayout(controls)
         column.addLayout(form)
         column.addWidget(self.state)
         column.addStretch(1)
         controls.setMaximumWidth(400)
 
-        self.input_view = ImageView("The image to explain appears here.")
-        self.overlay_view = ImageView("The explanation appears here.")
+        self.input_view = ImageView(self.tr("The image to explain appears here."))
+        self.overlay_view = ImageView(self.tr("The explanation appears here."))
         self.prediction = QLabel("")
         self.prediction.setWordWrap(True)
         self.top = QTableWidget(0, 2)
-        self.top.setHorizontalHeaderLabels(["Class", "Probability"])
+        self.top.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Probability")])
         self.top.verticalHeader().setVisible(False)
         self.top.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.top.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.top.setToolTip("Double-click a class to explain it instead")
+        self.top.setToolTip(self.tr("Double-click a class to explain it instead"))
         self.top.cellDoubleClicked.connect(self._top_clicked)
         self.top.setMaximumHeight(190)
         images = QHBoxLayout()
@@ -168,7 +169,7 @@ class XaiPanel(Panel):
         right = QVBoxLayout()
         right.addLayout(images, 1)
         right.addWidget(self.prediction)
-        right.addWidget(QLabel(f"Top {TOP_K} classes"))
+        right.addWidget(QLabel(self.tr("Top {0} classes").format(TOP_K)))
         right.addWidget(self.top)
         layout = QHBoxLayout(self)
         layout.addWidget(controls)
@@ -191,12 +192,13 @@ class XaiPanel(Panel):
             widget.setVisible(self.method_name() == "lime")
         self.from_sample.setEnabled(session.validation_images() is not None)
         if session.model is None:
-            self.state.setText("No model yet: train one in the Train tab, or open a .keras file "
-                               "(File ▸ Open model…). Then pick a sample, or drop an image on the window.")
+            self.state.setText(self.tr("No model yet: train one in the Train tab, or open a "
+                                       ".keras file (File ▸ Open model…). Then pick a sample, "
+                                       "or drop an image on the window."))
         elif facts is None:
-            self.state.setText("Inspecting the model…")
+            self.state.setText(self.tr("Inspecting the model…"))
         elif "error" in facts:
-            self.state.setText(f"This model cannot be explained here: {facts['error']}")
+            self.state.setText(self.tr("This model cannot be explained here: {0}").format(facts['error']))
         else:
             self.state.setText("")
         self.state.setVisible(bool(self.state.text()))
@@ -212,12 +214,14 @@ class XaiPanel(Panel):
         self.klass.clear()
         session = self.session
         if model is None:
-            self.model_label.setText("none")
+            self.model_label.setText(self.tr("none"))
             self._update_state()
             return
         where = os.path.basename(session.run_dir) if session.run_dir else session.model_path
-        origin = "trained" if session.model_source == "trained" else "file"
-        self.model_label.setText(f"{model.name} ({origin}: {where})")
+        if session.model_source == "trained":
+            self.model_label.setText(self.tr("{0} (trained: {1})").format(model.name, where))
+        else:
+            self.model_label.setText(self.tr("{0} (file: {1})").format(model.name, where))
         self._update_state()
         self.background(lambda: inspect_model(model), lambda facts: self._inspected(model, facts),
                         key="xai-model", quiet=True, lane=self.TF_LANE)
@@ -227,7 +231,7 @@ class XaiPanel(Panel):
             self.model_facts = {"error": message}
             self._update_state()
         elif key == "xai":
-            self.prediction.setText(f"<span style='color:#b03000'>{message}</span>")
+            self.prediction.setText(self.tr("<span style='color:#b03000'>{0}</span>").format(message))
 
     def _inspected(self, model, facts: dict) -> None:
         if model is not self.session.model:
@@ -238,7 +242,7 @@ class XaiPanel(Panel):
         if facts["layers"]:
             self.layer.setCurrentIndex(len(facts["layers"]) - 1)
         self.klass.clear()
-        self.klass.addItem("predicted class", PREDICTED)
+        self.klass.addItem(self.tr("predicted class"), PREDICTED)
         for index, name in enumerate(self.class_names()):
             self.klass.addItem(f"{index}: {name}", index)
         cam_index = self.method.findData("cam")
@@ -303,7 +307,7 @@ class XaiPanel(Panel):
         i = self.index.value()
         x = samples[0][i]
         label = dataset.info.class_names[int(samples[1][i])] if dataset.info.class_names else ""
-        return x, display_picture(to_uint8_rgb(x)), f"validation #{i} · true: {label}"
+        return x, display_picture(to_uint8_rgb(x)), self.tr("validation #{0} · true: {1}").format(i, label)
 
     # -- explaining ------------------------------------------------------------------------------
     def explain(self) -> None:
@@ -323,7 +327,7 @@ class XaiPanel(Panel):
         class_index = None if class_index in (None, PREDICTED) else int(class_index)
         self.display_rgb = rgb
         self.input_view.set_image(rgb, caption)
-        self.prediction.setText(f"Computing {xai.METHODS[method].title}…")
+        self.prediction.setText(self.tr("Computing {0}…").format(xai.METHODS[method].title))
         options = {"kernel_width": self.kernel_width.value()} if method == "lime" else {}
         shape = facts["shape"]
         self.background(lambda: xai.explain(model, fit_image(image, shape), method=method, layer=layer,
@@ -342,18 +346,22 @@ class XaiPanel(Panel):
         order = np.argsort(probabilities)[::-1][:TOP_K]
         self.top.setRowCount(len(order))
         for row, index in enumerate(order):
-            marker = "  ◀ explained" if index == explanation.class_index else ""
+            marker = self.tr("  ◀ explained") if index == explanation.class_index else ""
             self.top.setItem(row, 0, QTableWidgetItem(f"{names[index]}{marker}"))
             item = QTableWidgetItem(f"{probabilities[index]:.1%}")
             item.setData(Qt.ItemDataRole.UserRole, int(index))
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.top.setItem(row, 1, item)
         best = int(order[0])
-        where = f" at layer {explanation.layer}" if explanation.layer else ""
-        self.prediction.setText(
-            f"Predicted <b>{names[best]}</b> ({probabilities[best]:.1%}) · showing evidence for "
-            f"<b>{names[explanation.class_index]}</b> · {xai.METHODS[explanation.method].title}{where} "
-            f"in {explanation.elapsed_s:.2f} s")
+        if explanation.layer:
+            text = self.tr("Predicted <b>{0}</b> ({1:.1%}) · showing evidence for <b>{2}</b> · {3} "
+                           "at layer {5} in {4:.2f} s")
+        else:
+            text = self.tr("Predicted <b>{0}</b> ({1:.1%}) · showing evidence for <b>{2}</b> · {3} "
+                           "in {4:.2f} s")
+        self.prediction.setText(text.format(names[best], probabilities[best], names[explanation.class_index],
+                                            xai.METHODS[explanation.method].title, explanation.elapsed_s,
+                                            explanation.layer))
         self.reblend()
 
     def _top_clicked(self, row: int, _column: int) -> None:
@@ -374,5 +382,5 @@ class XaiPanel(Panel):
         except WorkbenchError as error:
             self.session.fail(str(error))
             return
-        self.overlay_view.set_image(blended, f"{xai.METHODS[self.explanation.method].title} · "
-                                             f"opacity {self.opacity.value()}%")
+        self.overlay_view.set_image(blended, self.tr("{0} · opacity {1}%").format(
+            xai.METHODS[self.explanation.method].title, self.opacity.value()))

@@ -107,16 +107,20 @@ class ConfusionMatrixView(QWidget):
             return
         t, p = cell
         row_total = int(self.confusion[t].sum())
-        share = f" ({self.confusion[t, p] / row_total:.1%} of the true {self.labels[t]})" if row_total else ""
-        self.setToolTip(f"true {self.labels[t]} → predicted {self.labels[p]}: "
-                        f"{int(self.confusion[t, p])} sample(s){share}")
+        count = int(self.confusion[t, p])
+        if row_total:
+            tip = self.tr("true {0} → predicted {1}: {2} sample(s) ({3} of the true {0})").format(
+                self.labels[t], self.labels[p], count, f"{count / row_total:.1%}")
+        else:
+            tip = self.tr("true {0} → predicted {1}: {2} sample(s)").format(self.labels[t], self.labels[p], count)
+        self.setToolTip(tip)
 
     def paintEvent(self, event):  # noqa: N802
         painter = QPainter(self)
         if not self.labels:
             painter.setPen(self.palette().placeholderText().color())
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             "The confusion matrix appears here after Evaluate.")
+                             self.tr("The confusion matrix appears here after Evaluate."))
             return
         self._paint_cells(painter)
         self._paint_axes(painter)
@@ -163,7 +167,7 @@ class ConfusionMatrixView(QWidget):
         painter.translate(metrics.height() - 2, grid.center().y())
         painter.rotate(-90)
         painter.drawText(QRectF(-grid.height() / 2, -metrics.height(), grid.height(), metrics.height()),
-                         Qt.AlignmentFlag.AlignCenter, "true class")
+                         Qt.AlignmentFlag.AlignCenter, self.tr("true class"))
         painter.restore()
         painter.drawText(QRectF(grid.x(), 0, grid.width(), metrics.height() + 2),
-                         Qt.AlignmentFlag.AlignCenter, "predicted class")
+                         Qt.AlignmentFlag.AlignCenter, self.tr("predicted class"))

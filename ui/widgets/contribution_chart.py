@@ -25,7 +25,7 @@ class ContributionChart(pg.PlotWidget):
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
         item.showGrid(x=True, y=False, alpha=0.25)
-        item.setLabel("bottom", "contribution to the class probability")
+        item.setLabel("bottom", self.tr("contribution to the class probability"))
         item.getAxis("bottom").enableAutoSIPrefix(False)  # probabilities, not millis
         self.bars = pg.BarGraphItem(x0=[], y=[], width=[], height=0.6, brushes=[])
         self.addItem(self.bars)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from ui import theme
@@ -19,12 +20,13 @@ from ui import theme
 # the theme's colours (white, or dark grey in the dark theme), not pyqtgraph's black default
 pg.setConfigOptions(background=theme.plot_colors()[0], foreground=theme.plot_colors()[1], antialias=True)
 
-#: (label, pen) of the three curves each metric gets.
+#: (label, pen) of the three curves each metric gets (the label is translated when shown).
 STYLES = {
     # Keras' batch logs are running means over the epoch so far: they restart each epoch
-    "batch": ("train, per batch (running mean)", pg.mkPen((120, 160, 220), width=1)),
-    "epoch": ("train, per epoch", pg.mkPen((20, 80, 200), width=2.5)),
-    "val": ("validation, per epoch", pg.mkPen((220, 90, 20), width=2.5)),
+    "batch": (QT_TRANSLATE_NOOP("CurvePlot", "train, per batch (running mean)"),
+              pg.mkPen((120, 160, 220), width=1)),
+    "epoch": (QT_TRANSLATE_NOOP("CurvePlot", "train, per epoch"), pg.mkPen((20, 80, 200), width=2.5)),
+    "val": (QT_TRANSLATE_NOOP("CurvePlot", "validation, per epoch"), pg.mkPen((220, 90, 20), width=2.5)),
 }
 
 
@@ -75,7 +77,7 @@ class MetricPlot:
         item.setClipToView(True)
         # no grid: pyqtgraph draws grid lines for every tick level, which made each
         # repaint of two plots cost ~70 ms instead of ~10 ms
-        item.setLabel("bottom", "epoch")
+        item.setLabel("bottom", QCoreApplication.translate("CurvePlot", "epoch"))
         # the legend goes where the curves are not: losses fall (top right is free),
         # scores such as accuracy rise (bottom right is free)
         falling = self.falling = any(word in name for word in ("loss", "error", "mae", "mse"))
@@ -101,7 +103,7 @@ class MetricPlot:
         for kind in [kind for kind in STYLES if kind in self.dirty]:  # the legend keeps one order
             self.curves[kind].setData(self.series[kind].x, self.series[kind].y)
             if kind not in self.in_legend and self.series[kind].size:
-                self.legend.addItem(self.curves[kind], STYLES[kind][0])
+                self.legend.addItem(self.curves[kind], QCoreApplication.translate("CurvePlot", STYLES[kind][0]))
                 self.in_legend.add(kind)
         self.dirty.clear()
 
@@ -140,8 +142,8 @@ class CurvePlot(QWidget):
         self.marks: list[tuple[float, str]] = []
         self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self._empty = QLabel("Curves appear here as soon as training starts: loss and each "
-                             "metric, per batch (thin) and per epoch (thick), training and validation.")
+        self._empty = QLabel(self.tr("Curves appear here as soon as training starts: loss and each "
+                                     "metric, per batch (thin) and per epoch (thick), training and validation."))
         self._empty.setWordWrap(True)
         theme.mark_hint(self._empty, italic=True)
         self._layout.addWidget(self._empty, 0, 0, 1, self.COLUMNS)

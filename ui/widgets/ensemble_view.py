@@ -38,14 +38,20 @@ def natural_key(text: str) -> list:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
+#: The first column's header: the ensemble size k of the plot's x axis (a symbol, not a word).
+ENSEMBLE_SIZE = "k"
+
+
 class EnsembleButton(QPushButton):
     """Enabled when two or more classifier runs are selected in ``panel``'s table."""
 
     def __init__(self, panel):
-        super().__init__("Ensemble…")
+        super().__init__()
+        self.setText(self.tr("Ensemble…"))
         self.panel = panel
-        self.setToolTip("Average the selected classifier runs' probabilities: accuracy against the "
-                        "number of runs, and the ensemble saved as one model (a distillation teacher)")
+        self.setToolTip(self.tr("Average the selected classifier runs' probabilities: accuracy "
+                                "against the number of runs, and the ensemble saved as one "
+                                "model (a distillation teacher)"))
         self.setEnabled(False)
         self.clicked.connect(self.open_dialog)
         self.dialog = None
@@ -72,27 +78,29 @@ class EnsembleDialog(QDialog):
 
     def __init__(self, run_paths: list[str], panel, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Ensemble of {len(run_paths)} runs")
+        self.setWindowTitle(self.tr("Ensemble of {0} runs").format(len(run_paths)))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.run_paths, self.panel, self.result = list(run_paths), panel, None
-        self.state = QLabel("Scoring the members on their validation split…")
+        self.state = QLabel(self.tr("Scoring the members on their validation split…"))
         self.state.setWordWrap(True)
         self.plot = CurvesView()
         self.plot.setMinimumHeight(260)
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["k", "Ensemble of first k", "Mean alone", "Run k alone", "Run k"])
+        self.table.setHorizontalHeaderLabels([ENSEMBLE_SIZE, self.tr("Ensemble of first k"), self.tr("Mean alone"),
+                                              self.tr("Run k alone"), self.tr("Run k")])
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         for column in range(4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.save_button = QPushButton("Save as model…")
-        self.save_button.setToolTip("One .keras model averaging the members (loads in safe mode); "
-                                    "a distillation teacher: teacher = that file")
+        self.save_button = QPushButton(self.tr("Save as model…"))
+        self.save_button.setToolTip(self.tr("One .keras model averaging the members (loads in "
+                                            "safe mode); a distillation teacher: teacher = "
+                                            "that file"))
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.ask_save)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -128,14 +136,16 @@ class EnsembleDialog(QDialog):
                     item.setToolTip(row["run"])
                 self.table.setItem(r, c, item)
         gain = result.ensemble_accuracy[-1] - result.mean_single_accuracy[-1]
-        summary = (f"{len(rows)} runs on {result.samples} validation samples: the ensemble's accuracy is "
-                   f"{result.ensemble_accuracy[-1]:.4f}, {gain:+.4f} against the mean of the runs alone.")
+        summary = self.tr("{0} runs on {1} validation samples: the ensemble's accuracy is {2:.4f}, {3:+.4f} "
+                          "against the mean of the runs alone.").format(len(rows), result.samples,
+                                                                         result.ensemble_accuracy[-1], gain)
         self.state.setText(" ".join([summary, *result.notes]))
         self.save_button.setEnabled(True)
 
     def ask_save(self) -> None:
         start = os.path.join(os.path.dirname(self.run_paths[0]), "ensemble.keras")
-        path, _ = QFileDialog.getSaveFileName(self, "Save the ensemble as a model", start, "Keras models (*.keras)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the ensemble as a model"), start,
+                                              self.tr("Keras models ({0})").format("*.keras"))
         if path:
             self.save_to(path if path.lower().endswith(".keras") else path + ".keras")
 
@@ -150,5 +160,5 @@ class EnsembleDialog(QDialog):
 
     def _saved(self, path: str) -> None:
         self.save_button.setEnabled(True)
-        self.state.setText(f"Saved {path}: use it as a distillation teacher (teacher = {path}).")
-        self.panel.session.report(f"ensemble saved: {path}")
+        self.state.setText(self.tr("Saved {0}: use it as a distillation teacher (teacher = {0}).").format(path))
+        self.panel.session.report(self.tr("ensemble saved: {0}").format(path))

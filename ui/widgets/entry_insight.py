@@ -77,7 +77,7 @@ class InsightSection(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.button = QPushButton()
         self.button.clicked.connect(self.run_action)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.clicked.connect(self._stop.set)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
@@ -138,7 +138,7 @@ class InsightSection(QWidget):
         self._stop.clear()
         self.button.setEnabled(False)
         self.progress.setRange(0, 0)  # busy until the first report
-        self.progress.setFormat("starting…")
+        self.progress.setFormat(self.tr("starting…"))
         self.progress.show()
         self.stop_button.show()
         run = load_symbol(action["run"])
@@ -211,7 +211,7 @@ class EntryInsight(QWidget):
         layout.addWidget(self.params_label)
         layout.addWidget(self.status)
         layout.addWidget(scroll, 1)
-        self.heading.setText("<i>Choose a model to see what characterises it.</i>")
+        self.heading.setText(self.tr("<i>Choose a model to see what characterises it.</i>"))
 
     # the first section's parts (most entries declare one; tests read them)
     @property
@@ -245,15 +245,15 @@ class EntryInsight(QWidget):
         info = self.info
         self.status.setText("")
         if entry.insight:
-            self.status.setText("<i>computing…</i>")
+            self.status.setText(self.tr("<i>computing…</i>"))
             run_in_background(lambda: entry.insight_sections(hp, info), lambda s: self._show_sections(s, hp, info),
                               self._show_error, key=f"insight-figures-{id(self)}", lane=TF_LANE, owner=self)
         else:
             self._show_sections([], hp, info)
         if info is None:
-            self.params_label.setText("<i>Load a data set to count the parameters for its input shape.</i>")
+            self.params_label.setText(self.tr("<i>Load a data set to count the parameters for its input shape.</i>"))
             return
-        self.params_label.setText(f"<i>Counting parameters for {_shape_text(info)} inputs…</i>")
+        self.params_label.setText(self.tr("<i>Counting parameters for {0} inputs…</i>").format(_shape_text(info)))
         run_in_background(lambda: count_parameters(entry, hp, info), self._show_params, self._params_failed,
                           key=f"insight-params-{id(self)}", lane=TF_LANE, owner=self)
 
@@ -277,15 +277,22 @@ class EntryInsight(QWidget):
     def _show_params(self, counts: dict) -> None:
         self.params = counts
         info = self.info
-        classes = f", {info.num_classes} classes" if info is not None and info.num_classes else ""
         frozen = counts["params"] - counts["trainable"]
-        extra = f" ({counts['trainable']:,} trainable, {frozen:,} not)" if frozen else ""
-        self.params_label.setText(f"<b>{counts['params']:,} parameters</b>{extra} · {counts['layers']} layers, "
-                                  f"built for {_shape_text(info)} inputs{classes}.")
+        parameters = self.tr("<b>{0} parameters</b>").format(f"{counts['params']:,}")
+        if frozen:
+            parameters = self.tr("{0} ({1} trainable, {2} not)").format(
+                parameters, f"{counts['trainable']:,}", f"{frozen:,}")
+        if info is not None and info.num_classes:
+            built = self.tr("{0} layers, built for {1} inputs, {2} classes.").format(
+                counts["layers"], _shape_text(info), info.num_classes)
+        else:
+            built = self.tr("{0} layers, built for {1} inputs.").format(counts["layers"], _shape_text(info))
+        self.params_label.setText(f"{parameters} · {built}")
         self.updated.emit("params")
 
     def _params_failed(self, message: str) -> None:
-        self.params_label.setText(f"<span style='color:#b03000'>Cannot build it for this data: {message}</span>")
+        self.params_label.setText("<span style='color:#b03000'>{}</span>".format(
+            self.tr("Cannot build it for this data: {0}").format(message)))
         self.updated.emit("params")
 
     def _show_error(self, message: str) -> None:

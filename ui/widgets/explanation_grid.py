@@ -31,13 +31,13 @@ class ExplanationCell(QFrame):
         self.state = "waiting"  # waiting, running, done, failed, cancelled
         self.title = QLabel(f"<b>{title}</b>")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.view = ImageView("waiting…")
+        self.view = ImageView(self.tr("waiting…"))
         self.view.setMinimumSize(120, 120)
         self.detail = QLabel("")
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.setWordWrap(True)
-        self.detail.setToolTip("time taken · class explained · deletion AUC (lower is better) · "
-                               "insertion AUC (higher is better)")
+        self.detail.setToolTip(self.tr("time taken · class explained · deletion AUC (lower is better) · "
+                                       "insertion AUC (higher is better)"))
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
         column.setSpacing(2)

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel,
                                QLineEdit, QWidget)
 
+from ui.i18n import current_language
+from workbench.catalog.i18n import hparam_help
 from workbench.errors import WorkbenchError
 
 #: Arrow steps per decade on a log-scale spin box.
@@ -133,12 +135,16 @@ class HParamForm(QWidget):
 
     @staticmethod
     def _tooltip(spec) -> str:
-        parts = [spec.help] if spec.help else []
+        # the help text is the core catalog's: its Japanese comes from workbench.catalog.i18n, not Qt
+        parts = [hparam_help(spec, current_language(QCoreApplication.instance()))] if spec.help else []
         if spec.low is not None or spec.high is not None:
             low = "-∞" if spec.low is None else f"{spec.low:g}"
             high = "∞" if spec.high is None else f"{spec.high:g}"
-            parts.append(f"range {low} … {high}" + (" (log scale)" if spec.log else ""))
-        parts.append(f"default {spec.default}")
+            if spec.log:
+                parts.append(QCoreApplication.translate("HParamForm", "range {0} … {1} (log scale)").format(low, high))
+            else:
+                parts.append(QCoreApplication.translate("HParamForm", "range {0} … {1}").format(low, high))
+        parts.append(QCoreApplication.translate("HParamForm", "default {0}").format(spec.default))
         return "\n".join(parts)
 
     def raw_value(self, name: str):

@@ -43,9 +43,9 @@ def draw_image(painter: QPainter, image: QImage, area: QRect) -> None:
 class ImageView(QWidget):
     """One image scaled to fit, with a caption under it and a placeholder when empty."""
 
-    def __init__(self, placeholder: str = "No image", parent: QWidget | None = None):
+    def __init__(self, placeholder: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self.placeholder = placeholder
+        self.placeholder = self.tr("No image") if placeholder is None else placeholder
         self.caption = ""
         self.pixels: np.ndarray | None = None
         self._image: QImage | None = None
@@ -82,7 +82,7 @@ class SampleGrid(QWidget):
         self.cell = cell
         self.images: list[QImage] = []
         self.labels: list[str] = []
-        self.placeholder = "No samples"
+        self.placeholder = self.tr("No samples")
         self.setMinimumSize(4 * cell, 2 * cell)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 

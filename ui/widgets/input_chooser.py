@@ -26,10 +26,10 @@ class InputChooser(QObject):
     changed = Signal()
     picked = Signal(object, object, str)
 
-    def __init__(self, panel, key: str, open_text: str = "Open…", open_tip: str = "Or drop an image file on this tab",
-                 index_tip: str = "Which validation sample to explain", wide: bool = True, announce: bool = False,
-                 label_apart: bool = False):
+    def __init__(self, panel, key: str, open_text: str = "", open_tip: str = "", index_tip: str = "",
+                 wide: bool = True, announce: bool = False, label_apart: bool = False):
         """``panel``: runs the read (``panel.background``) and reports; ``key``: its background key;
+        ``open_text`` / ``open_tip`` / ``index_tip``: the caller's own (translated) words, else this one's;
         ``wide``: the index and the open button take the row's width; ``announce``: say
         "Opened …" in the status line and show the read's failure in a dialog even when hidden;
         ``label_apart``: the file label is left for the panel to place (a form row of its own)."""
@@ -39,8 +39,8 @@ class InputChooser(QObject):
         self.file_image: np.ndarray | None = None  # the file as read, full resolution (capped)
         self.file_display: np.ndarray | None = None  # its display copy, made on the worker
         self.file_caption = ""  # set when the "file" is an image handed over by another tab
-        self.from_sample = QRadioButton("Validation sample")
-        self.from_file = QRadioButton("Image file")
+        self.from_sample = QRadioButton(self.tr("Validation sample"))
+        self.from_file = QRadioButton(self.tr("Image file"))
         self.from_sample.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.from_sample)
@@ -48,10 +48,10 @@ class InputChooser(QObject):
         self.from_sample.toggled.connect(lambda _c: self.changed.emit())
         self.index = QSpinBox()
         self.index.setRange(0, 0)
-        self.index.setToolTip(index_tip)
+        self.index.setToolTip(index_tip or self.tr("Which validation sample to explain"))
         self.index.valueChanged.connect(lambda _v: self._sample_changed())
-        self.open_button = QPushButton(open_text)
-        self.open_button.setToolTip(open_tip)
+        self.open_button = QPushButton(open_text or self.tr("Open…"))
+        self.open_button.setToolTip(open_tip or self.tr("Or drop an image file on this tab"))
         self.open_button.clicked.connect(self.open_image_dialog)
         self.file_label = QLabel("")
         self.file_label.setWordWrap(True)
@@ -118,8 +118,9 @@ class InputChooser(QObject):
 
     # -- reading a file ---------------------------------------------------------------------
     def open_image_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.sample_row, "Open an image to explain", "",
-                                              "Images (*.png *.jpg *.jpeg *.bmp);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self.sample_row, self.tr("Open an image to explain"), "",
+            self.tr("Images ({0})").format("*.png *.jpg *.jpeg *.bmp") + ";;" + self.tr("All files ({0})").format("*"))
         if path:
             self.open_image(path)
 
@@ -130,12 +131,12 @@ class InputChooser(QObject):
         visible = self.sample_row.isVisible()
         self.panel.background(lambda: read_picture(path), lambda picture: self._read(path, *picture),
                               key=f"{self.key}-file", quiet=not (self.announce or visible),
-                              busy=f"Reading {os.path.basename(path)}…" if self.announce else "")
+                              busy=self.tr("Reading {0}…").format(os.path.basename(path)) if self.announce else "")
 
     def _read(self, path: str, image: np.ndarray, display: np.ndarray, note: str = "") -> None:
         self._set_file(path, image, display, "", f"{os.path.basename(path)} ({image.shape[1]}×{image.shape[0]})")
         if note or self.announce:
-            self.panel.session.report(note or f"Opened {path}")
+            self.panel.session.report(note or self.tr("Opened {0}").format(path))
         self.picked.emit(image, display, os.path.basename(path))
         self.choose_file()
 

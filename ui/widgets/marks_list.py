@@ -6,9 +6,13 @@ them and training without them is the panel's business.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
                                QWidget)
+
+#: How each mark reads in the list (the mark itself stays the key saved in the marks file).
+MARK_TITLES = {"mislabelled": QT_TRANSLATE_NOOP("MarksList", "mislabelled"),
+               "drop": QT_TRANSLATE_NOOP("MarksList", "drop")}
 
 
 class MarksList(QWidget):
@@ -21,15 +25,15 @@ class MarksList(QWidget):
         self.rows: dict[str, dict] = {}  # by sample id: a later mark of a sample replaces it
         self.saved = True
         self.list = QListWidget()
-        self.list.setToolTip("Delete removes the selected mark")
+        self.list.setToolTip(self.tr("Delete removes the selected mark"))
         self.counts = QLabel()
-        remove = QPushButton("Remove mark")
+        remove = QPushButton(self.tr("Remove mark"))
         remove.clicked.connect(self.remove_selected)
-        self.save_button = QPushButton("Save marks…")
+        self.save_button = QPushButton(self.tr("Save marks…"))
         self.save_button.clicked.connect(self.save_clicked)
-        self.retrain_button = QPushButton("Train again without marked")
-        self.retrain_button.setToolTip("Saves the marks, reloads the data with exclude=<marks file> "
-                                       "(mislabelled and dropped samples both leave) and opens the Train tab")
+        self.retrain_button = QPushButton(self.tr("Train again without marked"))
+        self.retrain_button.setToolTip(self.tr("Saves the marks, reloads the data with exclude=<marks file> "
+                                               "(mislabelled and dropped samples both leave) and opens the Train tab"))
         self.retrain_button.clicked.connect(self.exclude_clicked)
         buttons = QHBoxLayout()
         for button in (remove, self.save_button, self.retrain_button):
@@ -72,11 +76,14 @@ class MarksList(QWidget):
     def _refresh(self) -> None:
         self.list.clear()
         for sample, row in self.rows.items():
-            item = QListWidgetItem(f"{row['mark']}: {sample} — given {row['given_label']}, "
-                                   f"predicted {row['predicted_label']} ({float(row['confidence']):.1%})")
+            mark = row["mark"]
+            mark = QCoreApplication.translate("MarksList", MARK_TITLES[mark]) if mark in MARK_TITLES else mark
+            item = QListWidgetItem(self.tr("{0}: {1} — given {2}, predicted {3} ({4})").format(
+                mark, sample, row["given_label"], row["predicted_label"], f"{float(row['confidence']):.1%}"))
             item.setData(Qt.ItemDataRole.UserRole, sample)
             self.list.addItem(item)
-        unsaved = "" if self.saved or not self.rows else " · not saved yet"
-        self.counts.setText(f"{self.count('mislabelled')} mislabelled · {self.count('drop')} to drop"
-                            f"{unsaved}")
+        counts = self.tr("{0} mislabelled · {1} to drop").format(self.count("mislabelled"), self.count("drop"))
+        if not self.saved and self.rows:
+            counts = self.tr("{0} · not saved yet").format(counts)
+        self.counts.setText(counts)
         self.changed.emit()

@@ -6,10 +6,12 @@ as strings sort right by luck, "95" and "100" do not.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
 
-COLUMNS = ("Class", "Precision", "Recall", "F1", "Support")
+COLUMNS = (QT_TRANSLATE_NOOP("PerClassTable", "Class"), QT_TRANSLATE_NOOP("PerClassTable", "Precision"),
+           QT_TRANSLATE_NOOP("PerClassTable", "Recall"), QT_TRANSLATE_NOOP("PerClassTable", "F1"),
+           QT_TRANSLATE_NOOP("PerClassTable", "Support"))
 
 
 class NumberItem(QTableWidgetItem):
@@ -32,13 +34,13 @@ class PerClassTable(QTableWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(0, len(COLUMNS), parent)
-        self.setHorizontalHeaderLabels(list(COLUMNS))
+        self.setHorizontalHeaderLabels([QCoreApplication.translate("PerClassTable", c) for c in COLUMNS])
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(22)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.setToolTip("Click a header to sort; the worst classes first with a second click")
+        self.setToolTip(self.tr("Click a header to sort; the worst classes first with a second click"))
 
     def set_report(self, per_class: dict, labels: list[str]) -> None:
         self.setSortingEnabled(False)  # rows would move while they are being filled

@@ -17,10 +17,11 @@ class PrecisionRecallPlot(pg.PlotWidget):
     """Recall on x, precision on y, both in [0, 1]; a legend names the classes."""
 
     def __init__(self, parent=None):
-        super().__init__(parent=parent, title="Precision-recall per class (IoU 0.5, VOC)")
+        super().__init__(parent=parent)
+        self.setTitle(self.tr("Precision-recall per class (IoU 0.5, VOC)"))
         item = self.getPlotItem()
-        item.setLabel("bottom", "recall")
-        item.setLabel("left", "precision")
+        item.setLabel("bottom", self.tr("recall"))
+        item.setLabel("left", self.tr("precision"))
         item.showGrid(x=True, y=True, alpha=0.25)
         item.setXRange(0.0, 1.0, padding=0.02)
         item.setYRange(0.0, 1.0, padding=0.02)

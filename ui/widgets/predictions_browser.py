@@ -7,11 +7,12 @@ thousand CIFAR samples cost nothing to show or sort; sorting is one numpy argsor
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-COLUMNS = ("Sample", "True", "Predicted", "Confidence")
+COLUMNS = (QT_TRANSLATE_NOOP("PredictionsModel", "Sample"), QT_TRANSLATE_NOOP("PredictionsModel", "True"),
+           QT_TRANSLATE_NOOP("PredictionsModel", "Predicted"), QT_TRANSLATE_NOOP("PredictionsModel", "Confidence"))
 WRONG = QColor("#fde2e1")
 
 
@@ -45,7 +46,9 @@ class PredictionsModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section] if orientation == Qt.Orientation.Horizontal else str(section + 1)
+            if orientation == Qt.Orientation.Horizontal:
+                return QCoreApplication.translate("PredictionsModel", COLUMNS[section])
+            return str(section + 1)
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -91,8 +94,8 @@ class PredictionsBrowser(QTableView):
         self.setSortingEnabled(True)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setDefaultSectionSize(22)
-        self.setToolTip("Every validation sample, least confident first (red: wrong); "
-                        "double-click to open one in Explain")
+        self.setToolTip(self.tr("Every validation sample, least confident first (red: wrong); "
+                                "double-click to open one in Explain"))
         self.selectionModel().currentRowChanged.connect(self._row_changed)
         self.doubleClicked.connect(lambda index: self.opened.emit(self.predictions.sample_at(index.row())))
 

@@ -40,17 +40,17 @@ class PresetsBox(QWidget):
         self.session, self.choose_entry, self.form = session, choose_entry, form
         self.presets = {p.name: p for p in all_presets()}
         self.combo = QComboBox()
-        self.combo.addItem("Presets: the notes' exercises…", "")
+        self.combo.addItem(self.tr("Presets: the notes' exercises…"), "")
         for preset in self.presets.values():
             self.combo.addItem(preset.title, preset.name)
             self.combo.setItemData(self.combo.count() - 1, f"{preset.shows}\n({preset.source})",
                                    Qt.ItemDataRole.ToolTipRole)
-        self.combo.setToolTip("Fill the model, the data and the form as an exercise of the notes; "
-                              "a comparison then runs in the Runs tab")
+        self.combo.setToolTip(self.tr("Fill the model, the data and the form as an exercise of "
+                                      "the notes; a comparison then runs in the Runs tab"))
         self.combo.activated.connect(lambda index: self.apply(self.combo.itemData(index)))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Exercise"))
+        row.addWidget(QLabel(self.tr("Exercise")))
         row.addWidget(self.combo, 1)
 
     def apply(self, name: str) -> None:
@@ -73,7 +73,7 @@ class PresetsBox(QWidget):
         from workbench import data
 
         val = session.val_split
-        session.report(f"Loading {preset.data} for the preset {preset.title}…")
+        session.report(self.tr("Loading {0} for the preset {1}…").format(preset.data, preset.title))
         run_in_background(lambda: data.load(preset.data, {}, seed=0, val_fraction=val),
                           lambda dataset: self._loaded(preset, dataset, val), self.session.fail,
                           key=f"preset-data-{id(self)}", owner=self)
@@ -91,7 +91,7 @@ class PresetsBox(QWidget):
             if key in self.form.editors:
                 self.form.set_value(key, value)
         self.session.set_hparams(self.form.raw_values())
-        self.session.report(f"Preset {preset.title}: {preset.shows}")
+        self.session.report(self.tr("Preset {0}: {1}").format(preset.title, preset.shows))
         if preset.is_comparison:
             self.session.panel_requested.emit("RunsPanel")
             requests().comparison.emit(self.session, preset)

@@ -8,7 +8,7 @@ lane), and its result is cached: the second time, the badge is filled from the c
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ui.bridge import run_in_background
@@ -31,11 +31,16 @@ def result_html(result: dict) -> str:
     ref = result["reference"]
     version = f"{ref['library']} {ref['version']}" if ref.get("version") else (ref.get("library") or ref["source"])
     when = result.get("checked_at", "").replace("T", " ")[:16]
-    how = "cached" if result.get("cached") else f"{result.get('seconds', 0):.1f} s"
-    figures = "" if ok is None else (f"expected <b>{number(result['expected'])}</b>, measured "
-                                     f"<b>{number(result['measured'])}</b> · ")
+    if result.get("cached"):
+        how = QCoreApplication.translate("ReferenceBadge", "cached")
+    else:
+        how = QCoreApplication.translate("ReferenceBadge", "{0} s").format(f"{result.get('seconds', 0):.1f}")
+    figures = "" if ok is None else QCoreApplication.translate(
+        "ReferenceBadge", "expected <b>{0}</b>, measured <b>{1}</b> · ").format(
+            number(result["expected"]), number(result["measured"]))
+    checked = QCoreApplication.translate("ReferenceBadge", "{0} · {1} UTC ({2})").format(version, when, how)
     return (f"<span style='color:{colour}; font-size:15pt; font-weight:bold'>{sign}</span> "
-            f"{figures}{version} · {when} UTC ({how})<br>"
+            f"{figures}{checked}<br>"
             f"<span style='color:{GREY}'>{result['detail']}</span>")
 
 
@@ -48,7 +53,8 @@ class ReferenceBadge(QGroupBox):
     def __init__(self, runs_roots=None, parent=None):
         """``runs_roots``: a callable giving the runs folders a threshold check reads besides
         the default one (the session's runs folder)."""
-        super().__init__("Outside reference", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Outside reference"))
         self.runs_roots = runs_roots or (lambda: [])
         self.name: str | None = None
         self.result: dict | None = None
@@ -56,8 +62,8 @@ class ReferenceBadge(QGroupBox):
         self.what.setWordWrap(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.button = QPushButton("Check")
-        self.button.setToolTip("Compare this entry with its reference on this machine (in the background)")
+        self.button = QPushButton(self.tr("Check"))
+        self.button.setToolTip(self.tr("Compare this entry with its reference on this machine (in the background)"))
         self.button.clicked.connect(self.check)
         row = QHBoxLayout()
         row.addWidget(self.status, 1)
@@ -77,14 +83,16 @@ class ReferenceBadge(QGroupBox):
         if reference is None:
             self.hide()
             return
-        expected = "" if reference.expected is None else f" · expected <b>{number(reference.expected)}</b>"
-        setting = f"<br><span style='color:{GREY}'>built with {reference.setting}</span>" if reference.setting else ""
+        expected = "" if reference.expected is None else " · " + self.tr("expected <b>{0}</b>").format(
+            number(reference.expected))
+        setting = "" if not reference.setting else "<br><span style='color:{}'>{}</span>".format(
+            GREY, self.tr("built with {0}").format(reference.setting))
         self.what.setText(f"<b>{reference.kind}</b> · {reference.what}{expected}{setting}")
-        self._unchecked("Looking for a cached result…")
+        self._unchecked(self.tr("Looking for a cached result…"))
         self.show()
         name = entry.name
         run_in_background(lambda: references.cached_result(name), lambda found: self._cached(name, found),
-                          lambda message: self._unchecked(f"Cache not readable: {message}"),
+                          lambda message: self._unchecked(self.tr("Cache not readable: {0}").format(message)),
                           key="reference_badge", owner=self)
 
     def check(self) -> None:
@@ -94,8 +102,8 @@ class ReferenceBadge(QGroupBox):
             return
         name, roots = self.name, list(self.runs_roots())
         self.button.setEnabled(False)
-        self.status.setText(f"<span style='color:{GREY}'>Checking {name} against its reference "
-                            "(in the background)…</span>")
+        self.status.setText("<span style='color:{}'>{}</span>".format(
+            GREY, self.tr("Checking {0} against its reference (in the background)…").format(name)))
         run_in_background(lambda: references.run_check(name, use_cache=False, runs_roots=roots),
                           lambda result: self._show(name, result), lambda message: self._failed(name, message),
                           key="reference_badge", lane=TF_LANE, owner=self)
@@ -103,13 +111,13 @@ class ReferenceBadge(QGroupBox):
     # -- results (GUI thread) -----------------------------------------------------------------
     def _cached(self, name: str, found: dict | None) -> None:
         if found is None:
-            self._unchecked("Not checked on this machine yet: press Check (it may take a few seconds).")
+            self._unchecked(self.tr("Not checked on this machine yet: press Check (it may take a few seconds)."))
         else:
             self._show(name, found)
 
     def _unchecked(self, text: str) -> None:
         self.status.setText(f"<span style='color:{GREY}'>{text}</span>")
-        self.button.setText("Check")
+        self.button.setText(self.tr("Check"))
         self.button.setEnabled(True)
 
     def _show(self, name: str, result: dict) -> None:
@@ -117,11 +125,12 @@ class ReferenceBadge(QGroupBox):
             return
         self.result = result
         self.status.setText(result_html(result))
-        self.button.setText("Check again")
+        self.button.setText(self.tr("Check again"))
         self.button.setEnabled(True)
         self.result_shown.emit(result)
 
     def _failed(self, name: str, message: str) -> None:
         if name == self.name:
-            self.status.setText(f"<span style='color:{RED}'>✗ could not check: {message}</span>")
+            self.status.setText("<span style='color:{}'>{}</span>".format(
+                RED, self.tr("✗ could not check: {0}").format(message)))
             self.button.setEnabled(True)

@@ -7,13 +7,15 @@ not parse says why in red instead of hiding runs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QTableWidget, QWidget
 
 from workbench.errors import WorkbenchError
 from workbench.runs.search import matches, parse_conditions
 
-ALL_TAGS = "All tags"
+#: An example condition (metric keys and operators are the same in every language).
+EXAMPLE_CONDITION = "val_accuracy > 0.9"
+ALL_TAGS = QT_TRANSLATE_NOOP("RunFilterBar", "All tags")  # translated where shown
 
 
 class RunFilterBar(QWidget):
@@ -26,18 +28,19 @@ class RunFilterBar(QWidget):
         self.conditions: list = []
         self.error = ""  # why the metric condition does not parse
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name, model, data, tags, note…")
+        self.search.setPlaceholderText(self.tr("Search name, model, data, tags, note…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip("Runs whose name, folder, model, data, tags or note contain every word")
+        self.search.setToolTip(self.tr("Runs whose name, folder, model, data, tags or note "
+                                       "contain every word"))
         self.tag_box = QComboBox()
-        self.tag_box.addItem(ALL_TAGS, "")
-        self.tag_box.setToolTip("Only the runs with this tag")
+        self.tag_box.addItem(QCoreApplication.translate("RunFilterBar", ALL_TAGS), "")
+        self.tag_box.setToolTip(self.tr("Only the runs with this tag"))
         self.tag_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.metric = QLineEdit()
-        self.metric.setPlaceholderText("val_accuracy > 0.9")
+        self.metric.setPlaceholderText(EXAMPLE_CONDITION)
         self.metric.setClearButtonEnabled(True)
-        self.metric.setToolTip("Final metrics: METRIC OP NUMBER (OP one of < <= > >= = !=), "
-                               "several joined with 'and'")
+        self.metric.setToolTip(self.tr("Final metrics: METRIC OP NUMBER (OP one of < <= > >= = "
+                                       "!=), several joined with 'and'"))
         self.count = QLabel("")
         self.count.setObjectName("hint")
         self.search.textChanged.connect(lambda _t: self.changed.emit())
@@ -45,7 +48,7 @@ class RunFilterBar(QWidget):
         self.metric.textChanged.connect(lambda _t: self._metric_changed())
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Filter"))
+        row.addWidget(QLabel(self.tr("Filter")))
         row.addWidget(self.search, 3)
         row.addWidget(self.tag_box)
         row.addWidget(self.metric, 2)
@@ -62,12 +65,12 @@ class RunFilterBar(QWidget):
     def set_tags(self, tags: list[str]) -> None:
         """The tags to choose from (the chosen one stays chosen while some run has it)."""
         current = self.tag
-        wanted = [ALL_TAGS, *tags]
+        wanted = [QCoreApplication.translate("RunFilterBar", ALL_TAGS), *tags]
         if [self.tag_box.itemText(i) for i in range(self.tag_box.count())] == wanted:
             return
         self.tag_box.blockSignals(True)
         self.tag_box.clear()
-        self.tag_box.addItem(ALL_TAGS, "")
+        self.tag_box.addItem(QCoreApplication.translate("RunFilterBar", ALL_TAGS), "")
         for tag in tags:
             self.tag_box.addItem(tag, tag)
         index = self.tag_box.findData(current) if current else 0
@@ -94,9 +97,9 @@ class RunFilterBar(QWidget):
                                  | QItemSelectionModel.SelectionFlag.Rows)
         total = table.rowCount()
         if self.error:
-            self.count.setText("<span style='color:#b03000'>condition ignored</span>")
+            self.count.setText(self.tr("<span style='color:#b03000'>condition ignored</span>"))
         else:
-            self.count.setText(f"{shown} of {total} runs" if self.active else "")
+            self.count.setText(self.tr("{0} of {1} runs").format(shown, total) if self.active else "")
         return shown
 
     def _metric_changed(self) -> None:
@@ -105,8 +108,8 @@ class RunFilterBar(QWidget):
         except WorkbenchError as error:
             self.conditions, self.error = [], str(error)  # a half-typed condition hides nothing
         self.metric.setStyleSheet("border: 1px solid #b03000;" if self.error else "")
-        self.metric.setToolTip(self.error or "Final metrics: METRIC OP NUMBER (OP one of < <= > >= = !=), "
-                                             "several joined with 'and'")
+        self.metric.setToolTip(self.error or self.tr("Final metrics: METRIC OP NUMBER (OP one of < <= > >= = "
+                                                     "!=), several joined with 'and'"))
         self.changed.emit()
 
     def set_filter(self, words: str = "", tag: str = "", metric: str = "") -> None:

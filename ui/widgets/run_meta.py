@@ -15,6 +15,9 @@ from ui.bridge import run_in_background
 from workbench.errors import WorkbenchError
 from workbench.runs.meta import RunMeta, split_tags, validate, write_meta
 
+#: Example tags (tags are identifiers: the same in every language).
+EXAMPLE_TAGS = "baseline, lr-sweep, fig-3"
+
 
 class RunMetaEditor(QWidget):
     """Name, tags and note of one run; ``saved(path)`` once its ``meta.json`` is written."""
@@ -26,20 +29,22 @@ class RunMetaEditor(QWidget):
         self.path = ""
         self._shown = RunMeta()
         self.name_edit = QLineEdit()
-        self.name_edit.setToolTip("Shown in the table instead of the folder name")
+        self.name_edit.setToolTip(self.tr("Shown in the table instead of the folder name"))
         self.tags_edit = QLineEdit()
-        self.tags_edit.setPlaceholderText("baseline, lr-sweep, fig-3")
-        self.tags_edit.setToolTip("Words separated by commas or spaces: letters, digits and - _ . : / + =")
+        self.tags_edit.setPlaceholderText(EXAMPLE_TAGS)
+        self.tags_edit.setToolTip(self.tr("Words separated by commas or spaces: letters, "
+                                          "digits and - _ . : / + ="))
         self._completer = QCompleter([])
         self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.tags_edit.setCompleter(self._completer)
         self.note_edit = QPlainTextEdit()
-        self.note_edit.setPlaceholderText("What this run was for, what you noticed")
+        self.note_edit.setPlaceholderText(self.tr("What this run was for, what you noticed"))
         self.note_edit.setTabChangesFocus(True)
-        self.save_button = QPushButton("Save")
-        self.save_button.setToolTip("Write the name, tags and note into the run's meta.json")
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_button.setToolTip(self.tr("Write the name, tags and note into the run's "
+                                            "meta.json"))
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton("Revert")
+        self.revert_button = QPushButton(self.tr("Revert"))
         self.revert_button.clicked.connect(lambda: self._fill(self._shown))
         self.message = QLabel("")
         self.message.setWordWrap(True)
@@ -49,9 +54,9 @@ class RunMetaEditor(QWidget):
         self.note_edit.textChanged.connect(self._edited)
 
         form = QFormLayout()
-        form.addRow("Name", self.name_edit)
-        form.addRow("Tags", self.tags_edit)
-        form.addRow("Note", self.note_edit)
+        form.addRow(self.tr("Name"), self.name_edit)
+        form.addRow(self.tr("Tags"), self.tags_edit)
+        form.addRow(self.tr("Note"), self.note_edit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.revert_button)
@@ -76,9 +81,9 @@ class RunMetaEditor(QWidget):
         for widget in (self.name_edit, self.tags_edit, self.note_edit):
             widget.setEnabled(bool(self.path))
         if run is None:
-            self._say("Select one run to name, tag and annotate it.", hint=True)
+            self._say(self.tr("Select one run to name, tag and annotate it."), hint=True)
         else:
-            self._say("" if self.path else "A damaged run cannot be annotated.", error=not self.path)
+            self._say("" if self.path else self.tr("A damaged run cannot be annotated."), error=not self.path)
 
     def meta(self) -> RunMeta:
         """What the fields say (not yet checked)."""
@@ -99,7 +104,7 @@ class RunMetaEditor(QWidget):
             if path == self.path:
                 self._shown = result
                 self._fill(result)
-                self._say("Saved.")
+                self._say(self.tr("Saved."))
             self.saved.emit(path)
 
         def failed(message: str) -> None:

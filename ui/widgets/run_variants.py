@@ -9,7 +9,7 @@ samples, on a worker thread. A derived run's row selects that run in the Runs ta
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,6 +28,11 @@ from ui.bridge import run_in_background
 
 #: Columns shown (the variant's name says its format and sparsity; the path is the row's tooltip).
 SHOWN = ("variant", "size", "ms/sample", "accuracy", "agreement", "max |diff|")
+#: Their headers in the window's language (the keys are ``workbench.runs.variants.COLUMNS``' titles).
+HEADERS = {"variant": QT_TRANSLATE_NOOP("RunVariants", "variant"), "size": QT_TRANSLATE_NOOP("RunVariants", "size"),
+           "ms/sample": QT_TRANSLATE_NOOP("RunVariants", "ms/sample"),
+           "accuracy": QT_TRANSLATE_NOOP("RunVariants", "accuracy"),
+           "agreement": QT_TRANSLATE_NOOP("RunVariants", "agreement"), "max |diff|": "max |diff|"}
 _KEY = "run-variants"
 
 
@@ -43,7 +48,8 @@ class RunVariants(QWidget):
         self.run_dir, self.roots = "", []
         self.variants: list = []
         self.table = QTableWidget(0, len(self._columns))
-        self.table.setHorizontalHeaderLabels([title for title, _ in self._columns])
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("RunVariants", HEADERS.get(title, title))
+                                              for title, _ in self._columns])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -53,15 +59,16 @@ class RunVariants(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.cellDoubleClicked.connect(lambda row, _: self.open_row(row))
-        self.message = QLabel("Select one run to see its exports and compressed variants.")
+        self.message = QLabel(self.tr("Select one run to see its exports and compressed variants."))
         self.message.setWordWrap(True)
         theme.mark_hint(self.message, italic=True)
-        self.measure_button = QPushButton("Measure")
-        self.measure_button.setToolTip("Check the variants without a report (distilled students) on the "
-                                       "original's validation samples: latency, accuracy, agreement")
+        self.measure_button = QPushButton(self.tr("Measure"))
+        self.measure_button.setToolTip(self.tr("Check the variants without a report (distilled "
+                                               "students) on the original's validation "
+                                               "samples: latency, accuracy, agreement"))
         self.measure_button.clicked.connect(self.measure)
-        self.select_button = QPushButton("Select run")
-        self.select_button.setToolTip("Select this derived run in the table above")
+        self.select_button = QPushButton(self.tr("Select run"))
+        self.select_button.setToolTip(self.tr("Select this derived run in the table above"))
         self.select_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
@@ -78,7 +85,7 @@ class RunVariants(QWidget):
         self.run_dir, self.roots = run_dir, list(roots)
         if not run_dir:
             self._fill([])
-            self._say("Select one run to see its exports and compressed variants.")
+            self._say(self.tr("Select one run to see its exports and compressed variants."))
             return
         self._find(measure=False)
 
@@ -90,7 +97,8 @@ class RunVariants(QWidget):
         from workbench.runs.variants import find_variants
 
         run, roots = self.run_dir, self.roots
-        self._say("measuring the variants on the validation samples…" if measure else "finding variants…")
+        self._say(self.tr("measuring the variants on the validation samples…") if measure
+                  else self.tr("finding variants…"))
         self.measure_button.setEnabled(False)
         run_in_background(lambda: find_variants(run, roots, measure=measure),
                           lambda rows: self._found(run, rows), lambda message: self._failed(run, message),
@@ -103,12 +111,12 @@ class RunVariants(QWidget):
         exports = sum(v.kind == "export" for v in rows)
         derived = sum(v.run is not None and v.kind != "original" for v in rows)
         if len(rows) <= 1:
-            self._say("No exports and no runs made from this run yet (keras-workbench export / prune, "
-                      "or train distillation with teacher = this run).")
+            self._say(self.tr("No exports and no runs made from this run yet (keras-workbench export / prune, "
+                              "or train distillation with teacher = this run)."))
         else:
             sources = sorted({v.accuracy_on for v in rows if v.accuracy_on})
-            self._say(f"{exports} export(s), {derived} derived run(s); accuracy on "
-                      + "; ".join(sources) + ". Double-click a derived run to select it.")
+            self._say(self.tr("{0} export(s), {1} derived run(s); accuracy on {2}. Double-click a derived "
+                              "run to select it.").format(exports, derived, "; ".join(sources)))
 
     def _failed(self, run: str, message: str) -> None:
         if run == self.run_dir:
@@ -121,7 +129,8 @@ class RunVariants(QWidget):
         for row, variant in enumerate(rows):
             for column, (_, fmt) in enumerate(self._columns):
                 item = QTableWidgetItem(fmt(variant))
-                item.setToolTip(variant.path + (f"\naccuracy on {variant.accuracy_on}" if variant.accuracy_on else ""))
+                where = "\n" + self.tr("accuracy on {0}").format(variant.accuracy_on) if variant.accuracy_on else ""
+                item.setToolTip(variant.path + where)
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)

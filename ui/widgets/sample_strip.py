@@ -75,7 +75,7 @@ class SampleStrip(QStackedWidget):
         self.rows.clear()
         self.rows.setRowCount(len(self.indices))
         self.rows.setColumnCount(len(columns) + 1)
-        self.rows.setHorizontalHeaderLabels(["sample"] + list(columns))
+        self.rows.setHorizontalHeaderLabels([self.tr("sample")] + list(columns))
         for row, caption in enumerate(captions[:len(self.indices)]):
             self.rows.setItem(row, 0, QTableWidgetItem(caption))
             for column, value in enumerate(values[row]):

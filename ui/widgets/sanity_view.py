@@ -15,7 +15,7 @@ import threading
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,11 +37,17 @@ from ui.widgets.image_view import ImageView
 #: Curve colours, one per method (Okabe-Ito, readable by colour-blind users).
 COLORS = ((0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (86, 180, 233), (213, 94, 0),
           (240, 228, 66), (0, 0, 0), (120, 120, 120), (150, 60, 20), (60, 60, 160))
-METRIC_TITLES = {"spearman_abs": "Spearman rank correlation (absolute maps)",
-                 "spearman": "Spearman rank correlation (signed maps)",
-                 "ssim_abs": "SSIM (absolute maps)", "ssim": "SSIM (signed maps)"}
+#: The similarity measures' titles (translated where shown: ``metric_title``).
+METRIC_TITLES = {"spearman_abs": QT_TRANSLATE_NOOP("SanityView", "Spearman rank correlation (absolute maps)"),
+                 "spearman": QT_TRANSLATE_NOOP("SanityView", "Spearman rank correlation (signed maps)"),
+                 "ssim_abs": QT_TRANSLATE_NOOP("SanityView", "SSIM (absolute maps)"),
+                 "ssim": QT_TRANSLATE_NOOP("SanityView", "SSIM (signed maps)")}
 KEY = "compare-sanity"
 TILE = 84
+
+
+def metric_title(metric: str) -> str:
+    return QCoreApplication.translate("SanityView", METRIC_TITLES[metric])
 
 
 class SanityView(QWidget):
@@ -52,7 +58,7 @@ class SanityView(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
-        self.setWindowTitle("Sanity check of the explanations")
+        self.setWindowTitle(self.tr("Sanity check of the explanations"))
         self.resize(1180, 820)
         self.result = None
         self.picture: np.ndarray | None = None
@@ -67,21 +73,21 @@ class SanityView(QWidget):
     def _build(self) -> None:
         self.heading = QLabel("")
         self.heading.setWordWrap(True)
-        self.shuffled = QCheckBox("Also train a copy on shuffled labels")
-        self.shuffled.setToolTip("Data randomisation: a copy trained from a fresh start on the loaded "
-                                 "training images with their labels shuffled; its maps should not look "
-                                 "like the trained model's either")
+        self.shuffled = QCheckBox(self.tr("Also train a copy on shuffled labels"))
+        self.shuffled.setToolTip(self.tr("Data randomisation: a copy trained from a fresh start on the loaded "
+                                         "training images with their labels shuffled; its maps should not look "
+                                         "like the trained model's either"))
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 50)
         self.epochs.setValue(3)
-        self.epochs.setSuffix(" epochs")
-        self.again_button = QPushButton("Run again")
+        self.epochs.setSuffix(self.tr(" epochs"))
+        self.again_button = QPushButton(self.tr("Run again"))
         self.again_button.clicked.connect(self.rerun)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop after the map being computed")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop after the map being computed"))
         self.cancel_button.clicked.connect(self.cancel)
         self.bar = QProgressBar()
-        self.bar.setFormat("%v / %m steps")
+        self.bar.setFormat(self.tr("%v / %m steps"))
         controls = QHBoxLayout()
         for widget in (self.shuffled, self.epochs, self.again_button, self.cancel_button):
             controls.addWidget(widget)
@@ -93,13 +99,13 @@ class SanityView(QWidget):
         self.metric_box = QComboBox()
         self.metric_box.currentIndexChanged.connect(lambda _i: self._draw_curves())
         metric_row = QHBoxLayout()
-        metric_row.addWidget(QLabel("Similarity to the trained model's map:"))
+        metric_row.addWidget(QLabel(self.tr("Similarity to the trained model's map:")))
         metric_row.addWidget(self.metric_box, 1)
 
         self.plot = theme.themed(pg.PlotWidget())
         item = self.plot.getPlotItem()
-        item.setLabel("left", "similarity")
-        item.setLabel("bottom", "layers randomised so far (from the output down)")
+        item.setLabel("left", self.tr("similarity"))
+        item.setLabel("bottom", self.tr("layers randomised so far (from the output down)"))
         item.setYRange(-1.05, 1.05)
         item.getAxis("left").setTicks([[(v, f"{v:g}") for v in (-1, -0.5, 0, 0.5, 1)], []])
         item.showGrid(x=False, y=True, alpha=0.25)
@@ -142,7 +148,7 @@ class SanityView(QWidget):
         self.metric_box.blockSignals(True)
         self.metric_box.clear()
         for metric in (PASS_METRIC, *[m for m in METRICS if m != PASS_METRIC]):
-            self.metric_box.addItem(METRIC_TITLES[metric], metric)
+            self.metric_box.addItem(metric_title(metric), metric)
         self.metric_box.blockSignals(False)
 
     # -- running -----------------------------------------------------------------------------
@@ -157,7 +163,7 @@ class SanityView(QWidget):
         if data is None:
             self.shuffled.setChecked(False)
         self.shuffled.setToolTip(self.shuffled.toolTip().split("\n")[0] + (
-            "" if data is not None else "\nNeeds the model's own labelled training images loaded"))
+            "" if data is not None else "\n" + self.tr("Needs the model's own labelled training images loaded")))
         self.rerun()
         self.show()
         self.raise_()
@@ -170,13 +176,14 @@ class SanityView(QWidget):
 
         shuffled = self.shuffled.isChecked() and data is not None
         epochs = self.epochs.value()
-        self.heading.setText(f"<b>{caption or 'input'}</b> — {', '.join(METHODS[m].title for m in methods)}")
+        self.heading.setText("<b>{}</b> — {}".format(caption or self.tr("input"),
+                                                        ", ".join(METHODS[m].title for m in methods)))
         self.picture = picture
         self.running = True
         self._stop.clear()
-        self.verdict.setText("Randomising the layers from the output down…")
+        self.verdict.setText(self.tr("Randomising the layers from the output down…"))
         self.bar.setRange(0, 0)
-        self.bar.setFormat("%v / %m steps")
+        self.bar.setFormat(self.tr("%v / %m steps"))
         self._update_buttons()
         stop, report = self._stop.is_set, self.progressed.emit
 
@@ -198,7 +205,7 @@ class SanityView(QWidget):
     def cancel(self) -> None:
         if self.running:
             self._stop.set()
-            self.verdict.setText("Cancelling after the map being computed…")
+            self.verdict.setText(self.tr("Cancelling after the map being computed…"))
             self._update_buttons()
 
     def stop(self) -> None:
@@ -209,7 +216,7 @@ class SanityView(QWidget):
         self.running = False
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
-        self.bar.setFormat("failed")
+        self.bar.setFormat(self.tr("failed"))
         self.verdict.setText(f"<span style='color:#b03000'>{message}</span>")
         self._update_buttons()
 
@@ -236,7 +243,7 @@ class SanityView(QWidget):
             self.picture = picture
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
-        self.bar.setFormat("cancelled" if result.cancelled else "done")
+        self.bar.setFormat(self.tr("cancelled") if result.cancelled else self.tr("done"))
         self.verdict.setText(self.verdict_text(result))
         self._draw_curves()
         self._draw_maps()
@@ -250,28 +257,33 @@ class SanityView(QWidget):
             return ", ".join(METHODS[m].title for m in names)
 
         if result.cancelled:
-            head = "<b>Cancelled</b> before every layer was randomised: no verdict."
+            head = QCoreApplication.translate("SanityView", "<b>Cancelled</b> before every layer was randomised: no verdict.")
         elif result.failing:
-            head = (f"<b style='color:#b03000'>Fail: {titles(result.failing)}</b> — the maps still resemble "
-                    "the trained model's with every layer random, so they show the input more than the model.")
+            head = QCoreApplication.translate("SanityView", "<b style='color:#b03000'>Fail: {0}</b> — the maps still resemble "
+                                              "the trained model's with every layer random, so they show the "
+                                              "input more than the model.").format(titles(result.failing))
         else:
-            head = "<b style='color:#207020'>Every method passes</b>: the maps fall apart as the model is randomised."
-        rule = (f"A method passes when its {METRIC_TITLES[result.metric].lower()} falls below "
-                f"{result.bound} once every layer is random.")
+            head = QCoreApplication.translate("SanityView", "<b style='color:#207020'>Every method passes</b>: the maps fall "
+                                              "apart as the model is randomised.")
+        # the measure's title as a menu shows it ("Spearman" is a name: no lower case)
+        rule = QCoreApplication.translate("SanityView", "A method passes when its {0} falls below {1} once every layer "
+                                          "is random.").format(metric_title(result.metric), result.bound)
         lines = [head, rule]
         passing = [m for m in result.methods if result.passes.get(m)]
         if passing and result.failing:
-            lines.append(f"Pass: {titles(passing)}.")
+            lines.append(QCoreApplication.translate("SanityView", "Pass: {0}.").format(titles(passing)))
         if result.top_insensitive:
-            lines.append(f"Hardly changed by randomising the output layer: {titles(result.top_insensitive)}.")
+            lines.append(QCoreApplication.translate("SanityView", "Hardly changed by randomising the output layer: {0}.").format(
+                titles(result.top_insensitive)))
         if result.errors:
-            lines.append("Not computed: " + "; ".join(f"{METHODS[m].title} ({why})" for m, why in result.errors.items()))
+            lines.append(QCoreApplication.translate("SanityView", "Not computed: {0}").format(
+                "; ".join(f"{METHODS[m].title} ({why})" for m, why in result.errors.items())))
         data = result.data_randomization
         if data and data.get("methods"):
             rows = [f"{METHODS[m].title} {row[result.metric]:+.2f}" for m, row in data["methods"].items()
                     if "error" not in row]
-            lines.append(f"Shuffled labels ({data['epochs']} epochs, training accuracy "
-                         f"{data['accuracy_shuffled'] or 0:.2f}): " + ", ".join(rows))
+            lines.append(QCoreApplication.translate("SanityView", "Shuffled labels ({0} epochs, training accuracy {1}): {2}").format(
+                data["epochs"], f"{data['accuracy_shuffled'] or 0:.2f}", ", ".join(rows)))
         return "<br>".join(lines)
 
     def _draw_curves(self) -> None:
@@ -292,7 +304,9 @@ class SanityView(QWidget):
         for index, method in enumerate(m for m in result.methods if m in result.similarity):
             values = result.similarity[method][metric]
             color = COLORS[index % len(COLORS)]
-            title = METHODS[method].title + (" (fails)" if result.passes.get(method) is False else "")
+            title = METHODS[method].title
+            if result.passes.get(method) is False:
+                title = self.tr("{0} (fails)").format(title)
             self.curves[method] = item.plot(list(range(len(values))), values, name=title,
                                             pen=pg.mkPen(color, width=2.5), symbol="o", symbolSize=7,
                                             symbolBrush=color, symbolPen=None)
@@ -310,7 +324,7 @@ class SanityView(QWidget):
                 widget.deleteLater()
         result = self.result
         data_maps = (result.data_randomization or {}).get("maps", {})
-        titles = result.steps + (["shuffled labels"] if data_maps else [])
+        titles = result.steps + ([self.tr("shuffled labels")] if data_maps else [])
         for col, title in enumerate(titles):
             label = QLabel(title.replace("+", "+\n"))  # block names: one layer a line
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -320,7 +334,8 @@ class SanityView(QWidget):
         picture = as_rgb_uint8(self.picture) if self.picture is not None else None
         shown = [m for m in result.methods if m in result.maps]
         for row, method in enumerate(shown, start=1):
-            name = QLabel(METHODS[method].title + ("\n(fails)" if result.passes.get(method) is False else ""))
+            name = QLabel(self.tr("{0}\n(fails)").format(METHODS[method].title)
+                          if result.passes.get(method) is False else METHODS[method].title)
             self.maps_grid.addWidget(name, row, 0)
             maps = list(result.maps[method]) + ([data_maps[method]] if method in data_maps else [])
             for col, heatmap in enumerate(maps, start=1):

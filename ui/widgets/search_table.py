@@ -93,7 +93,8 @@ class SearchTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setSortingEnabled(True)
         self.cellDoubleClicked.connect(lambda row, _column: self._chosen(row))
-        self.setToolTip("Click a header to sort by it; double-click a trial to select its run in the table above")
+        self.setToolTip(self.tr("Click a header to sort by it; double-click a trial to select its run in the "
+                                "table above"))
 
     def start(self, keys: list[str], metric: str) -> None:
         """An empty table for a new search over ``keys``, ranked by ``metric``."""
@@ -171,14 +172,15 @@ class SearchDialog(QDialog):
         from workbench.training.sweep import CONFIG_KEYS
 
         self.entry = entry
-        self.setWindowTitle(f"Search the hyperparameters of {entry.title}")
+        self.setWindowTitle(self.tr("Search the hyperparameters of {0}").format(entry.title))
         self.specs = [*entry.all_hparams, CONFIG_KEYS["batch_size"]]
         self.use: dict[str, QCheckBox] = {}
         self.boxes: dict[str, list[QCheckBox]] = {}  # choices -> one check box per value
         self.fields: dict[str, QLineEdit] = {}  # numbers and free text -> a list or a range
         grid = QGridLayout()
-        grid.addWidget(QLabel("<b>Search</b>"), 0, 0)
-        grid.addWidget(QLabel("<b>Values</b> (grid: a list · random: low:high or log:low:high)"), 0, 1)
+        grid.addWidget(QLabel(self.tr("<b>Search</b>")), 0, 0)
+        grid.addWidget(QLabel(self.tr("<b>Values</b> (grid: a list · random: low:high or "
+                                      "log:low:high)")), 0, 1)
         for row, spec in enumerate(self.specs, start=1):
             self.use[spec.name] = QCheckBox(spec.name)
             self.use[spec.name].setToolTip(spec.help)
@@ -189,8 +191,8 @@ class SearchDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidget(inner)
         scroll.setWidgetResizable(True)
-        self.grid_mode = QRadioButton("Grid: every combination")
-        self.random_mode = QRadioButton("Random: draws from the ranges")
+        self.grid_mode = QRadioButton(self.tr("Grid: every combination"))
+        self.random_mode = QRadioButton(self.tr("Random: draws from the ranges"))
         self.grid_mode.setChecked(True)
         self.grid_mode.toggled.connect(lambda _on: self._mode_changed())
         self.trials = QSpinBox()
@@ -198,13 +200,14 @@ class SearchDialog(QDialog):
         self.trials.setValue(8)
         self.search_seed = QSpinBox()
         self.search_seed.setRange(0, 2**31 - 1)
-        self.search_seed.setToolTip("The draws' seed: the same seed draws the same trials")
+        self.search_seed.setToolTip(self.tr("The draws' seed: the same seed draws the same "
+                                            "trials"))
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 100000)
         self.epochs.setValue(entry.default_epochs)
         self.steps = QSpinBox()
         self.steps.setRange(0, 1000000)
-        self.steps.setSpecialValueText("all")
+        self.steps.setSpecialValueText(self.tr("all"))
         self.metric_box = QComboBox()
         self.metric_box.setEditable(True)
         self.metric_box.addItems(METRICS)
@@ -215,14 +218,14 @@ class SearchDialog(QDialog):
         modes = QHBoxLayout()
         modes.addWidget(self.grid_mode)
         modes.addWidget(self.random_mode)
-        options.addRow("Mode", modes)
-        options.addRow("Random trials", self.trials)
-        options.addRow("Random seed", self.search_seed)
-        options.addRow("Epochs per trial", self.epochs)
-        options.addRow("Batches per epoch", self.steps)
-        options.addRow("Rank by", self.metric_box)
+        options.addRow(self.tr("Mode"), modes)
+        options.addRow(self.tr("Random trials"), self.trials)
+        options.addRow(self.tr("Random seed"), self.search_seed)
+        options.addRow(self.tr("Epochs per trial"), self.epochs)
+        options.addRow(self.tr("Batches per epoch"), self.steps)
+        options.addRow(self.tr("Rank by"), self.metric_box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Start search")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Start search"))
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -275,15 +278,15 @@ class SearchDialog(QDialog):
             if name in self.boxes:
                 values = [box.text() for box in self.boxes[name] if box.isChecked()]
                 if not values:
-                    raise WorkbenchError(f"tick at least one value of {name}")
+                    raise WorkbenchError(self.tr("tick at least one value of {0}").format(name))
                 specs.append(f"{name}=" + ",".join(values))
             else:
                 text = self.fields[name].text().strip()
                 if not text:
-                    raise WorkbenchError(f"give values for {name}")
+                    raise WorkbenchError(self.tr("give values for {0}").format(name))
                 specs.append(f"{name}={text}")
         if not specs:
-            raise WorkbenchError("tick at least one hyperparameter to search")
+            raise WorkbenchError(self.tr("tick at least one hyperparameter to search"))
         return specs
 
     def make_trials(self) -> list[dict]:
@@ -308,7 +311,7 @@ class SearchDialog(QDialog):
             self.problem.setText(str(error))
             return
         if len(trials) > 200:
-            self.problem.setText(f"{len(trials)} trials: narrow the grid (at most 200).")
+            self.problem.setText(self.tr("{0} trials: narrow the grid (at most 200).").format(len(trials)))
             return
         self.accept()
 
@@ -344,17 +347,19 @@ class SearchBox(QWidget):
         self._labels: dict[str, int] = {}  # a trial's event tag -> its number
         self._steps = self._epochs = 1
         self._run_index = -1
-        self.search_button = QPushButton("Search…")
-        self.search_button.setToolTip("Grid or random search over the current model's hyperparameters")
+        self.search_button = QPushButton(self.tr("Search…"))
+        self.search_button.setToolTip(self.tr("Grid or random search over the current model's "
+                                              "hyperparameters"))
         self.search_button.clicked.connect(self.open_dialog)
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("Stop the current trial after this batch and skip the remaining ones")
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop the current trial after this batch and skip "
+                                            "the remaining ones"))
         self.stop_button.clicked.connect(self.bridge.stop)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.state = QLabel("Search the current model's hyperparameters (grid or random); each trial is a "
-                            "run in the table above.")
+        self.state = QLabel(self.tr("Search the current model's hyperparameters (grid or "
+                                    "random); each trial is a run in the table above."))
         self.state.setWordWrap(True)
         self.table = SearchTable()
         self.table.run_chosen.connect(self.run_chosen)
@@ -372,7 +377,7 @@ class SearchBox(QWidget):
         bridge.finished.connect(self._trial_finished)
         bridge.status.connect(self.state.setText)
         bridge.result.connect(self._result)
-        bridge.failed.connect(lambda message: (self.state.setText(f"Search failed: {message}"),
+        bridge.failed.connect(lambda message: (self.state.setText(self.tr("Search failed: {0}").format(message)),
                                                self.session.fail(message)))
         bridge.running_changed.connect(self._set_running)
         self._set_running(False)
@@ -384,7 +389,7 @@ class SearchBox(QWidget):
     def open_dialog(self) -> None:
         entry = self.session.entry
         if entry is None:
-            self.session.fail("No model chosen: pick one in the Model tab first.")
+            self.session.fail(self.tr("No model chosen: pick one in the Model tab first."))
             return
         dialog = SearchDialog(entry, self._current_hparams(), self)
         try:
@@ -402,9 +407,11 @@ class SearchBox(QWidget):
         from workbench.training.search import search
 
         if not self.session.tf_loaded:
-            raise WorkbenchError("TensorFlow is still loading; try again when the status bar says Ready.")
+            raise WorkbenchError(self.tr("TensorFlow is still loading; try again when the "
+                                         "status bar says Ready."))
         if self.bridge.running or self.busy():
-            raise WorkbenchError("A comparison, search or resumed run is already in progress; stop it first.")
+            raise WorkbenchError(self.tr("A comparison, search or resumed run is already in "
+                                         "progress; stop it first."))
         config = self._config(epochs, steps_per_epoch, batch_size, hparams, name or f"search-{mode}")
         self.root, self._trials = config.out, trials
         from workbench.training.search import trial_label
@@ -412,8 +419,11 @@ class SearchBox(QWidget):
         self._labels = {trial_label(i, t): i for i, t in enumerate(trials, start=1)}
         self._run_index = -1
         self.table.start(list(dict.fromkeys(k for t in trials for k in t)), metric or "val_accuracy")
-        self.state.setText(f"{mode.capitalize()} search: {len(trials)} trial(s) of {config.epochs} epoch(s) "
-                           f"into {config.out}")
+        if mode == "grid":
+            text = self.tr("Grid search: {0} trial(s) of {1} epoch(s) into {2}")
+        else:
+            text = self.tr("Random search: {0} trial(s) of {1} epoch(s) into {2}")
+        self.state.setText(text.format(len(trials), config.epochs, config.out))
         dataset = self.session.dataset if config.seed == 0 else None
         if hasattr(dataset, "train_stream"):
             dataset = None  # a tf.data stream cannot travel to the runs' process
@@ -435,10 +445,11 @@ class SearchBox(QWidget):
 
         session = self.session
         if session.dataset is None:
-            raise WorkbenchError("No data loaded: choose a data set in the Data tab first.")
+            raise WorkbenchError(self.tr("No data loaded: choose a data set in the Data tab "
+                                         "first."))
         entry, info = session.entry, session.dataset.info
         if entry is None:
-            raise WorkbenchError("No model chosen: pick one in the Model tab first.")
+            raise WorkbenchError(self.tr("No model chosen: pick one in the Model tab first."))
         fits, why = entry.accepts(info)
         if not fits:
             raise WorkbenchError(why + ".")
@@ -464,7 +475,7 @@ class SearchBox(QWidget):
         self._steps, self._epochs = max(event.steps_per_epoch, 1), max(event.epochs, 1)
         total = len(self._trials) * self._epochs * self._steps
         self.progress.setRange(0, total)
-        self.progress.setFormat(f"%p% · trial {self._run_index + 1}/{len(self._trials)}")
+        self.progress.setFormat(self.tr("%p% · trial {0}/{1}").format(self._run_index + 1, len(self._trials)))
         self._progress(event.initial_epoch, 0)
 
     def _progress(self, epoch: int, step: int) -> None:
@@ -483,12 +494,13 @@ class SearchBox(QWidget):
         if isinstance(summary, dict) and "rows" in summary:
             self.table.show_summary(summary)
             best = summary["rows"][0] if summary["rows"] else None
-            text = (f"Search finished: {len(summary['rows'])}/{summary['trials_planned']} trials, "
-                    f"table in {os.path.join(self.root, 'search.csv')}.")
+            text = self.tr("Search finished: {0}/{1} trials, table in {2}.").format(
+                len(summary['rows']), summary['trials_planned'], os.path.join(self.root, 'search.csv'))
             if best and summary["metric"] in best["final"]:
                 settings = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                                      for k, v in best["hparams"].items())
-                text += f" Best {summary['metric']} {best['final'][summary['metric']]:.4f}: {settings}."
+                text += " " + self.tr("Best {0} {1:.4f}: {2}.").format(
+                    summary['metric'], best['final'][summary['metric']], settings)
             self.state.setText(text)
             self.session.report(text)
 

@@ -8,7 +8,7 @@ accepts changes is under way (its ``Steerable`` event fills the block list).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,48 +23,49 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 
-IDLE_HINT = "Available while a run trains: each change applies before the next batch."
+IDLE_HINT = QT_TRANSLATE_NOOP("SteerBox", "Available while a run trains: each change applies before the next batch.")
 
 
 class SteerBox(QGroupBox):
     requested = Signal(dict)  # one change, as training.schedule describes it
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__("Steer the run", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Steer the run"))
         self.rate = QDoubleSpinBox()
         self.rate.setDecimals(6)
         self.rate.setRange(1e-6, 10.0)
         self.rate.setSingleStep(1e-4)
         self.rate.setValue(1e-3)
         self.rate.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-        self.rate.setToolTip("The optimizer's learning rate from the next batch on")
-        self.rate_button = QPushButton("Apply")
+        self.rate.setToolTip(self.tr("The optimizer's learning rate from the next batch on"))
+        self.rate_button = QPushButton(self.tr("Apply"))
         self.rate_button.clicked.connect(lambda: self.requested.emit({"learning_rate": self.rate.value()}))
         self.block = QComboBox()
-        self.block.setToolTip("A layer block: every layer whose name is the block or starts with it and _")
-        self.freeze_button = QPushButton("Freeze")
-        self.freeze_button.setToolTip("Stop training this block's weights (they stay exactly as they are)")
+        self.block.setToolTip(self.tr("A layer block: every layer whose name is the block or starts with it and _"))
+        self.freeze_button = QPushButton(self.tr("Freeze"))
+        self.freeze_button.setToolTip(self.tr("Stop training this block's weights (they stay exactly as they are)"))
         self.freeze_button.clicked.connect(lambda: self._layers("freeze"))
-        self.unfreeze_button = QPushButton("Unfreeze")
-        self.unfreeze_button.setToolTip("Train this block's weights again")
+        self.unfreeze_button = QPushButton(self.tr("Unfreeze"))
+        self.unfreeze_button.setToolTip(self.tr("Train this block's weights again"))
         self.unfreeze_button.clicked.connect(lambda: self._layers("unfreeze"))
-        self.early = QCheckBox("Early stopping")
-        self.early.setToolTip("Stop when the validation loss has not improved for 'patience' epochs")
+        self.early = QCheckBox(self.tr("Early stopping"))
+        self.early.setToolTip(self.tr("Stop when the validation loss has not improved for 'patience' epochs"))
         self.patience = QSpinBox()
         self.patience.setRange(1, 1000)
         self.patience.setValue(3)
-        self.patience.setPrefix("patience ")
-        self.early_button = QPushButton("Apply")
+        self.patience.setPrefix(self.tr("patience "))
+        self.early_button = QPushButton(self.tr("Apply"))
         self.early_button.clicked.connect(self._early)
-        self.hint = QLabel(IDLE_HINT)
+        self.hint = QLabel(QCoreApplication.translate("SteerBox", IDLE_HINT))
         self.hint.setWordWrap(True)
         theme.mark_hint(self.hint)
 
         grid = QGridLayout(self)
-        grid.addWidget(QLabel("Learning rate"), 0, 0)
+        grid.addWidget(QLabel(self.tr("Learning rate")), 0, 0)
         grid.addWidget(self.rate, 0, 1, 1, 2)
         grid.addWidget(self.rate_button, 0, 3)
-        grid.addWidget(QLabel("Layers"), 1, 0)
+        grid.addWidget(QLabel(self.tr("Layers")), 1, 0)
         grid.addWidget(self.block, 1, 1, 1, 3)
         grid.addWidget(self.freeze_button, 2, 1, 1, 2)
         grid.addWidget(self.unfreeze_button, 2, 3)
@@ -90,7 +91,8 @@ class SteerBox(QGroupBox):
         """A run begins (not yet known to accept changes) or ends: the box waits or rests."""
         for widget in self._controls():
             widget.setEnabled(False)
-        self.hint.setText("Waiting for the run to start…" if running else IDLE_HINT)
+        self.hint.setText(self.tr("Waiting for the run to start…") if running
+                          else QCoreApplication.translate("SteerBox", IDLE_HINT))
 
     def offer(self, event) -> None:
         """The run accepts changes (``events.Steerable``): its blocks and current settings."""
@@ -108,9 +110,13 @@ class SteerBox(QGroupBox):
         self.rate_button.setEnabled(settable)
         for widget in (self.block, self.freeze_button, self.unfreeze_button):
             widget.setEnabled(bool(event.blocks))
-        self.hint.setText("Each change applies before the next batch and is kept in the run's "
-                          "config.json, so repeating or resuming the run replays it."
-                          + ("" if settable else " This run's learning rate follows a schedule."))
+        if settable:
+            self.hint.setText(self.tr("Each change applies before the next batch and is kept in the run's "
+                                      "config.json, so repeating or resuming the run replays it."))
+        else:
+            self.hint.setText(self.tr("Each change applies before the next batch and is kept in the run's "
+                                      "config.json, so repeating or resuming the run replays it. This run's "
+                                      "learning rate follows a schedule."))
 
     def applied(self, event) -> None:
         """A change came back applied: the fields show the run's state."""

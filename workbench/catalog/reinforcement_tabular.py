@@ -114,7 +114,8 @@ register(Entry(
     summary=(
         "Q(s,a) <- Q(s,a) + alpha [r + gamma Q(s',a') - Q(s,a)] with a' the action the exploring policy "
         "really takes next, so Q is the value of the exploring policy itself. On CliffWalking with "
-        "epsilon-greedy exploration its greedy path keeps away from the cliff edge."
+        "epsilon-greedy exploration its greedy path keeps away from the cliff edge. SARSA is "
+        "on-policy, as in the paper and in Sutton & Barto; one note calls it off-policy."
     ),
     paper="Rummery & Niranjan, On-line Q-learning using connectionist systems, Cambridge TR 166, 1994",
     builder=BUILDER, trainer="workbench.models.rl.sarsa:train_sarsa",

@@ -77,7 +77,7 @@ class BoardView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), self.palette().window())
         if self.rules is None:
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Choose a board-game run")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Choose a board-game run"))
         elif self.rules.gravity:
             self._paint_connect4(painter)
         else:
@@ -156,7 +156,7 @@ class BoardView(QWidget):
                 bar = QRectF(x + cell * 0.15, bars.bottom() - text_height - height, cell * 0.7, height)
                 painter.fillRect(bar, BEST if col == best else VISITS)
             painter.setPen(QColor(20, 20, 20))
-            label = f"n={visits[col]}\np={policy.get(col, 0):.2f}" if col in visits else "full"
+            label = f"n={visits[col]}\np={policy.get(col, 0):.2f}" if col in visits else self.tr("full")
             painter.drawText(QRectF(x, bars.bottom() - text_height, cell, text_height),
                              Qt.AlignmentFlag.AlignCenter, label)
             painter.setPen(Qt.PenStyle.NoPen)

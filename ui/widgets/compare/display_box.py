@@ -16,21 +16,22 @@ class DisplayBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None):
         from workbench import xai
 
-        super().__init__("Display", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Display"))
         self.colormap = QComboBox()
         self.colormap.addItems(list(xai.COLORMAPS))
         self.colormap.currentTextChanged.connect(lambda _t: self.changed.emit())
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(50)
-        self.opacity.setToolTip("How strongly the heatmap covers the image (re-blends instantly)")
+        self.opacity.setToolTip(self.tr("How strongly the heatmap covers the image (re-blends instantly)"))
         self.opacity.valueChanged.connect(lambda _v: self.changed.emit())
-        self.save_button = QPushButton("Save overlays…")
-        self.save_button.setToolTip("Write each cell's overlay and a comparison sheet as PNG files")
+        self.save_button = QPushButton(self.tr("Save overlays…"))
+        self.save_button.setToolTip(self.tr("Write each cell's overlay and a comparison sheet as PNG files"))
         self.save_button.clicked.connect(self.save_requested.emit)
         form = QFormLayout(self)
-        form.addRow("Colormap", self.colormap)
-        form.addRow("Opacity", self.opacity)
+        form.addRow(self.tr("Colormap"), self.colormap)
+        form.addRow(self.tr("Opacity"), self.opacity)
         form.addRow(self.save_button)
 
     def overlay(self, picture, heatmap):

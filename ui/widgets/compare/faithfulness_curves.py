@@ -24,27 +24,29 @@ class FaithfulnessCurves(QWidget):
             return
         import pyqtgraph as pg
 
-        self.plot = theme.themed(pg.PlotWidget(title="Deletion / insertion curves"))
+        self.plot = theme.themed(pg.PlotWidget(title=self.tr("Deletion / insertion curves")))
         item = self.plot.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
         item.showGrid(x=True, y=True, alpha=0.25)
-        item.setLabel("bottom", "fraction of pixels deleted / inserted")
-        item.setLabel("left", "class probability")
+        item.setLabel("bottom", self.tr("fraction of pixels deleted / inserted"))
+        item.setLabel("left", self.tr("class probability"))
         item.getAxis("bottom").enableAutoSIPrefix(False)
         item.addLegend(offset=(-10, 45))  # right, mid-height: where the two curves seldom are
-        self.deletion_curve = item.plot([], [], pen=pg.mkPen((200, 50, 40), width=2.5), name="deletion",
+        self.deletion_curve = item.plot([], [], pen=pg.mkPen((200, 50, 40), width=2.5), name=self.tr("deletion"),
                                         symbol="o", symbolSize=4, symbolBrush=(200, 50, 40), symbolPen=None)
-        self.insertion_curve = item.plot([], [], pen=pg.mkPen((30, 140, 60), width=2.5), name="insertion",
+        self.insertion_curve = item.plot([], [], pen=pg.mkPen((30, 140, 60), width=2.5), name=self.tr("insertion"),
                                          symbol="o", symbolSize=4, symbolBrush=(30, 140, 60), symbolPen=None)
         item.setXRange(0, 1, padding=0.05)
         item.setYRange(0, 1, padding=0.02)
         self.plot.setMinimumHeight(180)
         self._slot.addWidget(self.plot)
 
-    def clear(self, title: str = "Deletion / insertion curves") -> None:
+    def clear(self, title: str = "") -> None:
+        """Empty curves under ``title`` (default: the plot's own title)."""
         if self.plot is None:
             return
+        title = title or self.tr("Deletion / insertion curves")
         self.deletion_curve.setData([], [])
         self.insertion_curve.setData([], [])
         self.plot.setTitle(title, size="10pt")
@@ -54,10 +56,10 @@ class FaithfulnessCurves(QWidget):
         if self.plot is None:
             return
         if scores is None:
-            self.clear(f"{title}: scores pending…")
+            self.clear(self.tr("{0}: scores pending…").format(title))
             return
         deletion, insertion = scores["deletion_curve"], scores["insertion_curve"]
         self.deletion_curve.setData(np.linspace(0.0, 1.0, len(deletion)), deletion)
         self.insertion_curve.setData(np.linspace(0.0, 1.0, len(insertion)), insertion)
-        self.plot.setTitle(f"{title}: deletion {scores['deletion_auc']:.3f} · "
-                           f"insertion {scores['insertion_auc']:.3f}", size="10pt")
+        self.plot.setTitle(self.tr("{0}: deletion {1:.3f} · insertion {2:.3f}").format(
+            title, scores["deletion_auc"], scores["insertion_auc"]), size="10pt")

@@ -24,7 +24,8 @@ class FolderBox(QGroupBox):
     def __init__(self, panel, parent: QWidget | None = None):
         from workbench import xai
 
-        super().__init__("Whole folder", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Whole folder"))
         self.panel = panel
         self.summary: dict | None = None
         self.running = False
@@ -33,16 +34,16 @@ class FolderBox(QGroupBox):
         for name, info in xai.METHODS.items():
             self.method.addItem(info.title, name)
         self.method.setCurrentIndex(self.method.findData("gradcam"))
-        self.button = QPushButton("Run over a folder…")
-        self.button.setToolTip("Explain every image of a folder; overlays go to a folder "
-                               "next to it named <folder>-<method>")
+        self.button = QPushButton(self.tr("Run over a folder…"))
+        self.button.setToolTip(self.tr("Explain every image of a folder; overlays go to a folder "
+                                       "next to it named <folder>-<method>"))
         self.button.clicked.connect(self.folder_dialog)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
-        self.bar.setFormat("%v / %m images")
+        self.bar.setFormat(self.tr("%v / %m images"))
         self.bar.setVisible(False)  # shown from the first run on
         self.result = QLabel("")
         self.result.setWordWrap(True)
@@ -51,7 +52,7 @@ class FolderBox(QGroupBox):
         row.addWidget(self.button, 1)
         row.addWidget(self.cancel_button)
         form = QFormLayout(self)
-        form.addRow("Method", self.method)
+        form.addRow(self.tr("Method"), self.method)
         form.addRow(row)
         form.addRow(self.bar)
         form.addRow(self.result)
@@ -62,7 +63,7 @@ class FolderBox(QGroupBox):
         self.cancel_button.setEnabled(self.running)
 
     def folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Explain every image of a folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Explain every image of a folder"))
         if folder:
             self.panel.run_folder(folder)  # with the panel's layer
 
@@ -85,7 +86,7 @@ class FolderBox(QGroupBox):
         self.summary = None
         self.bar.setRange(0, 0)  # busy until the first image is done
         self.bar.setVisible(True)
-        self.result.setText(f"Explaining the images of {folder}…")
+        self.result.setText(self.tr("Explaining the images of {0}…").format(folder))
         self.running_changed.emit()
         panel.background(lambda: explain_folder(model, folder, method, out_dir, shape,
                                                 progress=self.folder_progress.emit,
@@ -95,7 +96,7 @@ class FolderBox(QGroupBox):
     def cancel(self) -> None:
         if self.running:
             self._stop.set()
-            self.result.setText("Cancelling after the current image…")
+            self.result.setText(self.tr("Cancelling after the current image…"))
 
     def stop(self) -> None:
         self._stop.set()
@@ -114,11 +115,14 @@ class FolderBox(QGroupBox):
         self.summary = summary
         self.bar.setRange(0, max(summary["total"], 1))
         self.bar.setValue(summary["written"] + summary["skipped"])
-        state = "Cancelled" if summary["cancelled"] else "Done"
-        text = (f"{state}: {summary['written']} written, {summary['skipped']} skipped "
-                f"of {summary['total']} images in {summary['elapsed_s']:.1f} s → {summary['out_dir']}")
+        template = (self.tr("Cancelled: {0} written, {1} skipped of {2} images in {3:.1f} s → {4}")
+                    if summary["cancelled"] else
+                    self.tr("Done: {0} written, {1} skipped of {2} images in {3:.1f} s → {4}"))
+        text = template.format(summary["written"], summary["skipped"], summary["total"], summary["elapsed_s"],
+                               summary["out_dir"])
         if summary["skipped_files"]:
-            text += "<br>Skipped: " + "; ".join(os.path.basename(s.split(':')[0]) for s in summary["skipped_files"][:5])
+            text += "<br>" + self.tr("Skipped: {0}").format(
+                "; ".join(os.path.basename(s.split(':')[0]) for s in summary["skipped_files"][:5]))
         self.result.setText(text)
         self.panel.session.report(text.split("<br>")[0])
         self.running_changed.emit()

@@ -6,7 +6,7 @@ selects that method and plots its curves.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QHeaderView, QLabel, QScrollArea, QSplitter, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
@@ -16,31 +16,34 @@ from ui.widgets.compare.faithfulness_curves import FaithfulnessCurves
 from ui.widgets.explanation_grid import ExplanationGrid
 from ui.widgets.image_view import ImageView
 
-TRUST_HINT = ("Which map to trust? Pixels are deleted (or restored) in each map's order, most important "
-              "first, and the class probability is recorded. A faithful map makes it fall fast when "
-              "deleting — <b>lower deletion AUC is better</b> — and rise fast when inserting — "
-              "<b>higher insertion AUC is better</b>. Best values are in bold.")
+#: Translated when shown (context "ImageResults").
+TRUST_HINT = QT_TRANSLATE_NOOP("ImageResults",
+                               "Which map to trust? Pixels are deleted (or restored) in each map's order, most "
+                               "important first, and the class probability is recorded. A faithful map makes it "
+                               "fall fast when deleting — <b>lower deletion AUC is better</b> — and rise fast "
+                               "when inserting — <b>higher insertion AUC is better</b>. Best values are in bold.")
 
 
 class ImageResults(QSplitter):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.scores: dict[str, dict] = {}  # what the curves of a selected cell are drawn from
-        self.grid = ExplanationGrid("Check the methods to compare and press Explain: each explanation "
-                                    "appears here as soon as it is ready.")
+        self.grid = ExplanationGrid(self.tr("Check the methods to compare and press Explain: each explanation "
+                                            "appears here as soon as it is ready."))
         self.grid.selected.connect(self.show_curves)
         grid_scroll = QScrollArea()
         grid_scroll.setWidget(self.grid)
         grid_scroll.setWidgetResizable(True)
         grid_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
 
-        self.input_view = ImageView("The image to explain appears here.")
+        self.input_view = ImageView(self.tr("The image to explain appears here."))
         self.input_view.setMinimumSize(140, 140)
         self.input_view.setMaximumHeight(210)
         self.prediction = QLabel("")
         self.prediction.setWordWrap(True)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Method", "Time", "Deletion ↓", "Insertion ↑"])
+        self.table.setHorizontalHeaderLabels([self.tr("Method"), self.tr("Time"), self.tr("Deletion ↓"),
+                                              self.tr("Insertion ↑")])
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -50,10 +53,10 @@ class ImageResults(QSplitter):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setToolTip("Area under the deletion and insertion curves; click a row to plot them")
+        self.table.setToolTip(self.tr("Area under the deletion and insertion curves; click a row to plot them"))
         self.table.cellClicked.connect(lambda row, _c: self.table_clicked(row))
         self.curves = FaithfulnessCurves()
-        self.trust_hint = hint_label(TRUST_HINT)
+        self.trust_hint = hint_label(QCoreApplication.translate("ImageResults", TRUST_HINT))
 
         side = QWidget()
         side.setMinimumWidth(300)
@@ -78,12 +81,15 @@ class ImageResults(QSplitter):
             self.grid.prepare([])
 
     def set_state(self, method: str, state: str, message: str = "") -> None:
-        """``state``: "computing…", "failed" (with its sentence) or "cancelled", on the method's cell."""
+        """``state``: "running" (says "computing…"), "failed" (with its sentence) or "cancelled",
+        on the method's cell."""
         cell = self.grid.cell(method)
         if state == "failed":
-            cell.set_state("failed", f"failed: {message}")
+            cell.set_state("failed", self.tr("failed: {0}").format(message))
+        elif state == "cancelled":
+            cell.set_state("cancelled", self.tr("cancelled"))
         else:
-            cell.set_state("cancelled" if state == "cancelled" else "running", state)
+            cell.set_state("running", self.tr("computing…"))
 
     def fill_table(self, methods: list[str], seconds: dict[str, float], scores: dict[str, dict]) -> None:
         """One row per explained method; the best deletion and insertion AUC in bold."""

@@ -23,22 +23,24 @@ def _mode(facts: dict | None) -> str:
 
 class InputBox(QGroupBox):
     def __init__(self, panel, parent: QWidget | None = None):
-        super().__init__("Input", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Input"))
         self.session = panel.session
-        self.model_label = QLabel("none")
+        self.model_label = QLabel(self.tr("none"))
         self.model_label.setWordWrap(True)
-        self.chooser = InputChooser(panel, "compare", index_tip="Which validation sample (or table row) to explain")
+        self.chooser = InputChooser(panel, "compare",
+                                    index_tip=self.tr("Which validation sample (or table row) to explain"))
         self.layer = QComboBox()
-        self.layer.setToolTip("The feature map the Grad-CAM family and Score-CAM look at "
-                              "(default: the last convolution)")
+        self.layer.setToolTip(self.tr("The feature map the Grad-CAM family and Score-CAM look at "
+                                      "(default: the last convolution)"))
         self.klass = QComboBox()
-        self.klass.setToolTip("Whose evidence to show: the model's five most likely classes")
+        self.klass.setToolTip(self.tr("Whose evidence to show: the model's five most likely classes"))
         form = QFormLayout(self)
-        form.addRow("Model", self.model_label)
+        form.addRow(self.tr("Model"), self.model_label)
         self.chooser.add_to(form)
-        self.layer_label = QLabel("Layer")
+        self.layer_label = QLabel(self.tr("Layer"))
         form.addRow(self.layer_label, self.layer)
-        form.addRow("Class", self.klass)
+        form.addRow(self.tr("Class"), self.klass)
 
     def set_layers(self, layers: list[str], default: str) -> None:
         self.layer.clear()
@@ -105,4 +107,4 @@ class InputBox(QGroupBox):
         names = dataset.info.class_names
         label = int(dataset.y_val[i]) if dataset.info.task == "classification" else None
         shown = names[label] if label is not None and label < len(names) else label
-        return f"validation #{i} · true: {shown}"
+        return self.tr("validation #{0} · true: {1}").format(i, shown)

@@ -17,7 +17,8 @@ class MethodChecks(QGroupBox):
     def __init__(self, parent: QWidget | None = None):
         from workbench import xai
 
-        super().__init__("Methods", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Methods"))
         self.cam_ok = True
         self.checks: dict[str, QCheckBox] = {}
         grid = QGridLayout(self)
@@ -39,9 +40,9 @@ class MethodChecks(QGroupBox):
         """CAM needs a global-average-pooling + dense head: say so on the box when it has none."""
         self.cam_ok = ok
         cam = self.checks["cam"]
-        cam.setText("CAM" if ok else "CAM (not for this model)")
+        cam.setText(self.tr("CAM") if ok else self.tr("CAM (not for this model)"))
         cam.setToolTip(cam.toolTip().split("\n")[0] + ("" if ok else f"\n{why}"))
-        self.cam_note.setText("" if ok else f"CAM is off: {why}")
+        self.cam_note.setText("" if ok else self.tr("CAM is off: {0}").format(why))
         self.cam_note.setVisible(not ok)
 
     def checked(self) -> list[str]:

@@ -8,17 +8,18 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QVBoxLayou
 class RunBar(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.explain_button = QPushButton("Explain")
-        self.explain_button.setToolTip("Run the checked methods one after another; each cell fills in when ready")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop after the method that is running now")
-        self.sanity_button = QPushButton("Sanity check")
-        self.sanity_button.setToolTip("Adebayo et al. 2018: re-initialise the layers from the output down and "
-                                      "see whether each checked method's map falls apart, as it should")
+        self.explain_button = QPushButton(self.tr("Explain"))
+        self.explain_button.setToolTip(self.tr("Run the checked methods one after another; each cell fills in "
+                                               "when ready"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop after the method that is running now"))
+        self.sanity_button = QPushButton(self.tr("Sanity check"))
+        self.sanity_button.setToolTip(self.tr("Adebayo et al. 2018: re-initialise the layers from the output down "
+                                              "and see whether each checked method's map falls apart, as it should"))
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.progress.setFormat("%v / %m steps")
+        self.progress.setFormat(self.tr("%v / %m steps"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.explain_button, 1)
         buttons.addWidget(self.cancel_button)

@@ -8,22 +8,28 @@ model output). The charts are built with the first model: pyqtgraph stays out of
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from ui.panels.base import hint_label
 
-#: The tabular methods, in the order they run.
-TABULAR_METHODS = (("shap", "SHAP (Kernel SHAP)"), ("shapley_exact", "Exact Shapley (all 2^M coalitions)"),
-                   ("lime", "LIME (tabular)"))
+#: The tabular methods, in the order they run (titles translated when shown: ``title``).
+TABULAR_METHODS = (("shap", QT_TRANSLATE_NOOP("TabularPage", "SHAP (Kernel SHAP)")),
+                   ("shapley_exact", QT_TRANSLATE_NOOP("TabularPage", "Exact Shapley (all 2^M coalitions)")),
+                   ("lime", QT_TRANSLATE_NOOP("TabularPage", "LIME (tabular)")))
 TITLES = dict(TABULAR_METHODS)
+
+
+def title(method: str) -> str:
+    """The method's chart title in the user's language."""
+    return QCoreApplication.translate("TabularPage", TITLES[method])
 
 
 class TabularPage(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.row_table = QTableWidget(0, 2)
-        self.row_table.setHorizontalHeaderLabels(["Feature", "Value"])
+        self.row_table.setHorizontalHeaderLabels([self.tr("Feature"), self.tr("Value")])
         self.row_table.verticalHeader().setVisible(False)
         self.row_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.row_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -42,14 +48,14 @@ class TabularPage(QWidget):
             self._chart_slots[method], self.chart_notes[method] = slot, note
             charts.addLayout(slot, 1)
             charts.addWidget(note)
-        charts.addWidget(hint_label(
+        charts.addWidget(hint_label(self.tr(
             "Red bars push the probability of the explained class up, blue bars push it down. SHAP values "
             "add up exactly: base value (the average prediction) + their sum = the model's output; exact "
             "Shapley enumerates all 2^M coalitions (up to 12 features) and Kernel SHAP matches it. LIME "
             "fits a linear model to perturbed rows; a weight says what the feature being in its current "
-            "range adds."))
+            "range adds.")))
         left = QVBoxLayout()
-        left.addWidget(QLabel("The row explained"))
+        left.addWidget(QLabel(self.tr("The row explained")))
         left.addWidget(self.row_table)
         left.addWidget(self.row_caption)
         left.addStretch(1)
@@ -60,21 +66,23 @@ class TabularPage(QWidget):
     def ensure(self) -> None:
         from ui.widgets.contribution_chart import ContributionChart
 
-        for method, title in TABULAR_METHODS:
+        for method, _title in TABULAR_METHODS:
             if method not in self.charts:
-                self.charts[method] = ContributionChart(title)
+                self.charts[method] = ContributionChart(title(method))
                 self._chart_slots[method].addWidget(self.charts[method])
 
     def clear(self, waiting: bool = False) -> None:
-        for method, title in TABULAR_METHODS:
+        for method, _title in TABULAR_METHODS:
             if method in self.charts:
-                self.charts[method].clear_contributions(f"{title} — waiting…" if waiting else title)
+                self.charts[method].clear_contributions(
+                    self.tr("{0} — waiting…").format(title(method)) if waiting else title(method))
             self.chart_notes[method].setText("")
 
     def set_state(self, method: str, state: str, message: str = "") -> None:
-        """``state``: "computing…", "failed" (with the sentence under the chart) or "cancelled"."""
+        """``state``: "running", "failed" (with the sentence under the chart) or "cancelled"."""
+        words = {"running": self.tr("computing…"), "failed": self.tr("failed"), "cancelled": self.tr("cancelled")}
         if method in self.charts:
-            self.charts[method].setTitle(f"{TITLES[method]} — {state}")
+            self.charts[method].setTitle(f"{title(method)} — {words.get(state, state)}")
         if message:
             self.chart_notes[method].setText(f"<span style='color:#b03000'>{message}</span>")
 
@@ -97,14 +105,13 @@ class TabularPage(QWidget):
         self.row_caption.setText(f"{self.row_caption.text().split('<br>')[0]}<br>{text}")
 
     def show_contributions(self, method: str, result, class_names) -> None:
-        title = TITLES[method]
-        self.charts[method].set_contributions(result.contributions,
-                                              f"{title} — class {class_names[result.class_index]}")
+        self.charts[method].set_contributions(result.contributions, self.tr("{0} — class {1}").format(
+            title(method), class_names[result.class_index]))
         total = sum(result.contributions.values())
         if method in ("shap", "shapley_exact"):
-            note = (f"base value {result.base_value:.3f} + sum of contributions {total:+.3f} = "
-                    f"{result.base_value + total:.3f}; model output {result.output:.3f}")
+            note = self.tr("base value {0:.3f} + sum of contributions {1:+.3f} = {2:.3f}; model output "
+                           "{3:.3f}").format(result.base_value, total, result.base_value + total, result.output)
         else:
-            note = (f"surrogate intercept {result.base_value:.3f}, sum of weights {total:+.3f}; "
-                    f"model output {result.output:.3f}")
+            note = self.tr("surrogate intercept {0:.3f}, sum of weights {1:+.3f}; model output {2:.3f}").format(
+                result.base_value, total, result.output)
         self.chart_notes[method].setText(note)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -27,15 +27,16 @@ from ui.panels.base import hint_label
 from ui.widgets.detect.box_picker import BoxPicker, box_at
 from ui.widgets.image_view import ImageView
 
-#: (label, method, which map, weighting)
-CHOICES = (("Grad-CAM · class score", "gradcam", "class", "gradcam"),
-           ("Grad-CAM · box regression", "gradcam", "box", "gradcam"),
-           ("ODAM · class score (this box only)", "gradcam", "class", "odam"),
-           ("ODAM · box regression", "gradcam", "box", "odam"),
-           ("D-RISE (random masks)", "drise", "class", ""))
-#: shown under a Grad-CAM map: why other objects may light up
-GRADCAM_NOTE = (" Grad-CAM gives each channel one weight for the whole map, so other objects with "
-                "the same features light up too; ODAM weighs each location and keeps to this box.")
+#: (label, method, which map, weighting); labels translated when shown
+CHOICES = ((QT_TRANSLATE_NOOP("BoxExplainer", "Grad-CAM · class score"), "gradcam", "class", "gradcam"),
+           (QT_TRANSLATE_NOOP("BoxExplainer", "Grad-CAM · box regression"), "gradcam", "box", "gradcam"),
+           (QT_TRANSLATE_NOOP("BoxExplainer", "ODAM · class score (this box only)"), "gradcam", "class", "odam"),
+           (QT_TRANSLATE_NOOP("BoxExplainer", "ODAM · box regression"), "gradcam", "box", "odam"),
+           (QT_TRANSLATE_NOOP("BoxExplainer", "D-RISE (random masks)"), "drise", "class", ""))
+#: shown under a Grad-CAM map: why other objects may light up (translated when shown)
+GRADCAM_NOTE = QT_TRANSLATE_NOOP("BoxExplainer", " Grad-CAM gives each channel one weight for the whole map, so "
+                                 "other objects with the same features light up too; ODAM weighs each location "
+                                 "and keeps to this box.")
 
 
 def explain_work(model, image, prediction, selected, number, method, weighting, seed, n_masks,
@@ -57,23 +58,24 @@ class BoxExplainer(QGroupBox):
     """Method chooser, heatmap view, progress and what the map means, for the clicked box."""
 
     def __init__(self, panel, parent: QWidget | None = None):
-        super().__init__("Box explanation", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Box explanation"))
         self.panel = panel
         self.method = QComboBox()
         for label, *_rest in CHOICES:
-            self.method.addItem(label)
-        self.method.setToolTip("Grad-CAM: gradients of this box's own raw output (its class score, or "
-                               "the sum of its box offsets), one weight per channel. ODAM: the same "
-                               "gradients kept per location, so the map stays on this box's evidence. "
-                               "D-RISE: the image under random masks, each weighted by how well the "
-                               "detections still match this box.")
+            self.method.addItem(QCoreApplication.translate("BoxExplainer", label))
+        self.method.setToolTip(self.tr("Grad-CAM: gradients of this box's own raw output (its class score, or "
+                                       "the sum of its box offsets), one weight per channel. ODAM: the same "
+                                       "gradients kept per location, so the map stays on this box's evidence. "
+                                       "D-RISE: the image under random masks, each weighted by how well the "
+                                       "detections still match this box."))
         self.masks = QSpinBox()
         self.masks.setRange(16, 5000)
         self.masks.setSingleStep(100)
         self.masks.setValue(300)
-        self.masks.setSuffix(" masks")
-        self.masks.setToolTip("D-RISE: how many masked images to run (more: less noise, longer)")
-        self.view = ImageView("Click a box in the picture to see what made it.")
+        self.masks.setSuffix(self.tr(" masks"))
+        self.masks.setToolTip(self.tr("D-RISE: how many masked images to run (more: less noise, longer)"))
+        self.view = ImageView(self.tr("Click a box in the picture to see what made it."))
         self.progress = QProgressBar()
         self.progress.setVisible(False)
         self.meaning = hint_label("")
@@ -173,7 +175,7 @@ class BoxExplainer(QGroupBox):
         def progress(count, total):
             done[:] = [count, total]
 
-        self.meaning.setText(f"Computing {self.method.currentText()} for box {number}…")
+        self.meaning.setText(self.tr("Computing {0} for box {1}…").format(self.method.currentText(), number))
         self.progress.setVisible(method == "drise")
         self.progress.setValue(0)
         if method == "drise":
@@ -218,12 +220,14 @@ class BoxExplainer(QGroupBox):
         names = self.panel.class_names()
         picture = box_explain.draw_explanation(resize_for_display(rgb, (height, width)), shown, names)
         name = names[result.label] if 0 <= result.label < len(names) else str(result.label)
-        self.view.set_image(picture, f"box {result.box_number}: {name} {result.score:.2f}")
-        layer = f" Layer {result.layer}." if result.layer else ""
-        empty = " The map is empty: nothing at this layer speaks for the box." \
+        self.view.set_image(picture, self.tr("box {0}: {1} {2:.2f}").format(result.box_number, name, result.score))
+        layer = self.tr(" Layer {0}.").format(result.layer) if result.layer else ""
+        empty = self.tr(" The map is empty: nothing at this layer speaks for the box.") \
             if not np.any(heatmap > 0) else ""
-        note = GRADCAM_NOTE if method == "gradcam" and weighting == "gradcam" else ""
-        self.meaning.setText(f"{result.meaning}.{layer} {result.elapsed_s:.2f} s.{empty}{note}")
+        note = QCoreApplication.translate("BoxExplainer", GRADCAM_NOTE) \
+            if method == "gradcam" and weighting == "gradcam" else ""
+        self.meaning.setText(self.tr("{0}.{1} {2:.2f} s.{3}{4}").format(result.meaning, layer, result.elapsed_s,
+                                                                       empty, note))
 
     def shutdown(self) -> None:
         self._stop.set()

@@ -31,23 +31,23 @@ class EvaluationPage(QWidget):
         self._progress = [0, 0]
         self._pr_plot = None
         self._iou_chart = None
-        self.eval_button = QPushButton("Evaluate on the annotated set")
-        self.eval_button.setToolTip("Run the model over every image of the annotated set and "
-                                    "score it against the ground truth")
+        self.eval_button = QPushButton(self.tr("Evaluate on the annotated set"))
+        self.eval_button.setToolTip(self.tr("Run the model over every image of the annotated set and "
+                                            "score it against the ground truth"))
         self.eval_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         self.eval_progress = QProgressBar()
         self.eval_progress.setRange(0, 1)
         self.eval_progress.setValue(0)
-        self.eval_text = hint_label("Scores appear here: per-class precision-recall curves, VOC "
-                                    "mAP@0.5 and the COCO AP family (mean IoU for segmenters).")
+        self.eval_text = hint_label(self.tr("Scores appear here: per-class precision-recall curves, VOC "
+                                            "mAP@0.5 and the COCO AP family (mean IoU for segmenters)."))
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(100)
         self._progress_timer.timeout.connect(self._show_progress)
         self.summary = QTableWidget(0, 2)
-        self.summary.setHorizontalHeaderLabels(["Metric", "Value"])
+        self.summary.setHorizontalHeaderLabels([self.tr("Metric"), self.tr("Value")])
         self.per_class = QTableWidget(0, 3)
         for table in (self.summary, self.per_class):
             table.verticalHeader().setVisible(False)
@@ -55,7 +55,7 @@ class EvaluationPage(QWidget):
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
         self.chart_stack = QStackedWidget()
-        self.chart_stack.addWidget(hint_label("The curves appear after an evaluation."))
+        self.chart_stack.addWidget(hint_label(self.tr("The curves appear after an evaluation.")))
         row = QHBoxLayout()
         row.addWidget(self.eval_button)
         row.addWidget(self.cancel_button)
@@ -85,14 +85,14 @@ class EvaluationPage(QWidget):
         if self._iou_chart is None:
             from ui.widgets.bar_chart import BarChart
 
-            self._iou_chart = BarChart("IoU per class (validation pixels)")
+            self._iou_chart = BarChart(self.tr("IoU per class (validation pixels)"))
             self.chart_stack.addWidget(self._iou_chart)
         return self._iou_chart
 
     def update_state(self) -> None:
         panel = self.panel
         self.eval_button.setEnabled(panel.ready() and panel.annotated is not None and not self.evaluating)
-        self.eval_button.setText("Evaluate on " + (panel.annotated_label or "the annotated set"))
+        self.eval_button.setText(self.tr("Evaluate on {0}").format(panel.annotated_label or self.tr("the annotated set")))
 
     def reset(self) -> None:
         """A new model: the scores of the previous one go."""
@@ -102,7 +102,7 @@ class EvaluationPage(QWidget):
         self.chart_stack.setCurrentIndex(0)
         if not self.evaluating:
             self.eval_progress.setValue(0)
-            self.eval_text.setText("Press Evaluate to score this model on the annotated set.")
+            self.eval_text.setText(self.tr("Press Evaluate to score this model on the annotated set."))
 
     def start(self) -> None:
         panel = self.panel
@@ -117,7 +117,7 @@ class EvaluationPage(QWidget):
         self.cancel_button.setEnabled(True)
         self.eval_progress.setRange(0, max(1, len(data)))
         self.eval_progress.setValue(0)
-        self.eval_text.setText(f"Evaluating {model.name} on {panel.annotated_label}…")
+        self.eval_text.setText(self.tr("Evaluating {0} on {1}…").format(model.name, panel.annotated_label))
         self._progress_timer.start()
         panel._update_state()
 
@@ -131,7 +131,7 @@ class EvaluationPage(QWidget):
     def cancel(self) -> None:
         self._cancel.set()
         self.cancel_button.setEnabled(False)
-        self.eval_text.setText("Cancelling after the current batch…")
+        self.eval_text.setText(self.tr("Cancelling after the current batch…"))
 
     def _show_progress(self) -> None:
         done, total = self._progress
@@ -149,20 +149,21 @@ class EvaluationPage(QWidget):
     def _evaluated(self, model, result: dict | None) -> None:
         panel = self.panel
         if result is None:
-            self.ended("Evaluation cancelled; the scores below are from the previous one"
-                       if self.evaluation else "Evaluation cancelled.")
+            self.ended(self.tr("Evaluation cancelled; the scores below are from the previous one")
+                       if self.evaluation else self.tr("Evaluation cancelled."))
             return
         if model is not panel.session.model:
-            self.ended("The model changed during the evaluation; run it again.")
+            self.ended(self.tr("The model changed during the evaluation; run it again."))
             return
         self.evaluation = result
-        timing = f"{result['ms_per_image']:.1f} ms per image ({result['fps']:.1f} FPS)"
+        timing = self.tr("{0:.1f} ms per image ({1:.1f} FPS)").format(result["ms_per_image"], result["fps"])
         if result["kind"] == SEGMENTATION:
             self._show_segmentation_scores(result)
         else:
             self._show_detection_scores(result)
-        self.ended(f"{model.name} on {panel.annotated_label}: {headline(result)} · {timing}")
-        panel.session.report(f"Evaluation: {headline(result)}")
+        self.ended(self.tr("{0} on {1}: {2} · {3}").format(model.name, panel.annotated_label,
+                                                          headline(result), timing))
+        panel.session.report(self.tr("Evaluation: {0}").format(headline(result)))
 
     def _fill(self, table: QTableWidget, rows: list[tuple]) -> None:
         """Text cells as they are; numbers right-aligned, their exact value kept as UserRole."""
@@ -180,13 +181,13 @@ class EvaluationPage(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 item.setData(Qt.ItemDataRole.UserRole, float(value))
                 if item.text() == "—":
-                    item.setToolTip("Nothing to measure: no true object of this kind or size")
+                    item.setToolTip(self.tr("Nothing to measure: no true object of this kind or size"))
                 table.setItem(r, c, item)
 
     def _show_tables(self, evaluation: dict) -> None:
         """The summary and per-class tables, as ``keras-workbench evaluate`` prints them."""
         self.summary.setColumnCount(2)
-        self.summary.setHorizontalHeaderLabels(["Metric", "Value"])
+        self.summary.setHorizontalHeaderLabels([self.tr("Metric"), self.tr("Value")])
         self._fill(self.summary, summary_rows(evaluation))
         headers, rows = per_class_table(evaluation)
         self.per_class.setColumnCount(len(headers))
@@ -205,7 +206,7 @@ class EvaluationPage(QWidget):
 
     def _show_segmentation_scores(self, evaluation: dict) -> None:
         self._show_tables(evaluation)
-        names = ("background",) + tuple(evaluation["data"].class_names)
+        names = (self.tr("background"),) + tuple(evaluation["data"].class_names)
         self.iou_chart.set_counts({name: float(0.0 if np.isnan(v) else v)
                                    for name, v in zip(names, evaluation["per_class_iou"])})
         self.chart_stack.setCurrentWidget(self.iou_chart)

@@ -22,9 +22,9 @@ class ImagePage(QWidget):
     def __init__(self, panel, parent: QWidget | None = None):
         super().__init__(parent)
         self.panel = panel
-        self.truth_view = ImageView("Ground truth")
-        self.predicted_view = ImageView("Open an image, a folder, or press “Annotated set”. "
-                                        "Image files dropped here work too.")
+        self.truth_view = ImageView(self.tr("Ground truth"))
+        self.predicted_view = ImageView(self.tr("Open an image, a folder, or press “Annotated set”. "
+                                                "Image files dropped here work too."))
         self.truth_view.setVisible(False)
         self.legend = QLabel("")
         self.legend.setWordWrap(True)
@@ -32,7 +32,8 @@ class ImagePage(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Class", "Score", "Box (x1, y1, x2, y2) in image pixels"])
+        self.table.setHorizontalHeaderLabels([self.tr("Class"), self.tr("Score"),
+                                              self.tr("Box (x1, y1, x2, y2) in image pixels")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -61,18 +62,18 @@ class ImagePage(QWidget):
                               panel.opacity.value() / 100.0)
         picture = inference.draw_detections(rgb, drawn, names, show_masks=False)
         count = len(selected["scores"])
-        self.predicted_view.set_image(picture, f"{caption} · {count} detection(s)")
+        self.predicted_view.set_image(picture, self.tr("{0} · {1} detection(s)").format(caption, count))
         total = len(prediction.candidates["scores"])
         fps = 1000.0 / prediction.ms if prediction.ms > 0 else float("inf")
         hint = ""
         if count == 0 and total:
             best = float(np.max(prediction.candidates["scores"]))
-            hint = (f"<br>Nothing scores ≥ {score:.2f}; the best candidate scores {best:.2f}: "
-                    "lower the score slider (or train the model longer).")
-        panel._show_message(f"<b>{count}</b> of {total} candidates shown (score ≥ {score:.2f}, "
-                            f"NMS IoU {iou:.2f}) · inference <b>{prediction.ms:.1f} ms</b> "
-                            f"({fps:.1f} FPS) at {prediction.model_size[1]}×{prediction.model_size[0]}"
-                            + hint)
+            hint = self.tr("<br>Nothing scores ≥ {0:.2f}; the best candidate scores {1:.2f}: "
+                           "lower the score slider (or train the model longer).").format(score, best)
+        panel._show_message(self.tr("<b>{0}</b> of {1} candidates shown (score ≥ {2:.2f}, NMS IoU {3:.2f}) "
+                                    "· inference <b>{4:.1f} ms</b> ({5:.1f} FPS) at {6}×{7}").format(
+            count, total, score, iou, prediction.ms, fps, prediction.model_size[1], prediction.model_size[0])
+            + hint)
         original = inference.rescale(boxes_only, prediction.model_size, prediction.image_size)
         self.table.setRowCount(count)
         for row in range(count):
@@ -90,13 +91,14 @@ class ImagePage(QWidget):
         class_map = resize_map(prediction.class_map, rgb.shape[:2])
         alpha = panel.opacity.value() / 100.0
         picture = inference.draw_segmentation(rgb, class_map, names, alpha=alpha)
-        self.predicted_view.set_image(picture, f"{caption} · class map")
+        self.predicted_view.set_image(picture, self.tr("{0} · class map").format(caption))
         fps = 1000.0 / prediction.ms if prediction.ms > 0 else float("inf")
         values, counts = np.unique(prediction.class_map, return_counts=True)
         share = {int(v): c / prediction.class_map.size for v, c in zip(values, counts)}
-        panel._show_message(f"inference <b>{prediction.ms:.1f} ms</b> ({fps:.1f} FPS) · "
-                            + " · ".join(f"{names[v - 1] if 0 < v <= len(names) else 'background'} "
-                                         f"{share[v]:.0%}" for v in sorted(share)))
+        background = self.tr("background")
+        panel._show_message(self.tr("inference <b>{0:.1f} ms</b> ({1:.1f} FPS)").format(prediction.ms, fps)
+                            + " · " + " · ".join(f"{names[v - 1] if 0 < v <= len(names) else background} "
+                                                 f"{share[v]:.0%}" for v in sorted(share)))
         self.table.setRowCount(0)
 
     def draw_truth(self, rgb, item: Item, names) -> None:
@@ -122,4 +124,4 @@ class ImagePage(QWidget):
             masks = data.masks[i] if data.masks is not None else None
             picture = draw_truth(rgb, boxes, labels, masks, names, panel.show_masks.isChecked(),
                                  panel.opacity.value() / 100.0)
-        self.truth_view.set_image(picture, f"ground truth · {len(labels)} object(s)")
+        self.truth_view.set_image(picture, self.tr("ground truth · {0} object(s)").format(len(labels)))

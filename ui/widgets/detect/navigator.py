@@ -15,15 +15,15 @@ class ImageNavigator(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.prev_button = QPushButton("◀ Previous")
+        self.prev_button = QPushButton(self.tr("◀ Previous"))
         self.prev_button.setShortcut("PgUp")
         self.prev_button.clicked.connect(lambda: self.stepped.emit(-1))
-        self.next_button = QPushButton("Next ▶")
+        self.next_button = QPushButton(self.tr("Next ▶"))
         self.next_button.setShortcut("PgDown")
         self.next_button.clicked.connect(lambda: self.stepped.emit(1))
         self.index = QSpinBox()
         self.index.setRange(1, 1)
-        self.index.setToolTip("Which image (PgUp / PgDown step)")
+        self.index.setToolTip(self.tr("Which image (PgUp / PgDown step)"))
         self.index.valueChanged.connect(lambda v: self.jumped.emit(v - 1))
         self.count_label = QLabel("/ 0")
         row = QHBoxLayout(self)

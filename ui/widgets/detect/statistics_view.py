@@ -22,7 +22,7 @@ class StatisticsView(QWidget):
         self.panel = panel
         self.stats: dict | None = None
         self._shown_for = None  # the set the page shows (or is counting)
-        self.summary = hint_label("Load an annotated set (shapes, VOC, COCO) to see its statistics.")
+        self.summary = hint_label(self.tr("Load an annotated set (shapes, VOC, COCO) to see its statistics."))
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.charts: dict = {}
         self._grid = QGridLayout()
@@ -58,7 +58,7 @@ class StatisticsView(QWidget):
         from workbench.detection.statistics import detection_statistics
 
         self._shown_for = data
-        self.summary.setText(f"Counting the boxes of {len(data)} image(s)…")
+        self.summary.setText(self.tr("Counting the boxes of {0} image(s)…").format(len(data)))
         self.panel.background(lambda: detection_statistics(data),
                               lambda stats: self._counted(data, stats), key="detect-statistics")
 
@@ -79,17 +79,18 @@ class StatisticsView(QWidget):
                  f"{stats['boxes_per_image']:.2f}</b></td></tr>")
         area = stats["area"]
         self.summary.setText(
-            f"<b>{stats['boxes']:,} boxes</b> in {stats['images']:,} images · at most "
-            f"{stats['max_boxes_per_image']} per image · <b>{stats['images_without_boxes']}</b> "
-            f"image(s) without boxes · COCO size groups: small {area['small']}, medium "
-            f"{area['medium']}, large {area['large']}"
-            "<table cellspacing=6><tr><th align=left>set</th><th>classes</th><th>images</th>"
-            f"<th>boxes/image</th></tr>{rows}</table>")
-        self._chart("classes", "Boxes per class", 0, 0).set_counts(stats["boxes_per_class"])
-        self._chart("objects", "Images by objects per image", 0, 1).set_counts(
+            self.tr("<b>{0:,} boxes</b> in {1:,} images · at most {2} per image · <b>{3}</b> image(s) "
+                    "without boxes · COCO size groups: small {4}, medium {5}, large {6}").format(
+                stats["boxes"], stats["images"], stats["max_boxes_per_image"], stats["images_without_boxes"],
+                area["small"], area["medium"], area["large"])
+            + "<table cellspacing=6><tr><th align=left>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>".format(
+                self.tr("set"), self.tr("classes"), self.tr("images"), self.tr("boxes/image"))
+            + f"{rows}</table>")
+        self._chart("classes", self.tr("Boxes per class"), 0, 0).set_counts(stats["boxes_per_class"])
+        self._chart("objects", self.tr("Images by objects per image"), 0, 1).set_counts(
             {str(k): v for k, v in stats["objects_per_image"].items()})
         edges = area["side_edges"]
-        self._chart("area", "Box side sqrt(area), pixels", 1, 0).set_counts(
+        self._chart("area", self.tr("Box side sqrt(area), pixels"), 1, 0).set_counts(
             {f"{edges[i]:.0f}-{edges[i + 1]:.0f}": c for i, c in enumerate(area["side_counts"])})
-        self._chart("aspect", "Aspect ratio width / height", 1, 1).set_counts(stats["aspect"])
+        self._chart("aspect", self.tr("Aspect ratio width / height"), 1, 1).set_counts(stats["aspect"])
 

@@ -10,16 +10,18 @@ devkit's AP so the difference of the recipes shows.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ui.panels.base import hint_label
 
-ALL = "all classes"
-#: (key, legend, colour) of the three curves.
-CURVES = (("tp", "true positives", (30, 150, 60)), ("fp", "false positives", (210, 60, 40)),
-          ("fn", "missed (false negatives)", (60, 90, 200)))
+#: The class combo's item data of "all classes" (a class's item holds its name).
+ALL = ""
+#: (key, legend, colour) of the three curves (legends translated when drawn).
+CURVES = (("tp", QT_TRANSLATE_NOOP("ThresholdView", "true positives"), (30, 150, 60)),
+          ("fp", QT_TRANSLATE_NOOP("ThresholdView", "false positives"), (210, 60, 40)),
+          ("fn", QT_TRANSLATE_NOOP("ThresholdView", "missed (false negatives)"), (60, 90, 200)))
 
 
 class ThresholdView(QWidget):
@@ -29,14 +31,15 @@ class ThresholdView(QWidget):
         super().__init__(parent)
         self.source = source
         self.evaluation: dict | None = None
-        self.note = hint_label("Evaluate a detector on the Evaluation page; its TP / FP / FN "
-                               "against the score threshold appear here.")
+        self.note = hint_label(self.tr("Evaluate a detector on the Evaluation page; its TP / FP / FN "
+                                       "against the score threshold appear here."))
         self.choice = QComboBox()
-        self.choice.currentTextChanged.connect(lambda _t: self.redraw())
+        self.choice.currentIndexChanged.connect(lambda _i: self.redraw())
         self.scores = QLabel("")
         self.scores.setWordWrap(True)
         self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["Threshold", "TP", "FP", "FN", "Precision", "Recall"])
+        self.table.setHorizontalHeaderLabels([self.tr("Threshold"), self.tr("TP"), self.tr("FP"), self.tr("FN"),
+                                              self.tr("Precision"), self.tr("Recall")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -44,7 +47,7 @@ class ThresholdView(QWidget):
         self._plot = None
         self._lines: dict = {}
         row = QHBoxLayout()
-        row.addWidget(QLabel("Class"))
+        row.addWidget(QLabel(self.tr("Class")))
         row.addWidget(self.choice)
         row.addWidget(self.scores, 1)
         self._column = QVBoxLayout(self)
@@ -59,15 +62,15 @@ class ThresholdView(QWidget):
 
             from ui.widgets import curve_plot  # noqa: F401 - the theme's plot colours
 
-            self._plot = pg.PlotWidget(title="Objects against the confidence threshold (IoU 0.5)")
+            self._plot = pg.PlotWidget(title=self.tr("Objects against the confidence threshold (IoU 0.5)"))
             self._plot.addLegend()
-            self._plot.setLabel("bottom", "confidence threshold")
+            self._plot.setLabel("bottom", self.tr("confidence threshold"))
             self._plot.getAxis("bottom").enableAutoSIPrefix(False)  # 0.05..0.95, not x0.001
-            self._plot.setLabel("left", "count")
+            self._plot.setLabel("left", self.tr("count"))
             for key, legend, colour in CURVES:
                 self._lines[key] = self._plot.plot([], [], pen=pg.mkPen(colour, width=2),
-                                                   symbol="o", symbolSize=5,
-                                                   symbolBrush=colour, name=legend)
+                                                   symbol="o", symbolSize=5, symbolBrush=colour,
+                                                   name=QCoreApplication.translate("ThresholdView", legend))
             self._column.insertWidget(2, self._plot, 3)
         return self._plot
 
@@ -81,26 +84,28 @@ class ThresholdView(QWidget):
             return
         self.evaluation = evaluation
         if evaluation is None or evaluation.get("thresholds") is None:
-            self.note.setText("Evaluate a detector on the Evaluation page; its TP / FP / FN "
-                              "against the score threshold appear here.")
+            self.note.setText(self.tr("Evaluate a detector on the Evaluation page; its TP / FP / FN "
+                                      "against the score threshold appear here."))
             self.table.setRowCount(0)
             return
-        self.note.setText("The notes' recipe: detections kept at each confidence threshold, "
-                          "matched at IoU > 0.5 in score order; a second detection of an object "
-                          "already found is a false positive. Its AP is the area under these 19 "
-                          "points (no precision envelope, nothing under 0.05), unlike VOC's "
-                          "all-point AP over every detection's score.")
+        self.note.setText(self.tr("The notes' recipe: detections kept at each confidence threshold, "
+                                  "matched at IoU > 0.5 in score order; a second detection of an object "
+                                  "already found is a false positive. Its AP is the area under these 19 "
+                                  "points (no precision envelope, nothing under 0.05), unlike VOC's "
+                                  "all-point AP over every detection's score."))
         names = list(evaluation["thresholds"]["notes_ap"]["tables"])
         self.choice.blockSignals(True)
         self.choice.clear()
-        self.choice.addItems([ALL, *names])
+        self.choice.addItem(self.tr("all classes"), ALL)
+        for name in names:
+            self.choice.addItem(name, name)
         self.choice.blockSignals(False)
         self.redraw()
 
     def rows(self) -> list[dict]:
         """The table's rows for the chosen class (all classes: counts summed)."""
         extra = self.evaluation["thresholds"]
-        name = self.choice.currentText() or ALL
+        name = self.chosen()
         if name != ALL:
             return extra["notes_ap"]["tables"][name]
         out = []
@@ -128,7 +133,7 @@ class ThresholdView(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
         extra, voc = self.evaluation["thresholds"], self.evaluation["result"]["voc"]
-        name = self.choice.currentText() or ALL
+        name = self.chosen()
         pick = (lambda d: d["mAP"]) if name == ALL else (lambda d: d["per_class"][name])
         recall = (extra["average_recall"]["mean"] if name == ALL
                   else extra["average_recall"]["per_class"][name])
@@ -136,5 +141,9 @@ class ThresholdView(QWidget):
         def fmt(value) -> str:
             return "—" if value is None or np.isnan(value) else f"{value:.3f}"
 
-        self.scores.setText(f"notes' AP {fmt(pick(extra['notes_ap']))} · VOC all-point AP "
-                            f"{fmt(pick(voc))} · AR (IoU .50:.95) {fmt(recall)}")
+        self.scores.setText(self.tr("notes' AP {0} · VOC all-point AP {1} · AR (IoU .50:.95) {2}").format(
+            fmt(pick(extra["notes_ap"])), fmt(pick(voc)), fmt(recall)))
+
+    def chosen(self) -> str:
+        """The class whose counts are shown (its name, the item's data), or ``ALL``."""
+        return self.choice.currentData() or ALL

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QSlider, QSpinBox, QVBoxLayout, QWidget)
 
@@ -29,7 +29,8 @@ from workbench.errors import WorkbenchError
 MODES = {"detection": "detect", "segmentation": "segment"}
 #: Small videos are enlarged by a whole factor up to about this side, so labels are legible.
 ENLARGE_TO = 512
-VIDEO_FILTER = "Videos (*.mp4 *.m4v *.mov *.avi *.mkv *.webm);;All files (*)"
+#: The open dialog's video patterns (the description is translated where the filter is built).
+VIDEO_PATTERNS = "*.mp4 *.m4v *.mov *.avi *.mkv *.webm"
 
 
 @dataclass
@@ -99,34 +100,34 @@ class VideoView(QWidget):
 
     # -- layout ------------------------------------------------------------------------------
     def _build(self) -> None:
-        open_button = QPushButton("Open video…")
-        open_button.setToolTip("A video file (.mp4, .avi, .mov, …) read with OpenCV")
+        open_button = QPushButton(self.tr("Open video…"))
+        open_button.setToolTip(self.tr("A video file (.mp4, .avi, .mov, …) read with OpenCV"))
         open_button.clicked.connect(self.open_dialog)
-        camera = QPushButton("Camera")
-        camera.setToolTip("Use the first camera that opens")
+        camera = QPushButton(self.tr("Camera"))
+        camera.setToolTip(self.tr("Use the first camera that opens"))
         camera.clicked.connect(self.open_camera)
-        self.file_label = QLabel("No video")
+        self.file_label = QLabel(self.tr("No video"))
         self.file_label.setWordWrap(True)
-        self.view = ImageView("Open a video file: each frame is run through the model as it plays.")
-        self.play_button = QPushButton("▶ Play")
-        self.play_button.setToolTip("Play from the frame shown / pause")
+        self.view = ImageView(self.tr("Open a video file: each frame is run through the model as it plays."))
+        self.play_button = QPushButton(self.tr("▶ Play"))
+        self.play_button.setToolTip(self.tr("Play from the frame shown / pause"))
         self.play_button.clicked.connect(self.toggle_play)
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setToolTip("Seek: the frame under the handle is run through the model")
+        self.slider.setToolTip(self.tr("Seek: the frame under the handle is run through the model"))
         self.slider.valueChanged.connect(self.seek)
-        self.counter = QLabel("frame 0 / 0")
+        self.counter = QLabel(self.tr("frame {0} / {1}").format(0, 0))
         self.fps_label = QLabel("")
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.every = QSpinBox()
         self.every.setRange(1, 1000)
-        self.every.setPrefix("network on 1 frame in ")
-        self.every.setToolTip("Saving: frames between those run show the latest result "
-                              "(faster on long videos)")
-        self.save_button = QPushButton("Save annotated video…")
+        self.every.setPrefix(self.tr("network on 1 frame in "))
+        self.every.setToolTip(self.tr("Saving: frames between those run show the latest result "
+                                      "(faster on long videos)"))
+        self.save_button = QPushButton(self.tr("Save annotated video…"))
         self.save_button.clicked.connect(self.save_dialog)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self._cancel.set)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
@@ -159,7 +160,7 @@ class VideoView(QWidget):
         has_video = self.info is not None
         live = has_video and self.info.frames == 0
         self.play_button.setEnabled(has_video and not self._saving)
-        self.play_button.setText("❚❚ Pause" if self.playing else "▶ Play")
+        self.play_button.setText(self.tr("❚❚ Pause") if self.playing else self.tr("▶ Play"))
         self.slider.setEnabled(has_video and not live and not self._saving)
         self.save_button.setEnabled(has_video and not live and not self._saving)
         self.every.setEnabled(not self._saving)
@@ -170,7 +171,9 @@ class VideoView(QWidget):
 
     # -- opening -----------------------------------------------------------------------------
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open video", "", VIDEO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open video"), "",
+            self.tr("Videos ({0})").format(VIDEO_PATTERNS) + ";;" + self.tr("All files ({0})").format("*"))
         if path:
             self.open_video(path)
 
@@ -178,7 +181,7 @@ class VideoView(QWidget):
         """Probe and open ``path`` on a worker; the first frame is shown when it is read."""
         from workbench.detection.video import VideoReader
 
-        self._say(f"Opening {os.path.basename(path)}…")
+        self._say(self.tr("Opening {0}…").format(os.path.basename(path)))
         self._run(lambda: VideoReader(path), self._opened, key="video-open")
 
     def open_camera(self) -> None:
@@ -196,8 +199,11 @@ class VideoView(QWidget):
         self.slider.setValue(0)
         self.slider.blockSignals(False)
         name = os.path.basename(self.info.path) if not live else self.info.path
-        self.file_label.setText(f"<b>{name}</b> · {self.info.width}×{self.info.height} · "
-                                f"{self.info.fps:.1f} FPS" + ("" if live else f" · {self.info.frames} frames"))
+        info = self.info
+        self.file_label.setText(
+            self.tr("<b>{0}</b> · {1}×{2} · {3:.1f} FPS").format(name, info.width, info.height, info.fps) if live
+            else self.tr("<b>{0}</b> · {1}×{2} · {3:.1f} FPS · {4} frames").format(
+                name, info.width, info.height, info.fps, info.frames))
         self._say("")
         self._update()
         self.request(0)
@@ -242,7 +248,7 @@ class VideoView(QWidget):
             self._model_error = False
         except WorkbenchError as error:
             annotator, self._model_error = None, True
-            self._say(f"Frames shown without the model: {error}", error=True)
+            self._say(self.tr("Frames shown without the model: {0}").format(error), error=True)
         reader, area = self.reader, (max(1, self.view.height() - 24), max(1, self.view.width()))
         self._pending = True
         self._run(lambda: render(reader, annotator, index, area), self._shown, key="video-frame")
@@ -269,16 +275,16 @@ class VideoView(QWidget):
         self.slider.blockSignals(True)
         self.slider.setValue(frame.index)
         self.slider.blockSignals(False)
-        total = "live" if live else f"{self.info.frames}"
+        total = self.tr("live") if live else f"{self.info.frames}"
         seconds = frame.index / self.info.fps
-        self.counter.setText(f"frame {frame.index + 1} / {total} · {seconds:5.1f} s")
+        self.counter.setText(self.tr("frame {0} / {1} · {2:5.1f} s").format(frame.index + 1, total, seconds))
         if self._fps_ms:
-            self.fps_label.setText(f"Processing: <b>{1000.0 / self._fps_ms:.1f} FPS</b> "
-                                   f"({self._fps_ms:.1f} ms a frame: network + drawing) · "
-                                   f"the video runs at {self.info.fps:.1f} FPS")
+            self.fps_label.setText(self.tr("Processing: <b>{0:.1f} FPS</b> ({1:.1f} ms a frame: network + "
+                                           "drawing) · the video runs at {2:.1f} FPS").format(
+                1000.0 / self._fps_ms, self._fps_ms, self.info.fps))
         else:
-            self.fps_label.setText("No model: plain frames (train or open a detector, a segmenter "
-                                   "or an image classifier for Grad-CAM)")
+            self.fps_label.setText(self.tr("No model: plain frames (train or open a detector, a segmenter "
+                                           "or an image classifier for Grad-CAM)"))
         if self.playing:
             if not live and frame.index + 1 >= self.info.frames:
                 self.playing = False
@@ -314,8 +320,8 @@ class VideoView(QWidget):
         if self.reader is None:
             return
         stem = os.path.splitext(os.path.basename(self.info.path))[0]
-        path, _ = QFileDialog.getSaveFileName(self, "Save annotated video", f"{stem}_annotated.mp4",
-                                              "MPEG-4 video (*.mp4)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save annotated video"), f"{stem}_annotated.mp4",
+                                              self.tr("MPEG-4 video ({0})").format("*.mp4"))
         if path:
             self.save(path if path.lower().endswith(".mp4") else path + ".mp4")
 
@@ -331,8 +337,8 @@ class VideoView(QWidget):
             self._say(str(error), error=True)
             return
         if annotator is None:
-            self._say("Choose a model first: saving writes the model's boxes, class maps or "
-                      "Grad-CAM over every frame.", error=True)
+            self._say(self.tr("Choose a model first: saving writes the model's boxes, class maps or "
+                              "Grad-CAM over every frame."), error=True)
             return
         self.playing = False
         self._saving = True
@@ -353,17 +359,17 @@ class VideoView(QWidget):
         done, total = self._progress
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total} frames")
+        self.progress.setFormat(self.tr("{0} / {1} frames").format(done, total))
 
     def _saved(self, summary: dict) -> None:
         self._save_ended()
         if summary["cancelled"]:
-            self._say("Saving cancelled; nothing was written.")
+            self._say(self.tr("Saving cancelled; nothing was written."))
             return
         rate = summary["processing_fps"] or 0.0
-        self._say(f"Saved {summary['frames']} frames ({summary['processed']} through the network, "
-                  f"{rate:.1f} FPS) to {summary['out']}")
-        self.panel.session.report(f"Saved the annotated video {summary['out']}")
+        self._say(self.tr("Saved {0} frames ({1} through the network, {2:.1f} FPS) to {3}").format(
+            summary["frames"], summary["processed"], rate, summary["out"]))
+        self.panel.session.report(self.tr("Saved the annotated video {0}").format(summary["out"]))
 
     def _save_ended(self) -> None:
         self._saving = False
@@ -403,8 +409,10 @@ def _caption(summary: dict | None) -> str:
         return ""
     if "objects" in summary:
         classes = ", ".join(f"{count} {name}" for name, count in summary["classes"].items())
-        return f"{summary['objects']} detection(s)" + (f": {classes}" if classes else "")
+        return QCoreApplication.translate("VideoView", "{0} detection(s)").format(summary["objects"]) \
+            + (f": {classes}" if classes else "")
     if "pixel_share" in summary:
         return " · ".join(f"{name} {share:.0%}" for name, share in summary["pixel_share"].items())
-    return f"Grad-CAM of {summary['class']} (p={summary['probability']:.2f})"
+    return QCoreApplication.translate("VideoView", "Grad-CAM of {0} (p={1:.2f})").format(
+        summary["class"], summary["probability"])
 

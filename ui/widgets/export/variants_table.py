@@ -3,8 +3,16 @@ with size, gzipped size, latency, accuracy, class agreement and largest differen
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QWidget
+
+
+#: Headers in the window's language, by the titles of ``workbench.export.verify.TABLE_COLUMNS``.
+HEADERS = {"variant": QT_TRANSLATE_NOOP("VariantsTable", "Variant"), "size": QT_TRANSLATE_NOOP("VariantsTable", "Size"),
+           "gzip": QT_TRANSLATE_NOOP("VariantsTable", "Gzip"),
+           "ms/sample": QT_TRANSLATE_NOOP("VariantsTable", "Ms/sample"),
+           "accuracy": QT_TRANSLATE_NOOP("VariantsTable", "Accuracy"),
+           "agreement": QT_TRANSLATE_NOOP("VariantsTable", "Agreement"), "max |diff|": "Max |diff|"}
 
 
 class VariantsTable(QTableWidget):
@@ -15,14 +23,16 @@ class VariantsTable(QTableWidget):
 
         self.columns = TABLE_COLUMNS
         super().__init__(0, len(self.columns), parent)
-        self.setHorizontalHeaderLabels([title[0].upper() + title[1:] for title, _, _ in self.columns])
+        self.setHorizontalHeaderLabels([QCoreApplication.translate("VariantsTable", HEADERS[title])
+                                        if title in HEADERS else title[0].upper() + title[1:]
+                                        for title, _, _ in self.columns])
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(22)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.setToolTip("Every export and compressed variant of this run, checked on the same "
-                        "validation samples as the original")
+        self.setToolTip(self.tr("Every export and compressed variant of this run, checked on the same "
+                                "validation samples as the original"))
 
     def set_reports(self, reports: list) -> None:
         from workbench.export.verify import table_rows

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 class EpisodeTable(QTableWidget):
     def __init__(self, parent=None):
         super().__init__(0, 3, parent)
-        self.setHorizontalHeaderLabels(["episode", "return", "length"])
+        self.setHorizontalHeaderLabels([self.tr("episode"), self.tr("return"), self.tr("length")])
         self.verticalHeader().setVisible(False)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QTextBrowser
 
@@ -25,7 +26,7 @@ class GeneratedText(QTextBrowser):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setFont(monospace())
-        self.setPlaceholderText("The continuation appears here.")
+        self.setPlaceholderText(self.tr("The continuation appears here."))
         self.plain = ""
 
     def show_result(self, result: dict) -> None:
@@ -41,7 +42,7 @@ class WordTable(QTableWidget):
 
     def __init__(self, parent=None):
         super().__init__(0, 3, parent)
-        self.setHorizontalHeaderLabels(["#", "Word", "Cosine"])
+        self.setHorizontalHeaderLabels(["#", self.tr("Word"), self.tr("Cosine")])
         self.verticalHeader().setVisible(False)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -87,15 +88,21 @@ def prediction_html(result: dict) -> str:
         for i, token in enumerate(tokens):
             text = html.escape(token)
             shown.append(f"<b style='background:#ffe08a'>{text}</b>" if start <= i <= end else text)
-        parts.append(f"<h3>answer: {html.escape(result['answer']) or '(none)'}</h3><p>{' '.join(shown)}</p>")
+        answer = html.escape(result['answer']) or QCoreApplication.translate("GeneratedText", "(none)")
+        parts.append("<h3>" + QCoreApplication.translate("GeneratedText", "answer: {0}").format(answer)
+                     + f"</h3><p>{' '.join(shown)}</p>")
     elif "masks" in result:
         for mask in result["masks"]:
             guesses = ", ".join(f"{html.escape(t['word'])} ({t['probability']:.2f})" for t in mask["top"])
-            parts.append(f"<p>[MASK] at {mask['position']}: {guesses}</p>")
+            parts.append("<p>" + QCoreApplication.translate("GeneratedText", "[MASK] at {0}: {1}").format(
+                mask['position'], guesses) + "</p>")
         if not result["masks"]:
-            parts.append("<p>Write [MASK] in the text to have it filled in.</p>")
+            parts.append("<p>" + QCoreApplication.translate("GeneratedText", "Write [MASK] in the text to have it "
+                                                            "filled in.") + "</p>")
         if "is_next_probability" in result:
-            parts.append(f"<p>P(second part follows the first) = {result['is_next_probability']:.3f}</p>")
+            parts.append("<p>" + QCoreApplication.translate(
+                "GeneratedText", "P(second part follows the first) = {0:.3f}").format(result['is_next_probability'])
+                + "</p>")
     elif "output" in result:
         parts.append(f"<h3>{html.escape(result['text'])} → {html.escape(result['output'])}</h3>")
     elif "words" in result or "answers" in result:
@@ -106,5 +113,6 @@ def prediction_html(result: dict) -> str:
             parts.append("<p>" + ", ".join(f"{html.escape(a['word'])} {a['cosine']:.2f}"
                                             for a in result["answers"][:6]) + "</p>")
     for note in result.get("notes", []):
-        parts.append(f"<p style='color:#a05000'>note: {html.escape(note)}</p>")
+        parts.append("<p style='color:#a05000'>" + QCoreApplication.translate("GeneratedText", "note: {0}").format(
+            html.escape(note)) + "</p>")
     return "".join(parts)

@@ -27,7 +27,7 @@ class AudioView(QWidget):
         self.caption.setStyleSheet("color: #404040;")
         self.wave_plot = plot_widget()
         wave = self.wave_plot.getPlotItem()
-        wave.setLabel("left", "amplitude")
+        wave.setLabel("left", self.tr("amplitude"))
         wave.hideAxis("bottom")  # shares the spectrogram's time axis below it
         self.wave = wave.plot([], [], pen=pg.mkPen((31, 119, 180), width=1))
         self.wave.setDownsampling(auto=True, method="peak")  # a minute of audio is 3 M samples
@@ -35,8 +35,8 @@ class AudioView(QWidget):
         self.spec_plot = plot_widget()
         spec = self.spec_plot.getPlotItem()
         spec.showGrid(x=False, y=False)
-        spec.setLabel("left", "frequency (Hz)")
-        spec.setLabel("bottom", "time (s)")
+        spec.setLabel("left", self.tr("frequency (Hz)"))
+        spec.setLabel("bottom", self.tr("time (s)"))
         spec.setXLink(wave)
         self.image = pg.ImageItem()
         self.image.setColorMap(colormap("magma"))
@@ -51,7 +51,8 @@ class AudioView(QWidget):
         self.value = value
         samples, rate = value.samples, value.sample_rate
         seconds = len(samples) / rate
-        self.caption.setText(f"{value.caption + ' · ' if value.caption else ''}{seconds:.2f} s at {rate:,} Hz")
+        length = self.tr("{0} s at {1} Hz").format(f"{seconds:.2f}", f"{rate:,}")
+        self.caption.setText(f"{value.caption} · {length}" if value.caption else length)
         self.caption.setVisible(True)
         self.wave.setData(np.arange(len(samples)) / rate, samples)
         if value.spectrum is not None:  # computed where the run runs

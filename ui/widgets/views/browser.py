@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter
 from ui import theme
 
 from ui.bridge import run_in_background
-from ui.widgets.views.gallery import ViewTile
+from ui.widgets.views.gallery import ViewTile, kind_title
 
 
 class RunViews(QWidget):
@@ -25,14 +25,14 @@ class RunViews(QWidget):
         self.tile: ViewTile | None = None
         self.shown = None  # the View drawn
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["View", "Kind", "Epoch"])
+        self.table.setHorizontalHeaderLabels([self.tr("View"), self.tr("Kind"), self.tr("Epoch")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._chosen)
-        self.message = QLabel("Select one run to list the views it saved.")
+        self.message = QLabel(self.tr("Select one run to list the views it saved."))
         self.message.setWordWrap(True)
         theme.mark_hint(self.message, italic=True)
         self._view_host = QWidget()
@@ -55,12 +55,12 @@ class RunViews(QWidget):
         if not again:
             self._list([])
         if not run_dir:
-            self._say("Select one run to list the views it saved.")
+            self._say(self.tr("Select one run to list the views it saved."))
             return
         from workbench.views.store import list_views
 
         if not again:
-            self._say("Reading the run's views…")
+            self._say(self.tr("Reading the run's views…"))
         run_in_background(lambda: list_views(run_dir), lambda infos: self._listed(run_dir, infos),
                           self._say, key=f"run-views-{id(self)}", owner=self)
 
@@ -73,11 +73,11 @@ class RunViews(QWidget):
         chosen = self.chosen_name()
         self._list(infos)
         if not infos:
-            self._say("This run saved no views.")
+            self._say(self.tr("This run saved no views."))
             return
         names = [info.name for info in infos]
         if chosen not in names:
-            self._say(f"{len(infos)} view(s): choose one to show it.")
+            self._say(self.tr("{0} view(s): choose one to show it.").format(len(infos)))
         self.table.blockSignals(True)
         self.table.clearSelection()  # so that selecting the row again reloads its view
         self.table.blockSignals(False)
@@ -92,7 +92,7 @@ class RunViews(QWidget):
         self.table.blockSignals(True)
         self.table.setRowCount(len(infos))
         for row, info in enumerate(infos):
-            cells = (info.name, info.kind, str(info.step) if info.step else "–")
+            cells = (info.name, kind_title(info.kind), str(info.step) if info.step else "–")
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(info.title)
@@ -114,7 +114,7 @@ class RunViews(QWidget):
             return
         info = self.infos[rows[0].row()]
         if info.kind == "damaged":
-            self._say(f"{info.name} cannot be shown: {info.title}")
+            self._say(self.tr("{0} cannot be shown: {1}").format(info.name, info.title))
             return
         from workbench.views.store import load_view
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication
 
 from ui.widgets import curve_plot  # noqa: F401 - sets pyqtgraph's white background once
 
@@ -27,8 +28,8 @@ def class_color(index: int) -> tuple[int, int, int]:
 
 def class_name(index: int, names: list[str]) -> str:
     if index < 0:
-        return "unlabelled"
-    return names[index] if index < len(names) else f"class {index}"
+        return QCoreApplication.translate("ViewRenderers", "unlabelled")
+    return names[index] if index < len(names) else QCoreApplication.translate("ViewRenderers", "class {0}").format(index)
 
 
 def groups(labels: np.ndarray | None, count: int) -> dict[int, np.ndarray]:

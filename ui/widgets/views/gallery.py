@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QToolButton,
                                QVBoxLayout, QWidget)
 
@@ -29,6 +29,18 @@ SPACING_MS = 15
 #: Width a tile wants; the gallery puts as many side by side as fit.
 TILE_WIDTH = 380
 TILE_HEIGHT = 290
+#: How each kind of view reads (the kinds are ``workbench.views.types``' names; "damaged":
+#: a stored view whose files cannot be read).
+KIND_TITLES = {
+    "curves": QT_TRANSLATE_NOOP("ViewGallery", "curves"),
+    "heatgrid": QT_TRANSLATE_NOOP("ViewGallery", "heatgrid"),
+    "imagegrid": QT_TRANSLATE_NOOP("ViewGallery", "imagegrid"),
+    "scatter": QT_TRANSLATE_NOOP("ViewGallery", "scatter"),
+    "graph": QT_TRANSLATE_NOOP("ViewGallery", "graph"),
+    "text": QT_TRANSLATE_NOOP("ViewGallery", "text"),
+    "audio": QT_TRANSLATE_NOOP("ViewGallery", "audio"),
+    "damaged": QT_TRANSLATE_NOOP("ViewGallery", "damaged"),
+}
 
 
 def dispose(widget: QWidget) -> None:
@@ -44,8 +56,12 @@ def dispose(widget: QWidget) -> None:
     widget.deleteLater()
 
 
+def kind_title(kind: str) -> str:
+    return QCoreApplication.translate("ViewGallery", KIND_TITLES[kind]) if kind in KIND_TITLES else kind
+
+
 def step_text(view) -> str:
-    return f"epoch {view.step}" if view.step else ""
+    return QCoreApplication.translate("ViewGallery", "epoch {0}").format(view.step) if view.step else ""
 
 
 class ViewTile(QFrame):
@@ -64,7 +80,7 @@ class ViewTile(QFrame):
         theme.mark_hint(self.step)
         self.enlarge = QToolButton()
         self.enlarge.setText("⤢")
-        self.enlarge.setToolTip("Open this view in a large window (it keeps updating)")
+        self.enlarge.setToolTip(self.tr("Open this view in a large window (it keeps updating)"))
         self.enlarge.setAutoRaise(True)
         self.enlarge.clicked.connect(lambda: self.enlarge_requested.emit(self.name))
         header = QHBoxLayout()
@@ -86,7 +102,7 @@ class ViewTile(QFrame):
 
         self.view = view
         self.title.setText(view.title)
-        self.title.setToolTip(f"{view.name} ({view.value.kind})")
+        self.title.setToolTip(f"{view.name} ({kind_title(view.value.kind)})")
         self.step.setText(step_text(view))
         if view.value.kind == self.kind:
             self.renderer.set_value(view.value)
@@ -125,7 +141,7 @@ class ViewDialog(QDialog):
 class ViewGallery(QWidget):
     """Tiles in a grid, as many columns as fit; a hint while there are none."""
 
-    def __init__(self, hint: str = "Views appear here when the run shows them.", parent: QWidget | None = None):
+    def __init__(self, hint: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.tiles: dict[str, ViewTile] = {}
         self.dialogs: dict[str, ViewDialog] = {}
@@ -133,7 +149,7 @@ class ViewGallery(QWidget):
         self._queued: dict = {}  # name -> newest view waiting for its turn
         self._shown_at: dict[str, float] = {}  # name -> when its tile last changed (monotonic)
         self._draining = False
-        self.hint = QLabel(hint)
+        self.hint = QLabel(self.tr("Views appear here when the run shows them.") if hint is None else hint)
         self.hint.setWordWrap(True)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.hint.setObjectName("hint")

@@ -61,7 +61,7 @@ class GraphView(QWidget):
             return
         from workbench.views.graph_layout import graph_layout
 
-        self.state.setText(f"laying out {value.num_nodes:,} nodes…")
+        self.state.setText(self.tr("laying out {0} nodes…").format(f"{value.num_nodes:,}"))
         edges, count = value.edges, value.num_nodes
 
         def done(positions) -> None:
@@ -93,13 +93,16 @@ class GraphView(QWidget):
                     self.legend.addItem(item, class_name(label, value.label_names))
                 self.nodes[label] = item
             names = value.node_names
-            tips = [f"{names[i] if names else f'node {i}'} ({class_name(label, value.label_names)})"
+            node = self.tr("node {0}")
+            tips = [f"{names[i] if names else node.format(i)} ({class_name(label, value.label_names)})"
                     for i in index]
             item.setData(pos=self.positions[index], data=tips)
         marked = np.flatnonzero(value.marked) if value.marked is not None else np.zeros(0, np.int64)
         self.marks.setData(pos=self.positions[marked])
-        extra = f" · {len(marked):,} marked (red ring)" if len(marked) else ""
-        self.state.setText(f"{value.num_nodes:,} nodes · {len(value.edges):,} edges{extra}")
+        state = self.tr("{0} nodes · {1} edges").format(f"{value.num_nodes:,}", f"{len(value.edges):,}")
+        if len(marked):
+            state = self.tr("{0} · {1} marked (red ring)").format(state, f"{len(marked):,}")
+        self.state.setText(state)
 
     def node_count(self) -> int:
         return sum(len(item.data) for item in self.nodes.values())

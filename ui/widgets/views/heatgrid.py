@@ -161,7 +161,7 @@ class HeatGridView(QWidget):
         value = self.value
         row_name = value.row_labels[row] if value.row_labels else str(row)
         col_name = value.col_labels[col] if value.col_labels else str(col)
-        return (f"{value.y_label or 'row'} {row_name} · {value.x_label or 'column'} {col_name}: "
+        return (f"{value.y_label or self.tr('row')} {row_name} · {value.x_label or self.tr('column')} {col_name}: "
                 f"{value.values[row, col]:.4g}")
 
     def annotations(self) -> list[str]:

@@ -62,7 +62,7 @@ class ImageGridView(QWidget):
         painter = QPainter(self)
         if not self.images:
             painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No images")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No images"))
             return
         metrics = painter.fontMetrics()
         text_height = metrics.height() if any(self.captions) else 0

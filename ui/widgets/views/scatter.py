@@ -33,14 +33,14 @@ class ScatterView(QWidget):
         self.projection = QComboBox()
         for method, title in PROJECTION_TITLES.items():
             self.projection.addItem(title, method)
-        self.projection.setToolTip("How features of more than two dimensions are drawn on the plane")
+        self.projection.setToolTip(self.tr("How features of more than two dimensions are drawn on the plane"))
         self.projection.activated.connect(lambda _i: self._project())
         self.state = QLabel("")
         theme.mark_hint(self.state)
         self._controls = QWidget()
         row = QHBoxLayout(self._controls)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel("Projection"))
+        row.addWidget(QLabel(self.tr("Projection")))
         row.addWidget(self.projection)
         row.addWidget(self.state, 1)
         layout = QVBoxLayout(self)
@@ -76,7 +76,7 @@ class ScatterView(QWidget):
         from workbench.views.projection import project
 
         features = value.features
-        self.state.setText(f"computing {PROJECTION_TITLES[method]} of {len(features):,} points…")
+        self.state.setText(self.tr("computing {0} of {1} points…").format(PROJECTION_TITLES[method], f"{len(features):,}"))
 
         def done(positions) -> None:
             if self.value is value:  # not a result for a value already replaced
@@ -88,8 +88,8 @@ class ScatterView(QWidget):
 
     def _draw_projection(self, method: str) -> None:
         title = PROJECTION_TITLES[method]
-        self.state.setText(f"{len(self.value.features):,} points, {self.value.features.shape[1]} "
-                           f"dimensions")
+        self.state.setText(self.tr("{0} points, {1} dimensions").format(
+            f"{len(self.value.features):,}", self.value.features.shape[1]))
         self._draw(self._projected[method], f"{title} 1", f"{title} 2")
 
     def show_problem(self, message: str) -> None:
