@@ -28,7 +28,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from ui import gc_guard, i18n, platform_check, theme
+from ui import gc_guard, i18n, native_preload, platform_check, theme
 from ui.bridge import run_in_background
 from ui.main_window import MainWindow
 from ui.settings import Settings
@@ -43,6 +43,7 @@ ICON = os.path.join(ROOT, "resources", "icons", "keras-workbench.svg")
 def load_tensorflow() -> tuple[str, list[dict]]:
     """Worker thread: import TensorFlow and Keras, list the devices."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # a GUI: no C++ log lines in the terminal
+    native_preload.preload_tensorflow()  # the longest native steps without the GIL: no GUI stall
     import keras  # noqa: F401
     import tensorflow  # noqa: F401
 
