@@ -35,7 +35,7 @@ def tensorflow_dir() -> str | None:
     spec = importlib.util.find_spec("tensorflow")
     if spec is None or not spec.submodule_search_locations:
         return None
-    return list(spec.submodule_search_locations)[0]
+    return next(iter(spec.submodule_search_locations))
 
 
 def preload_tensorflow() -> bool:

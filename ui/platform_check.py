@@ -80,7 +80,7 @@ def plugin_missing_libraries() -> list[str]:
     if plugin is None or ldd is None:
         return []
     try:
-        output = subprocess.run([ldd, plugin], capture_output=True, text=True, timeout=20).stdout
+        output = subprocess.run([ldd, plugin], capture_output=True, text=True, timeout=20, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     return missing_libraries(output)
