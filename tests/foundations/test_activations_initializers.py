@@ -223,3 +223,20 @@ def test_global_average_head_replaces_flatten_with_one_number_per_map():
     before, after = probe(x)
     np.testing.assert_allclose(after, np.mean(before, axis=(1, 2)), rtol=1e-5)
     assert type(build("vgg16", head="global_max").get_layer("max_pool")).__name__ == "GlobalMaxPooling2D"
+
+
+def test_a_chosen_initializer_keeps_the_focal_loss_prior_bias():
+    """RetinaNet's classification bias starts at -log((1 - 0.01) / 0.01): the method's prior,
+    which a re-initialisation must not zero (every anchor would start at probability 0.5)."""
+    from keras import layers
+
+    keras.utils.set_random_seed(0)
+    prior = -np.log(0.99 / 0.01)
+    inputs = keras.Input((4, 4, 3))
+    hidden = layers.Conv2D(2, 3, padding="same", name="hidden")(inputs)
+    logits = layers.Conv2D(3, 1, bias_initializer=keras.initializers.Constant(prior), name="logits")(hidden)
+    model = keras.Model(inputs, logits)
+    model.get_layer("hidden").bias.assign(np.ones(2, "float32"))
+    apply_initializer(model, {"initializer": "he_normal"})
+    np.testing.assert_allclose(model.get_layer("logits").bias.numpy(), prior, rtol=1e-6)
+    assert not np.any(model.get_layer("hidden").bias.numpy())  # an ordinary bias is zeroed

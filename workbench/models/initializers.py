@@ -9,8 +9,9 @@ explode through depth; ``zeros`` leaves every unit of a layer identical, so they
 learn anything different (for demonstration).
 
 ``apply_initializer(model, hp)`` re-draws every kernel of a built model (Dense, Conv,
-depthwise, im2col convolutions) and zeroes its biases; "default" leaves the builder's
-own initial weights untouched, so default builds are exactly what they were.
+depthwise, im2col convolutions) and zeroes its biases, except a bias the builder set to a
+constant of its own (the focal-loss prior); "default" leaves the builder's own initial
+weights untouched, so default builds are exactly what they were.
 """
 
 from __future__ import annotations
@@ -67,6 +68,15 @@ def apply_initializer(model, hp: dict):
             if hasattr(layer, f"{attr}_initializer"):
                 setattr(layer, f"{attr}_initializer", init)
         bias = getattr(layer, "bias", None)
-        if bias is not None:
+        if bias is not None and not deliberate_bias(layer):
             bias.assign(keras.ops.zeros(bias.shape, dtype=bias.dtype))
     return model
+
+
+def deliberate_bias(layer) -> bool:
+    """Whether the builder gave ``layer``'s bias a value of its own (a non-zero constant such as
+    RetinaNet's and FCOS's focal-loss prior -log((1 - pi) / pi)). Such a bias is part of the
+    method, not of the initialisation scheme, so it is kept: zeroed, every anchor would start
+    at probability 0.5 and the background's loss would swamp the first updates."""
+    init = getattr(layer, "bias_initializer", None)
+    return isinstance(init, keras.initializers.Constant) and float(init.value) != 0.0
