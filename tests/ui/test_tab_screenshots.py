@@ -71,3 +71,36 @@ def test_every_tab_is_drawn_and_saved(window, qtbot, tmp_path):
         digests[type(page).__name__] = hashlib.sha1(region.tobytes()).hexdigest()
     # Each tab shows its own page: a stale page (the previous tab's pixels) repeats a digest.
     assert len(set(digests.values())) == len(digests), digests
+
+
+def test_every_tab_in_japanese_is_drawn_and_saved(qapp, qtbot, tmp_path):
+    """The same tour with the Japanese translation installed before the window is built (as
+    ``--lang ja`` does): the tab titles are the .qm's, and every page still draws."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ui import i18n
+    from ui.main_window import MainWindow
+
+    folder = screenshot_dir(tmp_path)
+    platform = QGuiApplication.platformName()
+    assert i18n.install_translator(qapp, "ja")
+    try:
+        window = MainWindow()
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window, timeout=10_000)
+        for index in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(index)
+            page = window.tabs.currentWidget()
+            title = window.tabs.tabText(index)
+            assert title == QCoreApplication.translate("Panel", page.title) != page.title, title
+            qtbot.waitUntil(page.isVisible, timeout=5_000)
+            qtbot.wait(100)
+            image = grab(window)
+            assert image.save(str(folder / f"ja_{index:02d}_{type(page).__name__}_{platform}.png"))
+            region = page_region(window, pixels(image))
+            assert len(np.unique(region.reshape(-1, 3), axis=0)) >= 8, type(page).__name__
+        window.close()
+    finally:
+        i18n.remove_translators(qapp)
+        qapp.setProperty("workbench-language", "en")
