@@ -31,3 +31,26 @@ def test_semicolon_csv_header_gives_its_columns(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("a;b;kind\n1,5;2;x\n3;4;y\n")
     assert read_csv_header(str(path)) == ["a", "b", "kind"]
+
+
+def test_data_tab_table_shows_a_sequence_set_step_by_step(qtbot):
+    """binary_addition's inputs are (N, 8 steps, 2 bits): each cell is one bit stream, the
+    target is the sum's bits (a 3-D input used to raise TypeError in the preview)."""
+    from ui.panels.data_panel import DataPanel
+    from ui.session import Session
+    from workbench import data
+
+    panel = DataPanel(Session())
+    qtbot.addWidget(panel)
+    dataset = data.load("binary_addition", {}, seed=0, val_fraction=0.2)
+    panel._show_dataset(dataset)
+    x, y = np.asarray(dataset.x_train), np.asarray(dataset.y_train)
+    assert panel.table.columnCount() == 1 + x.shape[2]
+    assert panel.table.horizontalHeaderItem(1).text() == "a over the steps"
+    for row in (0, 3):
+        for feature in range(x.shape[2]):
+            bits = [int(v) for v in panel.table.item(row, 1 + feature).text().split()]
+            assert bits == [int(v) for v in x[row, :, feature]]
+        target = panel.table.item(row, 0).text().split()
+        assert target == [str(int(v)) for v in y[row].reshape(len(y[row]), -1).argmax(-1)] \
+            if y.ndim > 2 else [str(int(v)) for v in y[row]]

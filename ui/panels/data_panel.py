@@ -24,6 +24,17 @@ _NAMES_ARE = {"environment": QT_TRANSLATE_NOOP("DataPanel", "actions"),
 #: Samples shown in the grid and rows shown in the table.
 GRID_SAMPLES = 40
 TABLE_ROWS = 60
+#: Steps of a sequence written in one table cell before "…".
+SEQUENCE_STEPS = 16
+
+
+def sequence_cell(values) -> str:
+    """A sequence in one cell: its values over the steps, integers as they are."""
+    values = np.asarray(values).reshape(-1)
+    shown = values[:SEQUENCE_STEPS]
+    whole = np.all(np.asarray(shown, np.float64) == np.round(np.asarray(shown, np.float64)))
+    text = " ".join(f"{int(v)}" if whole else f"{float(v):.2f}" for v in shown)
+    return text + (" …" if len(values) > SEQUENCE_STEPS else "")
 
 
 def sample_indices(labels: np.ndarray, count: int) -> np.ndarray:
@@ -424,7 +435,9 @@ class DataPanel(Panel):
         names = dataset.info.class_names
         if np.ndim(y) == 0 and names and float(y) == int(y) and 0 <= int(y) < len(names):
             return str(names[int(y)])
-        return f"{float(y):.3g}" if np.ndim(y) == 0 else ""
+        if np.ndim(y) == 0:
+            return f"{float(y):.3g}"
+        return sequence_cell(np.asarray(y).reshape(len(y), -1).argmax(-1) if np.ndim(y) > 1 else y)
 
     def _show_images(self, dataset) -> None:
         from workbench.data.images import to_uint8_rgb
@@ -438,14 +451,18 @@ class DataPanel(Panel):
     def _show_table(self, dataset) -> None:
         x = np.asarray(dataset.x_train)
         rows = min(TABLE_ROWS, len(x))
-        columns = list(dataset.info.feature_names) or [f"x{i}" for i in range(x.shape[1])]
+        width = x.shape[-1] if x.ndim == 3 else x.shape[1] if x.ndim == 2 else 1
+        columns = list(dataset.info.feature_names)[:width] or [f"x{i}" for i in range(width)]
         self.table.setRowCount(rows)
         self.table.setColumnCount(len(columns) + 1)
-        self.table.setHorizontalHeaderLabels([self.tr("target")] + [self.tr("{0} (standardised)").format(c)
-                                                                    for c in columns])
+        header = self.tr("{0} over the steps") if x.ndim > 2 else self.tr("{0} (standardised)")
+        self.table.setHorizontalHeaderLabels([self.tr("target")] + [header.format(c) for c in columns])
         for r in range(rows):
             self.table.setItem(r, 0, QTableWidgetItem(self._label(dataset, dataset.y_train[r])))
             for c in range(len(columns)):
-                self.table.setItem(r, c + 1, QTableWidgetItem(f"{x[r, c]:.3f}"))
+                # a sequence (N, T, F): each cell is feature c over the T steps
+                value = x[r, c] if x.ndim == 2 else x[r, :, c] if x.ndim == 3 else x[r].reshape(-1)
+                self.table.setItem(r, c + 1, QTableWidgetItem(
+                    f"{value:.3f}" if np.ndim(value) == 0 else sequence_cell(value)))
         self.table.resizeColumnsToContents()
         self.views.setCurrentWidget(self.table)
