@@ -3549,6 +3549,11 @@ Replace it with this export?</source>
     </message>
     <message>
         <location filename="../../ui/widgets/compare/run_bar.py" line="22"/>
+        <source>No comparison yet</source>
+        <translation>まだ比較していません</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/compare/run_bar.py" line="35"/>
         <source>%v / %m steps</source>
         <translation>%v / %m ステップ</translation>
     </message>

@@ -126,6 +126,7 @@ def test_three_methods_fill_three_cells_with_scores(digits_panel, qtbot, explain
         assert len(scores["deletion_curve"]) == 21
         assert f"del↓ {scores['deletion_auc']:.3f}" in cell.detail.text()
     assert panel.progress.value() == panel.progress.maximum() == 6
+    assert panel.progress.text() == "6 / 6 steps"  # "No comparison yet" only before the first run
     # the table shows the same numbers; the plot shows the selected method's curves
     assert panel.table.rowCount() == 3
     for row, method in enumerate(THREE):

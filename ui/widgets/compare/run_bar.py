@@ -19,7 +19,7 @@ class RunBar(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.progress.setFormat(self.tr("%v / %m steps"))
+        self.progress.setFormat(self.tr("No comparison yet"))  # not "0 / 1 steps" before any run
         buttons = QHBoxLayout()
         buttons.addWidget(self.explain_button, 1)
         buttons.addWidget(self.cancel_button)
@@ -32,6 +32,7 @@ class RunBar(QWidget):
     def start(self, steps: int) -> None:
         self.progress.setRange(0, steps)
         self.progress.setValue(0)
+        self.progress.setFormat(self.tr("%v / %m steps"))
 
     def advance(self, done: int) -> None:
         self.progress.setValue(min(done, self.progress.maximum()))
