@@ -273,3 +273,23 @@ def test_coco_export_keeps_instance_masks(tmp_path):
         np.testing.assert_array_equal(back.boxes[i], shapes.boxes[i])
     # generated pixels are written losslessly (PNG of their 8-bit values)
     np.testing.assert_allclose(back.images, np.round(shapes.images * 255) / 255, atol=1 / 255)
+
+
+def test_coco_export_keeps_keypoints_names_and_skeletons(tmp_path):
+    """Corner keypoints of the shapes go out as COCO's person-keypoints fields and come back
+    equal: labelled points with their (x, y, v), unlabelled ones (a circle's) as 0, 0, 0."""
+    from workbench import data as sources
+
+    shapes = sources.load("shape_keypoints", {"count": 4, "image_size": 32}, seed=3, val_fraction=0.0)
+    export(shapes, "coco", str(tmp_path / "k"))
+    payload = json.loads((tmp_path / "k" / "annotations.json").read_text())
+    first = payload["annotations"][0]
+    assert len(first["keypoints"]) == 3 * len(shapes.keypoint_names)
+    assert first["num_keypoints"] == int(np.count_nonzero(np.asarray(shapes.keypoints[0][0])[:, 2] > 0))
+    square = payload["categories"][1]  # classes: circle, square, triangle
+    assert square["keypoints"] == list(shapes.keypoint_names) and square["skeleton"] == [[1, 2], [2, 3], [3, 4], [4, 1]]
+    back, problems = load_coco(str(tmp_path / "k" / "annotations.json"))
+    assert problems == [] and back.keypoint_names == shapes.keypoint_names
+    assert back.skeletons == shapes.skeletons
+    for i in range(len(shapes.images)):
+        np.testing.assert_allclose(back.keypoints[i], shapes.keypoints[i], atol=1e-4)

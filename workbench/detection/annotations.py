@@ -87,6 +87,7 @@ def coco_payload(data, files, scores=None) -> dict:
     from workbench.detection.cocoeval_json import mask_to_rle
 
     images, annotations = [], []
+    keypoints = getattr(data, "keypoints", None) if getattr(data, "keypoint_names", ()) else None
     for i in range(len(data)):
         height, width = data.image_size(i)
         images.append({"id": int(data.image_ids[i]), "file_name": files[i][1],
@@ -102,10 +103,27 @@ def coco_payload(data, files, scores=None) -> dict:
                 entry["area"] = float(np.count_nonzero(masks[k]))
             if scores is not None:
                 entry["score"] = float(scores[i][k])
+            if keypoints is not None:
+                entry.update(_coco_keypoints(keypoints[i][k]))
             annotations.append(entry)
     categories = [{"id": c + 1, "name": name, "supercategory": "object"}
                   for c, name in enumerate(data.class_names)]
+    if keypoints is not None:  # COCO's person-keypoints schema: names, and 1-based skeleton pairs
+        skeletons = tuple(getattr(data, "skeletons", ()) or ())
+        for c, category in enumerate(categories):
+            category["keypoints"] = list(data.keypoint_names)
+            category["skeleton"] = [[a + 1, b + 1] for a, b in (skeletons[c] if c < len(skeletons) else ())]
     return {"images": images, "annotations": annotations, "categories": categories}
+
+
+def _coco_keypoints(points) -> dict:
+    """One object's ``(K, 3)`` keypoints as COCO writes them: ``[x, y, v, ...]`` with an
+    unlabelled point (v = 0) as ``0, 0, 0``, and ``num_keypoints`` the labelled ones."""
+    points = np.asarray(points, np.float64).reshape(-1, 3)
+    flat = []
+    for x, y, v in points:
+        flat += [float(x), float(y), int(v)] if v > 0 else [0.0, 0.0, 0]
+    return {"keypoints": flat, "num_keypoints": int(np.count_nonzero(points[:, 2] > 0))}
 
 
 def voc_xml(data, i: int, file_name: str, folder: str = "JPEGImages") -> bytes:
