@@ -88,8 +88,9 @@ def paint_masks(rgb: np.ndarray, masks, labels, scores, alpha: float = 0.45) -> 
 
 
 def draw_truth(rgb: np.ndarray, boxes, labels, masks, class_names, show_masks: bool = True,
-               alpha: float = 0.45) -> np.ndarray:
-    """True boxes (dashed-free, thin, labelled with the class only) and masks over ``rgb``."""
+               alpha: float = 0.45, keypoints=None, skeletons=()) -> np.ndarray:
+    """True boxes (dashed-free, thin, labelled with the class only), masks and keypoints
+    (``(k, K, 3)`` in ``rgb``'s pixels, joined by each class's ``skeletons``) over ``rgb``."""
     import cv2
 
     from workbench.detection.inference import class_colour
@@ -113,6 +114,10 @@ def draw_truth(rgb: np.ndarray, boxes, labels, masks, class_names, show_masks: b
         cv2.rectangle(canvas, (x1, top), (x1 + tw, top + th + base), colour, -1)
         cv2.putText(canvas, name, (x1, top + th), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 1,
                     cv2.LINE_AA)
+    if keypoints is not None and len(keypoints):
+        from workbench.detection.inference import draw_keypoints
+
+        draw_keypoints(canvas, keypoints, labels, skeletons, thickness)
     return canvas
 
 

@@ -122,6 +122,10 @@ class ImagePage(QWidget):
                                                   alpha=panel.opacity.value() / 100.0)
         else:
             masks = data.masks[i] if data.masks is not None else None
+            keypoints = None
+            if getattr(data, "keypoints", None) is not None and getattr(data, "keypoint_names", ()):
+                keypoints = np.asarray(data.keypoints[i], np.float32).reshape(len(labels), -1, 3).copy()
+                keypoints[..., :2] *= scale[:2]  # image pixels -> the shown copy's
             picture = draw_truth(rgb, boxes, labels, masks, names, panel.show_masks.isChecked(),
-                                 panel.opacity.value() / 100.0)
+                                 panel.opacity.value() / 100.0, keypoints, getattr(data, "skeletons", ()))
         self.truth_view.set_image(picture, self.tr("ground truth · {0} object(s)").format(len(labels)))
