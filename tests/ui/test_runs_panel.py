@@ -189,6 +189,26 @@ def test_comparison_run_overlays_each_value_live(panel, qtbot, tmp_path):
     assert panel.progress.format().endswith("run 3/3")
 
 
+def test_search_trials_are_drawn_live_one_line_each(panel, qtbot, tmp_path):
+    """A grid search's trials join the Runs tab's plot as their epochs end, not at the end."""
+    from workbench import catalog, data
+
+    session = panel.session
+    session.runs_root = str(tmp_path)
+    session.set_tf_ready("CPU:0", [{"id": "CPU:0", "name": "CPU"}])
+    session.set_dataset(data.load("digits", {}, seed=0, val_fraction=0.2), "digits", {}, 0.2)
+    session.set_entry(catalog.get("lenet"))
+    trials = [{"learning_rate": 0.01}, {"learning_rate": 0.001}]
+    seen = []  # the plot's lines right after each epoch event reached the panel
+    box = panel.search_box
+    box.bridge.epoch_end.connect(lambda e: seen.append({k: len(v[1]) for k, v in panel.curve_data().items()}))
+    with qtbot.waitSignal(box.bridge.result, timeout=TIMEOUT_MS):
+        box.start(trials, "grid", "val_accuracy", epochs=2, steps_per_epoch=2)
+    first, second = "1: learning_rate=0.01", "2: learning_rate=0.001"
+    assert seen[0] == {first: 1} and seen[1] == {first: 2}
+    assert seen[-1] == {first: 2, second: 2}
+
+
 def test_a_run_finished_in_the_train_tab_appears_without_refresh(panel, runs_root, qtbot, tmp_path):
     import shutil
 

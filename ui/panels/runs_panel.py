@@ -211,6 +211,9 @@ class RunsPanel(Panel):
         self.search_box.run_chosen.connect(lambda path: self.show_search_runs([path]))
         self.search_box.finished.connect(self.show_search_runs)  # its trials, selected and overlaid
         self.search_box.bridge.running_changed.connect(lambda on: on and jobs.setCurrentWidget(self.search_box))
+        # its trials' curves are drawn live, as a comparison's are (one line per trial)
+        self.search_box.bridge.started.connect(self._search_trial_started)
+        self.search_box.bridge.epoch_end.connect(self._epoch_end)
         jobs = QTabWidget()
         jobs.addTab(self._sweep_box(), self.tr("Comparison"))
         jobs.addTab(self.search_box, self.tr("Search"))
@@ -767,7 +770,17 @@ class RunsPanel(Panel):
 
     def _label(self, event) -> str:
         tag = getattr(event, "sweep", None)
+        if tag and tag[0] == "trial":  # a search trial: "3: learning_rate=0.01, batch_size=64"
+            return str(tag[1])
         return f"{tag[0]}={short_value(tag[1])}" if tag else self._live_label
+
+    def _search_trial_started(self, event) -> None:
+        """A search's trial began: its line joins the plot (the first trial clears the plot)."""
+        if self.search_box._run_index == 0 or self._job != "search":
+            self._job, self._live_label, self._live = "search", "", {}
+            self.table.clearSelection()
+        self._live.setdefault(self._label(event), {})
+        self._show_series(self._live)
 
     def _run_started(self, event) -> None:
         label = self._label(event)
