@@ -204,7 +204,7 @@ class BoxExplainer(QGroupBox):
     def _show(self, result) -> None:
         from dataclasses import replace
 
-        from ui.panels.detect_panel import display_size, resize_for_display
+        from ui.widgets.detect.drawing import display_size, resize_for_display
         from workbench.data.images import to_uint8_rgb
         from workbench.xai import box_explain
         from workbench.xai.common import resize_map
