@@ -152,14 +152,19 @@ def test_repeat_trains_the_same_run_again_into_a_new_folder(panel, runs_root, qt
     assert repeat_config(str(original))["out"] == str(runs_root / "b-adam-repeat2")  # never over a run
 
 
-def test_comparison_run_overlays_each_value_live(panel, qtbot, tmp_path):
+def ready_for_lenet_on_digits(session, runs_root) -> None:
+    """TensorFlow ready, digits loaded, LeNet chosen, runs written under ``runs_root``."""
     from workbench import catalog, data
 
-    session = panel.session
-    session.runs_root = str(tmp_path)
+    session.runs_root = str(runs_root)
     session.set_tf_ready("CPU:0", [{"id": "CPU:0", "name": "CPU"}])
     session.set_dataset(data.load("digits", {}, seed=0, val_fraction=0.2), "digits", {}, 0.2)
     session.set_entry(catalog.get("lenet"))
+
+
+def test_comparison_run_overlays_each_value_live(panel, qtbot, tmp_path):
+    ready_for_lenet_on_digits(panel.session, tmp_path)
+    session = panel.session
     panel.set_sweep("optimizer", ["sgd", "momentum", "adam"])
     assert panel.chosen_values() == ["sgd", "momentum", "adam"]
     panel.sweep_epochs.setValue(2)
@@ -191,13 +196,7 @@ def test_comparison_run_overlays_each_value_live(panel, qtbot, tmp_path):
 
 def test_search_trials_are_drawn_live_one_line_each(panel, qtbot, tmp_path):
     """A grid search's trials join the Runs tab's plot as their epochs end, not at the end."""
-    from workbench import catalog, data
-
-    session = panel.session
-    session.runs_root = str(tmp_path)
-    session.set_tf_ready("CPU:0", [{"id": "CPU:0", "name": "CPU"}])
-    session.set_dataset(data.load("digits", {}, seed=0, val_fraction=0.2), "digits", {}, 0.2)
-    session.set_entry(catalog.get("lenet"))
+    ready_for_lenet_on_digits(panel.session, tmp_path)
     trials = [{"learning_rate": 0.01}, {"learning_rate": 0.001}]
     seen = []  # the plot's lines right after each epoch event reached the panel
     box = panel.search_box
