@@ -164,7 +164,6 @@ def ready_for_lenet_on_digits(session, runs_root) -> None:
 
 def test_comparison_run_overlays_each_value_live(panel, qtbot, tmp_path):
     ready_for_lenet_on_digits(panel.session, tmp_path)
-    session = panel.session
     panel.set_sweep("optimizer", ["sgd", "momentum", "adam"])
     assert panel.chosen_values() == ["sgd", "momentum", "adam"]
     panel.sweep_epochs.setValue(2)
