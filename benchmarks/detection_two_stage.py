@@ -1,5 +1,15 @@
 """Region-based detectors on the synthetic shapes: accuracy for a fixed budget, and speed.
 
+``--defaults`` (issue 15, item 1) instead trains every two-stage detector, the keypoint
+head and the segmenters (U-Net, FCN) exactly as ``keras-workbench train NAME`` does with
+no ``--set`` (the entry's default data, epochs and hyperparameters, batch 32, seed 0)
+and prints per model its held-out figure (``evaluate RUN --data-option seed=S``: VOC
+mAP@0.5, Mask R-CNN's mask AP50, segmenters' mean IoU), the training seconds, and the
+epoch and seconds at which the validation figure first reached the target (mAP 0.90,
+mean IoU 0.90):
+
+    nice -n 10 .venv/bin/python benchmarks/detection_two_stage.py --defaults
+
 Trains R-CNN, Fast R-CNN, Faster R-CNN and Mask R-CNN (with RoIAlign, and with RoIPool
 to compare) through the real training job, then prints per detector the validation
 VOC mAP@0.5, COCO box AP@[.5:.95] and AP50 (mask AP for Mask R-CNN), training seconds
@@ -73,13 +83,82 @@ def evaluate(model, val) -> dict:
     return results
 
 
+#: The ``--defaults`` rows: entry, the validation log key, the target.
+DEFAULT_MODELS = ("faster_rcnn", "mask_rcnn", "keypoint_rcnn", "fast_rcnn", "unet", "fcn", "rcnn")
+TARGET = 0.90
+MASK_TARGET = 0.80
+
+
+class EpochLog:
+    """The run's epoch ends: cumulative seconds and when the validation figure first hit the target."""
+
+    def __init__(self, key: str):
+        self.key, self.elapsed, self.crossed, self.last = key, 0.0, None, float("nan")
+
+    def __call__(self, event) -> None:
+        from workbench.training import events
+
+        if isinstance(event, events.EpochEnd):
+            self.elapsed += float(event.seconds)
+            value = event.logs.get(self.key)
+            if value is not None:
+                self.last = float(value)
+                if self.crossed is None and value >= TARGET:
+                    self.crossed = (event.epoch + 1, self.elapsed)
+
+
+def held_out_figure(run_dir: str, data: str, seed: int) -> tuple[str, float]:
+    """The target's figure on another seed's images, as ``evaluate RUN --json`` reports it."""
+    from workbench.detection.evaluation import as_json, evaluate_run
+
+    scores = as_json(evaluate_run(run_dir, data, {"seed": seed})[0])
+    if scores["kind"] == "segmentation":
+        return "mean IoU", scores["mean_iou"]
+    if "mask" in scores:
+        return f"mask AP50 (box mAP {scores['voc_map50']:.3f})", scores["mask"]["AP50"]
+    return "mAP@0.5", scores["voc_map50"] or 0.0
+
+
+def defaults_table(names, heldout_seed: int) -> None:
+    """Each entry trained from its defaults, then scored on held-out images."""
+    from workbench import catalog
+    from workbench.training import TrainConfig, job
+
+    print(f"from each entry's defaults (batch 32, seed 0); held-out: the default data with "
+          f"seed={heldout_seed}, its validation split; load {os.getloadavg()[0]:.1f}")
+    print(f"{'model':14s} {'epochs':>6s} {'train s':>8s} {'target at':>16s}  held-out")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            entry = catalog.get(name)
+            key = "val_mean_iou" if entry.task == "segmentation" else "val_mAP"
+            log = EpochLog(key)
+            config = TrainConfig(name, entry.default_data, entry.default_epochs, batch_size=32,
+                                 seed=0, out=os.path.join(tmp, name), tensorboard=False)
+            start = time.perf_counter()
+            job.run_training(config, emit=log)
+            seconds = time.perf_counter() - start
+            label, value = held_out_figure(config.out, entry.default_data, heldout_seed)
+            target = MASK_TARGET if label.startswith("mask") else TARGET
+            crossed = (f"ep {log.crossed[0]} / {log.crossed[1]:.0f}s" if log.crossed
+                       else f"not ({key} {log.last:.2f})")
+            print(f"{name:14s} {entry.default_epochs:6d} {seconds:8.1f} {crossed:>16s}  {label} "
+                  f"{value:.3f} {'ok' if value >= target else 'BELOW ' + str(target)} "
+                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--defaults", nargs="*", default=None, metavar="MODEL",
+                        help="train each model (default: all two-stage and segmenters) from its "
+                             "catalog defaults and print the held-out table")
+    parser.add_argument("--heldout-seed", type=int, default=12345, help="image seed of the held-out set")
     parser.add_argument("--quick", action="store_true", help="60 images, 3 epochs (about 3 minutes)")
     parser.add_argument("--count", type=int, default=0, help="shapes images (default 200, quick 60)")
     parser.add_argument("--epochs", type=int, default=0, help="epochs each (default 15, quick 3)")
     parser.add_argument("--only", nargs="*", default=None, help="row names to run")
     args = parser.parse_args(argv)
+    if args.defaults is not None:
+        return defaults_table(args.defaults or DEFAULT_MODELS, args.heldout_seed)
     count = args.count or (60 if args.quick else 200)
     epochs = args.epochs or (3 if args.quick else 15)
 

@@ -102,7 +102,7 @@ def test_save_and_load_give_equal_outputs(name, trained, shapes, tmp_path):
 # --- YOLO v1 -------------------------------------------------------------------------------
 
 def test_yolo_targets_round_trip_and_cell_assignment(shapes):
-    model = build("yolo_v1", shapes)
+    model = build("yolo_v1", shapes, grid=7)  # the paper's S
     targets = model.encode_targets([np.array([[10, 20, 30, 60]], np.float32)], [np.array([2])])
     assert targets.shape == (1, 7, 7, 8)
     # Centre (20, 40) of a 64 image on a 7 grid: column 2.1875 -> 2, row 4.375 -> 4.
@@ -141,7 +141,7 @@ def test_yolo_loss_parts_match_the_paper(shapes):
 # --- SSD -----------------------------------------------------------------------------------
 
 def test_ssd_default_boxes_and_target_round_trip(shapes):
-    model = build("ssd", shapes)
+    model = build("ssd", shapes, min_level=3, max_level=6)
     cells = 8 * 8 + 4 * 4 + 2 * 2 + 1 * 1  # levels 3..6 on 64 pixels
     assert model.anchors.shape == (cells * 4, 4)  # 3 ratios + the extra square box
     y = model.encode_targets(shapes.boxes, shapes.labels)
@@ -169,7 +169,7 @@ def test_ssd_hard_negative_mining_keeps_three_per_positive():
 # --- RetinaNet ------------------------------------------------------------------------------
 
 def test_retinanet_nine_anchors_and_ignored_band(shapes):
-    model = build("retinanet", shapes)
+    model = build("retinanet", shapes, min_level=3, max_level=5, anchor_size=1.5)
     assert model.anchors.shape == ((8 * 8 + 4 * 4 + 2 * 2) * 9, 4)
     y = model.encode_targets(shapes.boxes, shapes.labels)
     best = np.concatenate([box_ops.iou(b, model.anchors).max(axis=0) for b in shapes.boxes])

@@ -9,6 +9,8 @@ from workbench.catalog.shared import (
     DROPOUT,
     GRADIENT_NORMS,
     HEAD,
+    INIT_STDDEV,
+    INITIALIZER,
     INPUT_SIZE,
     NORMALIZATION,
     NORMALIZATION_INSIGHT,
@@ -48,6 +50,12 @@ def _shared(name: str, **changes) -> HParam:
     return replace(next(h for h in TRAINING_HPARAMS if h.name == name), **changes)
 
 
+#: Dropout on the regressors' input features: for a linear model it is an adaptive L2 (ridge)
+#: penalty (Wager, Wang & Liang 2013), so the fitted coefficients shrink as the rate grows.
+_REGRESSION_DROPOUT = replace(DROPOUT, help="Dropout on the input features (for a linear model an "
+                              "L2-like penalty: the coefficients shrink; 0 = none)")
+
+
 register(Entry(
     name="linear_regression",
     display_name="Linear regression",
@@ -61,7 +69,9 @@ register(Entry(
     ),
     paper="Legendre, Nouvelles methodes pour la determination des orbites des cometes, 1805 (least squares)",
     builder="workbench.models.linear_regression:build_linear_regression",
-    hparams=(_shared("optimizer", default="sgd"), _shared("learning_rate", default=0.3)),
+    # No activation choice: the model is linear by definition (y = w . x + b).
+    hparams=(_shared("optimizer", default="sgd"), _shared("learning_rate", default=0.3),
+             _REGRESSION_DROPOUT, INITIALIZER, INIT_STDDEV),
     data_kinds=("tabular",),
     default_data="linear",
     trainer="workbench.models.linear_regression:train_and_report_equation",
@@ -84,6 +94,8 @@ register(Entry(
         HParam("degree", int, 2, "Highest power of x", low=1, high=10),
         _shared("optimizer", default="sgd"),
         _shared("learning_rate", default=0.3),
+        # No activation choice: the non-linearity is the fixed powers of x, the model is linear in w.
+        _REGRESSION_DROPOUT, INITIALIZER, INIT_STDDEV,
     ),
     data_kinds=("tabular",),
     default_data="polynomial",
@@ -108,6 +120,12 @@ register(Entry(
     hparams=(
         _shared("optimizer", default="sgd"),
         _shared("learning_rate", default=0.1),
+        # The classic rule starts from zeros; "default" keeps them, the others re-draw W.
+        INITIALIZER, INIT_STDDEV,
+        # No activation choice: the hard limit (step) output is what makes it a perceptron. No
+        # dropout: there is no hidden layer whose units could co-adapt, and the rule updates only
+        # on mistakes, so dropping inputs would just hide part of each mistake from the update.
+        # L2, clipping and early stopping apply (the train_step adds the l2 decay to its step).
     ),
     data_kinds=("tabular", "image"),
     default_data="and",
@@ -165,6 +183,11 @@ register(Entry(
                low=0.0, high=10.0),
         HParam("curve_steps", int, 20, "Time steps of the gradient-norm plot", low=2, high=1000),
         _shared("learning_rate", default=0.01),
+        replace(DROPOUT, help="Dropout on the hidden state the output reads, never on the recurrence "
+                "(Zaremba et al. 2014); the hand-written BPTT applies the same mask (0 = none)"),
+        # No initializer choice: W's initialisation is the entry's own subject, set by
+        # spectral_radius (W_in and W_out are Glorot-scaled). L2, clipping and early stopping
+        # apply (train_rnn_bptt).
     ),
     data_kinds=("sequence",),
     default_data="binary_addition",

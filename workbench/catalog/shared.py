@@ -56,3 +56,19 @@ HEAD = HParam("head", str, "flatten",
               "Last feature maps to the classifier: flatten them (the paper's), or one number per map by "
               "global average / global max pooling (far fewer weights)",
               choices=("flatten", "global_average", "global_max"))
+
+#: The detectors' and segmenters' backbones (catalog A: pooling "selectable in every CNN
+#: builder"): each stage halves the resolution by a stride-2 convolution, or by 2x2 pooling.
+DOWNSAMPLING = HParam("pooling", str, "stride",
+                      "How each backbone stage halves the resolution: a stride-2 convolution (the "
+                      "default), or a stride-1 convolution followed by 2x2 max or average pooling",
+                      choices=("stride", "max", "average"))
+#: The head of a network that ends in global average pooling (WRN, PyramidNet, DenseNet-BC,
+#: MobileNet, EfficientNet): global max pooling or flattening to compare.
+GAP_HEAD = HParam("head", str, "global_average",
+                  "Last feature maps to the classifier: global average pooling (the paper's), global "
+                  "max pooling, or flatten them (many more weights)",
+                  choices=("global_average", "global_max", "flatten"))
+#: What every detector and segmenter shares beyond its architecture (catalog A: activation and
+#: initialisation "selectable in every builder"); the training job re-draws the kernels.
+DETECTOR_TRAINING = (ACTIVATION, INITIALIZER, INIT_STDDEV)

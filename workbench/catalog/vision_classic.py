@@ -10,6 +10,7 @@ from workbench.catalog.shared import (
     ACTIVATION,
     CLASSIFIER_TRAINING,
     DROPOUT,
+    GAP_HEAD,
     HEAD,
     INPUT_SIZE,
     INSIGHT,
@@ -158,7 +159,9 @@ register(Entry(
     task="classification",
     summary=(
         "A ResNet made wider instead of deeper: after a 16-filter convolution come three groups of "
-        "N = (d-4)/6 pre-activation blocks with 16k, 32k and 64k filters. WRN-28-10 (36.5 M "
+        "N = (d-4)/6 pre-activation blocks with 16k, 32k and 64k filters (the note's table writes "
+        "16 x k for all three groups; the paper (Zagoruyko & Komodakis 2016) doubles the width at "
+        "each group, 16k, 32k, 64k, as the builder does). WRN-28-10 (36.5 M "
         "parameters) beats ResNets of a thousand layers and trains faster, because wide layers use "
         "the GPU well. Optional dropout between the two convolutions of each block."
     ),
@@ -170,7 +173,7 @@ register(Entry(
         HParam("width", int, 10, "Widening factor k", low=1, high=32),
         HParam("block_dropout", float, 0.0, "Dropout between the two convolutions of each block "
                "(paper: 0.3)", low=0.0, high=0.95),
-        NORMALIZATION, DROPOUT, INPUT_SIZE, ACTIVATION, *CLASSIFIER_TRAINING,
+        NORMALIZATION, DROPOUT, GAP_HEAD, INPUT_SIZE, ACTIVATION, *CLASSIFIER_TRAINING,
     ),
     default_data="digits",
     smoke={"depth": 10, "width": 1, "input_size": 32},
@@ -195,7 +198,7 @@ register(Entry(
         HParam("alpha", float, 48.0, "Total width added over all blocks (widening step = alpha / N)",
                low=0.0, high=2000.0),
         HParam("bottleneck", bool, False, "Bottleneck blocks (1x1-3x3-1x1, output x4) instead of two 3x3"),
-        NORMALIZATION, DROPOUT, INPUT_SIZE, ACTIVATION, *CLASSIFIER_TRAINING,
+        NORMALIZATION, DROPOUT, GAP_HEAD, INPUT_SIZE, ACTIVATION, *CLASSIFIER_TRAINING,
     ),
     smoke={"depth": 8, "alpha": 12.0, "input_size": 32},
 ))

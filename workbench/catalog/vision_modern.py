@@ -8,6 +8,7 @@ from workbench.catalog.shared import (
     ACTIVATION,
     ACTIVATIONS,
     CLASSIFIER_TRAINING,
+    GAP_HEAD,
     INPUT_SIZE,
     INSIGHT,
     NORMALIZATION,
@@ -84,7 +85,7 @@ register(Entry(
     hparams=(
         HParam("depth", int, 100, "Depth L = 6n + 4 (40, 100, 190, 250)", low=10, high=1000),
         HParam("growth_rate", int, 12, "Growth rate k", low=1, high=256),
-        _COMPRESSION, NORMALIZATION, _DENSE_DROPOUT, INPUT_SIZE, ACTIVATION, *CLASSIFIER_TRAINING,
+        _COMPRESSION, NORMALIZATION, _DENSE_DROPOUT, GAP_HEAD, INPUT_SIZE, ACTIVATION, *CLASSIFIER_TRAINING,
     ),
     smoke={"depth": 10, "growth_rate": 4},
 ))
@@ -115,7 +116,7 @@ register(Entry(
         HParam("dropout", float, 1e-3, "Dropout before the classifier", low=0.0, high=0.95),
         HParam("input_size", int, 224, "Base input side before rho (224 in the paper; 0 = the data's size, at least 32)",
                low=0, high=1024),
-        _MOBILENET_ACTIVATION, *CLASSIFIER_TRAINING,
+        _MOBILENET_ACTIVATION, GAP_HEAD, *CLASSIFIER_TRAINING,
     ),
     smoke={"alpha": 0.25, "input_size": 32},
 ))
@@ -150,7 +151,7 @@ for _variant, (_width, _depth, _resolution, _dropout) in _EFFICIENTNET.items():
             HParam("input_size", int, _resolution, "Input side r (the variant's resolution; 0 = same)",
                    low=0, high=1024),
             HParam("dropout", float, _dropout, "Dropout before the classifier", low=0.0, high=0.95),
-            _DROP_CONNECT, _SE_RATIO, NORMALIZATION, _SWISH, *CLASSIFIER_TRAINING,
+            _DROP_CONNECT, _SE_RATIO, NORMALIZATION, _SWISH, GAP_HEAD, *CLASSIFIER_TRAINING,
         ),
         smoke={"width_coefficient": 0.25, "depth_coefficient": 0.25, "input_size": 32},
     ))
@@ -178,7 +179,7 @@ register(Entry(
         HParam("gamma", float, 1.15, "Resolution base gamma", low=1.0, high=3.0),
         HParam("input_size", int, 0, "Input side (0 = round(224 x gamma^phi))", low=0, high=1024),
         HParam("dropout", float, 0.2, "Dropout before the classifier", low=0.0, high=0.95),
-        _DROP_CONNECT, _SE_RATIO, NORMALIZATION, _SWISH, *CLASSIFIER_TRAINING,
+        _DROP_CONNECT, _SE_RATIO, NORMALIZATION, _SWISH, GAP_HEAD, *CLASSIFIER_TRAINING,
     ),
     smoke={"phi": -8.0, "input_size": 32},
 ))
@@ -206,6 +207,10 @@ register(Entry(
         HParam("input_size", int, 0, "Resize inputs to this side (0 = the data's size, at least the "
                "backbone's minimum: 32, 75 for inceptionv3, 71 for xception)", low=0, high=1024),
         HParam("dropout", float, 0.2, "Dropout before the new classifier", low=0.0, high=0.95),
+        GAP_HEAD,
+        # No activation, initializer or normalization choice: the backbone is keras.applications'
+        # own network with its ImageNet weights (re-drawing its kernels would erase what transfer
+        # learning transfers), and the new head is a single softmax layer with no hidden activation.
     ),
     smoke={"weights": "none", "input_size": 32},
 ))

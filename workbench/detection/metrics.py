@@ -448,18 +448,26 @@ def evaluate_detection_files(gt_json_path: str, dt_json_path: str, iou_type: str
                              f"{type(exc).__name__} {exc}") from None
 
 
+#: A predicted mask probability at or above this is the object's pixel (Mask R-CNN's 0.5).
+MASK_THRESHOLD = 0.5
+
+
 def evaluate_detections(ground_truth, detections, iou_type: str = "bbox") -> dict:
     """COCO and VOC metrics of per-image detections on a ``DetectionData``.
 
     ``detections[i]`` holds the boxes, scores, labels (and, for ``iou_type="segm"``,
-    ``"masks"`` ``(k, H, W)``) found in image ``i`` of ``ground_truth``.
+    ``"masks"`` ``(k, H, W)``, boolean or probabilities, kept where >= 0.5 as
+    ``inference.to_coco_results`` does) found in image ``i`` of ``ground_truth``.
     """
     from workbench.detection.cocoeval_json import detections_to_coco
 
     dets = _detections(detections)
     masks = None
     if iou_type == "segm":
-        masks = [d["masks"] if isinstance(d, dict) else d[3] for d in detections]
+        # Mask R-CNN's pasted masks are probabilities, non-zero well beyond the object:
+        # taken as bool, every pixel above 0 counted (a triangle's mask became its box).
+        masks = [np.asarray(d["masks"] if isinstance(d, dict) else d[3]) >= MASK_THRESHOLD
+                 for d in detections]
     results = detections_to_coco(ground_truth.image_ids, [d[0] for d in dets],
                                  [d[1] for d in dets], [d[2] for d in dets], masks)
     if iou_type == "segm":

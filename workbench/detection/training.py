@@ -64,10 +64,28 @@ def training_split(data, hp: dict, seed: int):
     from workbench.detection.augment import augment_data
 
     train, val = data.train_val()
-    if is_streamed(data) and hp.get("augment_copies", 0):
+    copies = augment_copies(hp.get("augment_copies", 0), len(train), is_streamed(data))
+    if is_streamed(data) and copies:
         raise WorkbenchError("augment_copies makes copies of the images in memory: load the set with "
                              "stream=no, or set augment_copies=0")
-    return augment_data(train, hp.get("augment_copies", 0), seed), val
+    return augment_data(train, copies, seed), val
+
+
+#: ``augment_copies = -1`` ("auto", the one-stage detectors' default): enough copies for about
+#: this many training images, at most ``AUTO_MAX_COPIES`` (12 for the 160 of the default shapes);
+#: none for a set that large already, or streamed from its files (copies live in memory).
+AUTO_AUGMENT_IMAGES = 2000
+AUTO_MAX_COPIES = 12
+
+
+def augment_copies(setting, count: int, streamed: bool = False) -> int:
+    """The copies of each training image to add: ``setting``, or for -1 the automatic number."""
+    setting = int(setting)
+    if setting >= 0:
+        return setting
+    if streamed or count <= 0:
+        return 0
+    return int(min(AUTO_MAX_COPIES, max(0, -(-AUTO_AUGMENT_IMAGES // count) - 1)))
 
 
 def prepare_data(data, hp: dict, model_name: str = "this detector", task: str = "detection"):

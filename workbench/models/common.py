@@ -60,9 +60,12 @@ def pool(x, kind: str, name: str, size: int = 2):
     raise WorkbenchError(f"pooling={kind!r} is not one of max, average")
 
 
-def classifier_head(x, info, dropout: float = 0.0, flatten: bool = False):
-    """Global-average-pool (or flatten), optional dropout, softmax over the classes."""
-    if len(x.shape) == 4:
+def classifier_head(x, info, dropout: float = 0.0, flatten: bool = False, head: str = ""):
+    """Global-average-pool (or flatten, or ``head``: see ``to_vector``), optional dropout,
+    softmax over the classes."""
+    if len(x.shape) == 4 and head:
+        x = to_vector(x, head)
+    elif len(x.shape) == 4:
         x = layers.Flatten(name="flatten")(x) if flatten else layers.GlobalAveragePooling2D(name="avg_pool")(x)
     if dropout:
         x = layers.Dropout(dropout, name="head_dropout")(x)

@@ -21,15 +21,16 @@ from workbench.views.types import Text
 
 def build_linear_regression(hp: dict, info) -> keras.Model:
     """``y = w . x + b``."""
-    return _regression(info, degree=1, name="linear_regression")
+    return _regression(info, degree=1, name="linear_regression", dropout=hp.get("dropout", 0.0))
 
 
 def build_polynomial_regression(hp: dict, info) -> keras.Model:
     """``y = sum_k w_k x^k + b`` for ``k = 1 .. degree``."""
-    return _regression(info, degree=hp["degree"], name="polynomial_regression")
+    return _regression(info, degree=hp["degree"], name="polynomial_regression",
+                       dropout=hp.get("dropout", 0.0))
 
 
-def _regression(info, degree: int, name: str) -> keras.Model:
+def _regression(info, degree: int, name: str, dropout: float = 0.0) -> keras.Model:
     if info.task != "regression" or len(info.input_shape) != 1:
         raise WorkbenchError(
             f"{name} needs a table with a numeric target; {info.name} is {info.task} data "
@@ -38,6 +39,8 @@ def _regression(info, degree: int, name: str) -> keras.Model:
         raise WorkbenchError(f"degree={degree} must be between 1 and 10")
     inputs = keras.Input(shape=info.input_shape, name="input")
     x = PolynomialFeatures(degree, name="polynomial_features")(inputs) if degree > 1 else inputs
+    if dropout:  # on the features: for a linear model this acts as an L2 (ridge) penalty
+        x = keras.layers.Dropout(dropout, name="feature_dropout")(x)  # (Wager et al. 2013), shrinking w
     return keras.Model(inputs, output_layer(x, info), name=name)
 
 

@@ -40,6 +40,9 @@ class Perceptron(keras.Model):
         batch = ops.cast(ops.shape(x)[0], features.dtype)
         # The rule's update is +lr * error * x; an optimizer steps *against* its gradient.
         kernel_step = -ops.matmul(ops.transpose(features), error) / batch
+        decay = getattr(dense.kernel, "regularizer", None)  # the shared l2: d(l2 |W|^2)/dW = 2 l2 W
+        if decay is not None:
+            kernel_step = kernel_step + 2.0 * decay.l2 * dense.kernel
         bias_step = -ops.mean(error, axis=0)
         self.optimizer.apply([kernel_step, bias_step], [dense.kernel, dense.bias])
         return self._report(x, y, y_pred)

@@ -21,6 +21,11 @@ of ``W`` is below 1 (and ``|f'| <= 1``) the gradient reaching early steps vanish
 geometrically; above 1 it can explode. ``gradient_norm_curves`` shows both.
 Everything here is numpy in float64; ``autodiff_gradients`` is the TensorFlow
 reference the hand-written gradients are tested against.
+
+Dropout (``mask``) sits on the non-recurrent connection only, as Zaremba, Sutskever &
+Vinyals (2014) apply it to RNNs: ``o_t = (z_t * m_t) W_out + c`` with ``m_t`` 0 or
+``1 / (1 - rate)``, so the recurrence (the memory) is never cut; backwards, the output's
+share of ``dL/dz_t`` is multiplied by the same ``m_t``.
 """
 
 from __future__ import annotations
@@ -72,8 +77,9 @@ def init_params(inputs: int, hidden: int, outputs: int = 1, spectral_radius: flo
     }
 
 
-def forward(params: dict, x: np.ndarray, activation: str = "tanh") -> dict[str, np.ndarray]:
-    """``x (batch, steps, inputs)`` -> ``u``, ``z`` (with ``z_0 = 0`` first), ``o`` and ``y``."""
+def forward(params: dict, x: np.ndarray, activation: str = "tanh", mask=None) -> dict[str, np.ndarray]:
+    """``x (batch, steps, inputs)`` -> ``u``, ``z`` (with ``z_0 = 0`` first), ``o`` and ``y``;
+    ``mask`` ``(batch, steps, hidden)``: dropout on what the output reads (None: none)."""
     f, _ = activation_and_derivative(activation)
     batch, steps, _ = x.shape
     hidden = params["w"].shape[0]
@@ -82,7 +88,7 @@ def forward(params: dict, x: np.ndarray, activation: str = "tanh") -> dict[str, 
     for t in range(steps):
         u[:, t] = x[:, t] @ params["w_in"] + z[:, t] @ params["w"] + params["b"]
         z[:, t + 1] = f(u[:, t])
-    o = z[:, 1:] @ params["w_out"] + params["c"]
+    o = (z[:, 1:] if mask is None else z[:, 1:] * mask) @ params["w_out"] + params["c"]
     return {"u": u, "z": z, "o": o, "y": 0.5 * (1.0 + np.tanh(0.5 * o))}
 
 
@@ -94,7 +100,7 @@ def loss(cache: dict, targets: np.ndarray, step_weights: np.ndarray) -> float:
 
 
 def bptt(params: dict, x: np.ndarray, targets: np.ndarray, activation: str = "tanh",
-         step_weights: np.ndarray | None = None):
+         step_weights: np.ndarray | None = None, mask=None):
     """Loss, gradients (same keys as ``params``) and ``||dL/dz_t||`` per step, by hand.
 
     ``targets`` is ``(batch, steps, outputs)``; ``step_weights`` (default ``1/steps``
@@ -104,16 +110,17 @@ def bptt(params: dict, x: np.ndarray, targets: np.ndarray, activation: str = "ta
     _, derivative = activation_and_derivative(activation)
     batch, steps, _ = x.shape
     weights = np.full(steps, 1.0 / steps) if step_weights is None else np.asarray(step_weights, float)
-    cache = forward(params, x, activation)
+    cache = forward(params, x, activation, mask)
     u, z = cache["u"], cache["z"]
+    keep = np.ones_like(z[:, 1:]) if mask is None else mask
     d_o = weights[None, :, None] * (cache["y"] - targets) / (batch * targets.shape[-1])
     grads = {name: np.zeros_like(value) for name, value in params.items()}
-    grads["w_out"] = np.einsum("bth,bto->ho", z[:, 1:], d_o)
+    grads["w_out"] = np.einsum("bth,bto->ho", z[:, 1:] * keep, d_o)
     grads["c"] = d_o.sum(axis=(0, 1))
     dz_norms = np.zeros(steps)
     d_u_next = np.zeros_like(z[:, 0])
     for t in reversed(range(steps)):
-        d_z = d_o[:, t] @ params["w_out"].T + d_u_next @ params["w"].T
+        d_z = (d_o[:, t] @ params["w_out"].T) * keep[:, t] + d_u_next @ params["w"].T
         dz_norms[t] = np.linalg.norm(d_z)
         d_u = d_z * derivative(u[:, t], z[:, t + 1])
         grads["w_in"] += x[:, t].T @ d_u
@@ -124,7 +131,7 @@ def bptt(params: dict, x: np.ndarray, targets: np.ndarray, activation: str = "ta
 
 
 def autodiff_gradients(params: dict, x: np.ndarray, targets: np.ndarray, activation: str = "tanh",
-                       step_weights: np.ndarray | None = None):
+                       step_weights: np.ndarray | None = None, mask=None):
     """The same loss differentiated by TensorFlow's ``GradientTape`` (float64): the reference."""
     import tensorflow as tf
 
@@ -138,11 +145,20 @@ def autodiff_gradients(params: dict, x: np.ndarray, targets: np.ndarray, activat
         total = tf.constant(0.0, tf.float64)
         for t in range(steps):
             z = f(x[:, t] @ variables["w_in"] + z @ variables["w"] + variables["b"])
-            logits = z @ variables["w_out"] + variables["c"]
+            logits = (z if mask is None else z * mask[:, t]) @ variables["w_out"] + variables["c"]
             bce = tf.nn.sigmoid_cross_entropy_with_logits(labels=targets[:, t], logits=logits)
             total += weights[t] * tf.reduce_mean(bce)
     grads = tape.gradient(total, list(variables.values()))
     return float(total), {name: g.numpy() for name, g in zip(variables, grads)}
+
+
+def dropout_mask(rate: float, shape, seed: int, epoch: int, step: int):
+    """Inverted dropout's mask (0 or ``1 / (1 - rate)``), a function of (seed, epoch, step); None at 0."""
+    if not rate:
+        return None
+    from workbench.data.sources import rng_for
+
+    return (rng_for(seed, epoch, step).random(shape) >= rate) / (1.0 - rate)
 
 
 # ----------------------------------------------------------------------------- gradient-norm curves
@@ -249,7 +265,10 @@ def _train_epoch(ctx, model, optimizer, order: np.ndarray, epoch: int, steps: in
             break
         batch = order[step * size:(step + 1) * size]
         params = _params(model)
-        value, grads, _ = bptt(params, data.x_train[batch], data.y_train[batch][..., None], hp["activation"])
+        x = data.x_train[batch]
+        mask = dropout_mask(hp.get("dropout", 0.0), (len(x), x.shape[1], params["w"].shape[0]),
+                            ctx.config.seed, epoch, step)
+        value, grads, _ = bptt(params, x, data.y_train[batch][..., None], hp["activation"], mask=mask)
         for name in ("w_in", "w", "w_out"):  # the L2 penalty l2 * sum(w^2) on the weight matrices
             grads[name] += 2.0 * hp["l2"] * params[name]
         optimizer.apply([grads[name].astype(np.float32) for name in PARAMS], variables)

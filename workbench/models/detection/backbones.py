@@ -13,21 +13,24 @@ from __future__ import annotations
 from keras import layers
 
 from workbench.errors import WorkbenchError
-from workbench.models.common import normalization
+from workbench.models.common import normalization, pooling_layer
 
 #: Stage widths (filters) for strides 2, 4, 8, 16, 32, 64, 128.
 DEFAULT_WIDTHS = (16, 32, 48, 64, 96, 128, 128)
 
 
-def conv_bn(x, filters: int, name: str, strides: int = 1, kernel: int = 3, norm: str = "batch"):
-    """3x3 convolution, normalization, ReLU: the unit every stage is made of."""
+def conv_bn(x, filters: int, name: str, strides: int = 1, kernel: int = 3, norm: str = "batch",
+            activation: str = "relu"):
+    """3x3 convolution, normalization, activation (ReLU unless the entry's ``activation`` says
+    otherwise; the layer keeps its ``_relu`` name so saved runs still load): the unit every
+    stage is made of."""
     x = layers.Conv2D(filters, kernel, strides=strides, padding="same",
                       use_bias=norm == "none", name=f"{name}_conv")(x)
     if norm == "batch":  # a short momentum: the short runs here must end with usable statistics
         x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
     else:
         x = normalization(x, norm, name)
-    return layers.Activation("relu", name=f"{name}_relu")(x)
+    return layers.Activation(activation, name=f"{name}_relu")(x)
 
 
 def stage_widths(width: int, levels: int) -> list[int]:
@@ -39,14 +42,46 @@ def stage_widths(width: int, levels: int) -> list[int]:
     return [max(4, round(w * width / 16)) for w in DEFAULT_WIDTHS[:levels]]
 
 
-def conv_backbone(x, levels: int, width: int = 16, norm: str = "batch", name: str = "backbone"):
-    """``levels`` stride-2 stages; returns ``{level: feature}`` with level ``k`` at stride ``2**k``."""
+#: How a backbone stage halves the resolution (the detectors' ``pooling`` hyperparameter).
+DOWNSAMPLING = ("stride", "max", "average")
+
+
+def conv_backbone(x, levels: int, width: int = 16, norm: str = "batch", name: str = "backbone",
+                  activation: str = "relu", pooling: str = "stride"):
+    """``levels`` stride-2 stages; returns ``{level: feature}`` with level ``k`` at stride ``2**k``.
+
+    ``pooling`` "stride" halves the resolution by the first convolution's stride 2 (the
+    default); "max" / "average" keep that convolution at stride 1 and halve by a 2x2 max or
+    average pooling after it, as VGG-style backbones do (same widths and strides, so every
+    head built on the features is unchanged).
+    """
+    if pooling not in DOWNSAMPLING:
+        raise WorkbenchError(f"pooling={pooling!r} is not one of {', '.join(DOWNSAMPLING)}")
     features = {}
     for level, filters in enumerate(stage_widths(width, levels), start=1):
-        x = conv_bn(x, filters, f"{name}_stage{level}_1", strides=2, norm=norm)
-        x = conv_bn(x, filters, f"{name}_stage{level}_2", norm=norm)
+        first = f"{name}_stage{level}_1"
+        x = conv_bn(x, filters, first, strides=2 if pooling == "stride" else 1, norm=norm,
+                    activation=activation)
+        if pooling != "stride":
+            x = pooling_layer(pooling, 2, padding="same", name=f"{first}_pool")(x)
+        x = conv_bn(x, filters, f"{name}_stage{level}_2", norm=norm, activation=activation)
         features[level] = x
     return features
+
+
+def backbone_options(hp: dict) -> dict:
+    """The shared choices (catalog A) every detector's backbone takes from ``hp``."""
+    return {"norm": hp.get("normalization", "batch"), "activation": hp.get("activation", "relu"),
+            "pooling": hp.get("pooling", "stride")}
+
+
+def feature_dropout(features: dict, rate: float, name: str) -> dict:
+    """Dropout on every feature map before a detector's heads (``dropout``; 0 = none), one
+    layer called on each level so no level is left out."""
+    if not rate:
+        return features
+    drop = layers.Dropout(float(rate), name=f"{name}_dropout")
+    return {level: drop(x) for level, x in features.items()}
 
 
 def check_levels(min_level: int, max_level: int, image_size) -> None:
@@ -60,7 +95,7 @@ def check_levels(min_level: int, max_level: int, image_size) -> None:
 
 
 def feature_pyramid(features: dict, min_level: int, max_level: int, filters: int,
-                    name: str = "fpn", extra_levels: int = 0) -> dict:
+                    name: str = "fpn", extra_levels: int = 0, activation: str = "relu") -> dict:
     """FPN outputs ``{level: P_level}`` for ``min_level..max_level``, all with ``filters`` channels.
 
     The top ``extra_levels`` levels have no backbone stage: as FCOS builds P6 and P7 from
@@ -82,7 +117,7 @@ def feature_pyramid(features: dict, min_level: int, max_level: int, filters: int
         merged[level]) for level in merged}
     for level in range(top + 1, max_level + 1):
         below = out[level - 1] if level == top + 1 else layers.Activation(
-            "relu", name=f"{name}_p{level - 1}_relu")(out[level - 1])
+            activation, name=f"{name}_p{level - 1}_relu")(out[level - 1])
         out[level] = layers.Conv2D(filters, 3, strides=2, padding="same",
                                    name=f"{name}_p{level}_from_p{level - 1}")(below)
     return dict(sorted(out.items()))
@@ -95,7 +130,8 @@ def concat_levels(tensors: list, name: str):
     return layers.Concatenate(axis=1, name=name)(tensors)
 
 
-def shared_tower(features: dict, filters: int, depth: int, name: str, norm_groups: int = 0) -> dict:
+def shared_tower(features: dict, filters: int, depth: int, name: str, norm_groups: int = 0,
+                 activation: str = "relu") -> dict:
     """``depth`` 3x3 conv (+ GroupNorm) + ReLU applied with the *same* weights to every level.
 
     RetinaNet's and FCOS's heads are shared across pyramid levels: one set of layer
@@ -105,7 +141,7 @@ def shared_tower(features: dict, filters: int, depth: int, name: str, norm_group
                            name=f"{name}_conv{k + 1}") for k in range(depth)]
     norms = [layers.GroupNormalization(_groups(filters, norm_groups), name=f"{name}_gn{k + 1}")
              for k in range(depth)] if norm_groups else [None] * depth
-    relus = [layers.Activation("relu", name=f"{name}_relu{k + 1}") for k in range(depth)]
+    relus = [layers.Activation(activation, name=f"{name}_relu{k + 1}") for k in range(depth)]
     out = {}
     for level, x in features.items():
         for conv, norm, relu in zip(convs, norms, relus):

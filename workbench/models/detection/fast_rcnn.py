@@ -77,11 +77,12 @@ def build_fast_rcnn(hp: dict, info) -> FastRCNN:
         raise WorkbenchError(f"proposals={proposals} must be at least 1")
     settings.update(search=search, proposals=proposals)
     image = keras.Input(tuple(info.input_shape), name="image")
+    act = hp.get("activation", "relu")
     features = backbone_features(image, settings["feature_stride"], int(hp.get("width", 16)),
-                                 hp.get("normalization", "batch"))
+                                 hp.get("normalization", "batch"), act, hp.get("pooling", "stride"))
     network = keras.Model(image, {"features": features}, name="fast_rcnn_network")
     head = build_box_head(settings["pooled_size"], int(features.shape[-1]), len(class_names),
-                          int(hp.get("fc", 128)))
+                          int(hp.get("fc", 128)), float(hp.get("dropout", 0.0)), act)
     return FastRCNN(network, head, None, class_names, settings, name="fast_rcnn")
 
 
@@ -89,6 +90,7 @@ def train_fast_rcnn(ctx):
     """``train_detector`` with Selective Search proposals as a second input (computed once)."""
     from workbench.detection.training import MapCallback, prepare_data, training_split
     from workbench.training import devices, events
+    from workbench.models.initializers import apply_initializer
     from workbench.training.job import apply_l2, fit_arrays, make_optimizer
 
     data = prepare_data(ctx.dataset, ctx.hp, ctx.entry.name)
@@ -100,6 +102,7 @@ def train_fast_rcnn(ctx):
                     tuple(data.class_names))
     with tf.device(f"/{devices.resolve(ctx.config.device)}"):
         model = ctx.entry.build(ctx.hp, info)
+    apply_initializer(model, ctx.hp)  # "default" keeps the builder's own initial weights
     apply_l2(model, ctx.hp.get("l2", 0.0))
     model.compile(optimizer=make_optimizer(ctx.hp))
     ctx.emit(events.Status(f"Selective Search on {len(train)} training and {len(val)} "

@@ -31,11 +31,11 @@ RPN_VARIANCES = (1.0, 1.0, 1.0, 1.0)
 
 
 def build_rpn_network(input_shape, stride: int, width: int, norm: str, rpn_filters: int,
-                      anchors_per_cell: int) -> keras.Model:
+                      anchors_per_cell: int, activation: str = "relu", pooling: str = "stride") -> keras.Model:
     """Image -> ``{"features", "rpn_scores" (K,), "rpn_deltas" (K, 4)}`` with K = h * w * k."""
     image = keras.Input(input_shape, name="image")
-    features = backbone_features(image, stride, width, norm)
-    x = layers.Conv2D(rpn_filters, 3, padding="same", activation="relu", name="rpn_conv")(features)
+    features = backbone_features(image, stride, width, norm, activation, pooling)
+    x = layers.Conv2D(rpn_filters, 3, padding="same", activation=activation, name="rpn_conv")(features)
     scores = layers.Conv2D(anchors_per_cell, 1, name="rpn_objectness")(x)
     deltas = layers.Conv2D(4 * anchors_per_cell, 1, name="rpn_box",
                            kernel_initializer=keras.initializers.RandomNormal(stddev=0.01))(x)
@@ -135,9 +135,11 @@ def build_network_and_head(hp: dict, info, what: str):
     anchors_per_cell = len(settings["anchor_scales"]) * len(settings["anchor_ratios"])
     network = build_rpn_network(tuple(info.input_shape), settings["feature_stride"],
                                 int(hp.get("width", 16)), hp.get("normalization", "batch"),
-                                int(hp.get("rpn_filters", 64)), anchors_per_cell)
+                                int(hp.get("rpn_filters", 64)), anchors_per_cell,
+                                hp.get("activation", "relu"), hp.get("pooling", "stride"))
     channels = int(network.output["features"].shape[-1])
-    head = build_box_head(settings["pooled_size"], channels, len(class_names), int(hp.get("fc", 128)))
+    head = build_box_head(settings["pooled_size"], channels, len(class_names), int(hp.get("fc", 128)),
+                          float(hp.get("dropout", 0.0)), hp.get("activation", "relu"))
     return network, head, class_names, settings
 
 

@@ -16,7 +16,7 @@ import keras
 from keras import layers
 
 from workbench.errors import WorkbenchError
-from workbench.models.detection.backbones import conv_backbone, conv_bn
+from workbench.models.detection.backbones import backbone_options, conv_backbone, conv_bn
 from workbench.models.detection.base import Segmenter, check_detection_info
 
 #: Variant -> the backbone strides (as levels) whose scores are added back: 32s, 16s, 8s.
@@ -32,12 +32,15 @@ def build_fcn(hp: dict, info) -> Segmenter:
     if min(image_size) % 32:
         raise WorkbenchError(f"FCN needs image sides divisible by 32, got {image_size[0]}x"
                              f"{image_size[1]} (set input_size)")
-    norm = hp.get("normalization", "batch")
+    options = backbone_options(hp)
+    norm, act, rate = options["norm"], options["activation"], float(hp.get("dropout", 0.0))
     classes = len(class_names) + 1
     inputs = keras.Input(shape=info.input_shape, name="input")
-    features = conv_backbone(inputs, 5, int(hp.get("width", 16)), norm, name="fcn_backbone")
-    x = conv_bn(features[5], int(hp.get("fc_filters", 128)), "fcn_fc6", norm=norm)
-    x = conv_bn(x, int(hp.get("fc_filters", 128)), "fcn_fc7", kernel=1, norm=norm)
+    features = conv_backbone(inputs, 5, int(hp.get("width", 16)), name="fcn_backbone", **options)
+    x = conv_bn(features[5], int(hp.get("fc_filters", 128)), "fcn_fc6", norm=norm, activation=act)
+    x = layers.Dropout(rate, name="fcn_fc6_dropout")(x) if rate else x  # the paper keeps VGG's dropout
+    x = conv_bn(x, int(hp.get("fc_filters", 128)), "fcn_fc7", kernel=1, norm=norm, activation=act)
+    x = layers.Dropout(rate, name="fcn_fc7_dropout")(x) if rate else x
     scores = layers.Conv2D(classes, 1, name="fcn_score_fr")(x)
     level = 5
     for skip in SKIPS[variant]:  # 2x learnt upsampling + the finer map's own scores

@@ -25,8 +25,9 @@ import keras
 from keras import ops
 
 from workbench.errors import WorkbenchError
-from workbench.models.detection.backbones import (check_levels, conv_backbone, feature_pyramid,
-                                                  shared_output, shared_tower)
+from workbench.models.detection.backbones import (backbone_options, check_levels, conv_backbone,
+                                                  feature_dropout, feature_pyramid, shared_output,
+                                                  shared_tower)
 from workbench.models.detection.base import (Detector, check_detection_info, feature_size,
                                              focal_loss, prior_bias)
 
@@ -161,12 +162,15 @@ def build_fcos(hp: dict, info) -> FCOS:
                              f"= {max_level - min_level}")
     inputs = keras.Input(shape=info.input_shape, name="input")
     # The paper's P6, P7 come from P5, so the backbone stops below them (at "C5").
-    features = conv_backbone(inputs, max_level - extra, int(hp.get("width", 16)),
-                             hp.get("normalization", "batch"), name="fcos_backbone")
+    options = backbone_options(hp)
+    act = options["activation"]
+    features = conv_backbone(inputs, max_level - extra, int(hp.get("width", 16)), name="fcos_backbone",
+                             **options)
     pyramid = feature_pyramid(features, min_level, max_level, filters, name="fcos_fpn",
-                              extra_levels=extra)
-    class_tower = shared_tower(pyramid, filters, depth, "fcos_class", norm_groups=8)
-    box_tower = shared_tower(pyramid, filters, depth, "fcos_box", norm_groups=8)
+                              extra_levels=extra, activation=act)
+    pyramid = feature_dropout(pyramid, hp.get("dropout", 0.0), "fcos_fpn")
+    class_tower = shared_tower(pyramid, filters, depth, "fcos_class", norm_groups=8, activation=act)
+    box_tower = shared_tower(pyramid, filters, depth, "fcos_box", norm_groups=8, activation=act)
     classes = len(class_names)
     logits = shared_output(class_tower, classes, classes, "fcos_class", prior_bias(0.01))
     distances = shared_output(box_tower, 4, 4, "fcos_ltrb")

@@ -34,12 +34,12 @@ PCK_ALPHA = 0.2
 
 
 def build_keypoint_head(pooled_size: int, channels: int, num_keypoints: int, filters: int,
-                        convs: int = 2) -> keras.Model:
+                        convs: int = 2, activation: str = "relu") -> keras.Model:
     """3x3 convs on the pooled RoI, then a 4x4 stride-2 up-convolution to K heatmap logits."""
     pooled = keras.Input((pooled_size, pooled_size, channels), name="pooled_keypoint_rois")
     x = pooled
     for i in range(1, convs + 1):
-        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"keypoint_conv{i}")(x)
+        x = layers.Conv2D(filters, 3, padding="same", activation=activation, name=f"keypoint_conv{i}")(x)
     logits = layers.Conv2DTranspose(num_keypoints, 4, strides=2, padding="same",
                                     name="keypoint_heatmaps")(x)
     return keras.Model(pooled, logits, name="keypoint_head")
@@ -165,6 +165,7 @@ class KeypointRCNN(FasterRCNN):
     def forward_losses(self, x, y, training: bool) -> dict:
         """Faster R-CNN's four losses plus the keypoint loss on the foreground RoIs."""
         outputs, sample, parts = self.sampled_losses(x, y, training)
+        sample = self.foreground_sample(sample)
         heatmaps = self.keypoint_logits(outputs["features"], sample["rois"], training)
         matched = tf.gather(tf.cast(y["keypoints"], tf.float32), sample["matched"], batch_dims=1)
         index, visible = keypoint_targets(sample["rois"], matched, self.heatmap_size)
@@ -230,7 +231,7 @@ def build_keypoint_rcnn(hp: dict, info) -> KeypointRCNN:
                     class_keypoints=[list(k) for k in getattr(info, "class_keypoints", ())])
     channels = int(network.output["features"].shape[-1])
     keypoint_head = build_keypoint_head(size, channels, len(names), int(hp.get("keypoint_filters", 32)),
-                                        int(hp.get("keypoint_convs", 2)))
+                                        int(hp.get("keypoint_convs", 2)), hp.get("activation", "relu"))
     return KeypointRCNN(network, head, None, class_names, settings, keypoint_head,
                         name="keypoint_rcnn")
 

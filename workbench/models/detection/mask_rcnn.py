@@ -40,5 +40,5 @@ def build_mask_rcnn(hp: dict, info) -> MaskRCNN:
     settings["mask_pooled_size"] = size
     channels = int(network.output["features"].shape[-1])
     mask_head = build_mask_head(size, channels, len(class_names), int(hp.get("mask_filters", 32)),
-                                int(hp.get("mask_convs", 2)))
+                                int(hp.get("mask_convs", 2)), hp.get("activation", "relu"))
     return MaskRCNN(network, head, mask_head, class_names, settings, name="mask_rcnn")

@@ -50,14 +50,16 @@ BOX_VARIANCES = (1.0, 1.0, 1.0, 1.0)
 
 
 def build_region_cnn(warp_size: int, num_classes: int, width: int, feature_dim: int,
-                     dropout: float, norm: str) -> keras.Model:
+                     dropout: float, norm: str, activation: str = "relu",
+                     pooling: str = "stride") -> keras.Model:
     """Warped region -> ``{"features": fc7, "probabilities": softmax over K + 1}``."""
     region = keras.Input((warp_size, warp_size, 3), name="warped_region")
     levels = max(1, min(3, int(math.log2(warp_size)) - 2))
-    x = conv_backbone(region, levels, width, norm, name="cnn")[levels]
+    x = conv_backbone(region, levels, width, norm, name="cnn", activation=activation,
+                      pooling=pooling)[levels]
     x = layers.Flatten(name="cnn_flatten")(x)
-    x = layers.Dense(feature_dim, activation="relu", name="fc6")(x)
-    features = layers.Dense(feature_dim, activation="relu", name="fc7")(x)
+    x = layers.Dense(feature_dim, activation=activation, name="fc6")(x)
+    features = layers.Dense(feature_dim, activation=activation, name="fc7")(x)
     x = layers.Dropout(dropout, name="fc7_dropout")(features)
     probabilities = layers.Dense(num_classes + 1, activation="softmax", name="predictions")(x)
     return keras.Model(region, {"features": features, "probabilities": probabilities},
@@ -177,7 +179,8 @@ def build_rcnn(hp: dict, info) -> RCNN:
                 "max_candidates": int(hp.get("max_candidates", 300))}
     network = build_region_cnn(warp, len(class_names), int(hp.get("width", 16)),
                                int(hp.get("feature_dim", 128)), float(hp.get("dropout", 0.3)),
-                               hp.get("normalization", "batch"))
+                               hp.get("normalization", "batch"), hp.get("activation", "relu"),
+                               hp.get("pooling", "stride"))
     return RCNN(network, class_names, settings, name="rcnn")
 
 
@@ -272,6 +275,7 @@ def train_rcnn(ctx):
     """R-CNN's own trainer: fine-tune the region CNN, then fit SVMs and box regressors, per epoch."""
     from workbench.detection.training import evaluate_map, prepare_data, training_split
     from workbench.training import devices, events
+    from workbench.models.initializers import apply_initializer
     from workbench.training.job import apply_l2, make_optimizer
 
     config = ctx.config
@@ -285,6 +289,7 @@ def train_rcnn(ctx):
     keras.utils.set_random_seed(config.seed)
     with tf.device(f"/{device}"):
         model = ctx.entry.build(ctx.hp, info)
+    apply_initializer(model, ctx.hp)  # "default" keeps the builder's own initial weights
     apply_l2(model, ctx.hp.get("l2", 0.0))
     model.classifier.compile(optimizer=make_optimizer(ctx.hp), loss="sparse_categorical_crossentropy",
                              metrics=["accuracy"])
@@ -295,7 +300,8 @@ def train_rcnn(ctx):
     steps = min(steps, config.steps_per_epoch) if config.steps_per_epoch else steps
     ctx.emit(events.RunStarted(ctx.run_dir.path, config.to_dict(), devices.describe(device),
                                config.epochs, 0, steps, int(model.count_params())))
-    stopped = False
+    stopped = early = False
+    best, waited = -math.inf, 0  # early stopping (shared hyperparameter): val_mAP, else -loss
     for epoch in range(config.epochs):
         started = time.perf_counter()
         logs = {}
@@ -316,4 +322,9 @@ def train_rcnn(ctx):
             if len(val):
                 logs["val_mAP"] = float(evaluate_map(model, val, config.batch_size)["mAP"])
         ctx.end_epoch(epoch, logs, time.perf_counter() - started)
-    return ctx.finish(model, stopped=stopped)
+        score = logs.get("val_mAP", -logs.get("loss", 0.0))
+        best, waited = (score, 0) if score > best else (best, waited + 1)
+        if ctx.hp.get("early_stopping", 0) and waited >= ctx.hp["early_stopping"]:
+            early = True
+            break
+    return ctx.finish(model, stopped=stopped, early_stopped=early)

@@ -20,8 +20,9 @@ import keras
 from keras import ops
 
 from workbench.detection import boxes as box_ops
-from workbench.models.detection.backbones import (check_levels, conv_backbone, feature_pyramid,
-                                                  shared_output, shared_tower)
+from workbench.models.detection.backbones import (backbone_options, check_levels, conv_backbone,
+                                                  feature_dropout, feature_pyramid, shared_output,
+                                                  shared_tower)
 from workbench.models.detection.base import (Detector, assign_anchors, check_detection_info,
                                              feature_size, focal_loss, parse_floats, prior_bias,
                                              smooth_l1)
@@ -93,25 +94,29 @@ class RetinaNet(Detector):
 def build_retinanet(hp: dict, info) -> RetinaNet:
     """RetinaNet: small backbone, FPN on ``min_level..max_level``, shared class and box subnets."""
     image_size, class_names = check_detection_info(info, "RetinaNet")
-    min_level, max_level = int(hp.get("min_level", 3)), int(hp.get("max_level", 5))
+    min_level, max_level = int(hp.get("min_level", 2)), int(hp.get("max_level", 4))
     check_levels(min_level, max_level, image_size)
     scales = parse_floats(hp.get("anchor_scales", "1,1.26,1.587"), "anchor_scales")
     ratios = parse_floats(hp.get("anchor_ratios", "0.5,1,2"), "anchor_ratios")
     filters, depth = int(hp.get("fpn_filters", 64)), int(hp.get("head_depth", 2))
     per_position = len(scales) * len(ratios)
     inputs = keras.Input(shape=info.input_shape, name="input")
-    features = conv_backbone(inputs, max_level, int(hp.get("width", 16)),
-                             hp.get("normalization", "batch"), name="retinanet_backbone")
-    pyramid = feature_pyramid(features, min_level, max_level, filters, name="retinanet_fpn")
+    options = backbone_options(hp)
+    act = options["activation"]
+    features = conv_backbone(inputs, max_level, int(hp.get("width", 16)), name="retinanet_backbone",
+                             **options)
+    pyramid = feature_pyramid(features, min_level, max_level, filters, name="retinanet_fpn",
+                              activation=act)
+    pyramid = feature_dropout(pyramid, hp.get("dropout", 0.0), "retinanet_fpn")
     classes = len(class_names)
-    logits = shared_output(shared_tower(pyramid, filters, depth, "retinanet_class"),
+    logits = shared_output(shared_tower(pyramid, filters, depth, "retinanet_class", activation=act),
                            per_position * classes, classes, "retinanet_class",
                            bias_initializer=prior_bias(0.01))
-    deltas = shared_output(shared_tower(pyramid, filters, depth, "retinanet_box"),
+    deltas = shared_output(shared_tower(pyramid, filters, depth, "retinanet_box", activation=act),
                            per_position * 4, 4, "retinanet_box")
     network = keras.Model(inputs, [logits, deltas], name="retinanet_network")
     settings = {"min_level": min_level, "max_level": max_level,
-                "anchor_size": float(hp.get("anchor_size", 1.5)), "scales": list(scales),
+                "anchor_size": float(hp.get("anchor_size", 2.0)), "scales": list(scales),
                 "ratios": list(ratios), "alpha": float(hp.get("alpha", 0.25)),
                 "gamma": float(hp.get("gamma", 2.0)), "positive_iou": float(hp.get("positive_iou", 0.5)),
                 "negative_iou": float(hp.get("negative_iou", 0.4)),

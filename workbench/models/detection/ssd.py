@@ -22,7 +22,8 @@ from keras import layers, ops
 
 from workbench.detection import boxes as box_ops
 from workbench.errors import WorkbenchError
-from workbench.models.detection.backbones import check_levels, concat_levels, conv_backbone
+from workbench.models.detection.backbones import (backbone_options, check_levels, concat_levels,
+                                                  conv_backbone, feature_dropout)
 from workbench.models.detection.base import (Detector, assign_anchors, check_detection_info,
                                              feature_size, parse_floats, smooth_l1)
 
@@ -118,18 +119,19 @@ class SSD(Detector):
 def build_ssd(hp: dict, info) -> SSD:
     """SSD on the small backbone: predictors on the maps of ``min_level..max_level``."""
     image_size, class_names = check_detection_info(info, "SSD")
-    min_level, max_level = int(hp.get("min_level", 3)), int(hp.get("max_level", 6))
+    min_level, max_level = int(hp.get("min_level", 2)), int(hp.get("max_level", 5))
     check_levels(min_level, max_level, image_size)
     ratios = parse_floats(hp.get("aspect_ratios", "1,2,0.5"), "aspect_ratios")
-    min_scale, max_scale = float(hp.get("min_scale", 0.15)), float(hp.get("max_scale", 0.75))
+    min_scale, max_scale = float(hp.get("min_scale", 0.12)), float(hp.get("max_scale", 0.6))
     if not 0 < min_scale <= max_scale <= 1:
         raise WorkbenchError(f"SSD scales min_scale={min_scale}, max_scale={max_scale} must "
                              "satisfy 0 < min_scale <= max_scale <= 1")
     per_cell = len(ratios) + 1
     depth = len(class_names) + 1
     inputs = keras.Input(shape=info.input_shape, name="input")
-    features = conv_backbone(inputs, max_level, int(hp.get("width", 16)),
-                             hp.get("normalization", "batch"), name="ssd_backbone")
+    features = conv_backbone(inputs, max_level, int(hp.get("width", 16)), name="ssd_backbone",
+                             **backbone_options(hp))
+    features = feature_dropout(features, hp.get("dropout", 0.0), "ssd_features")
     class_maps, box_maps = [], []
     for level in range(min_level, max_level + 1):
         # SSD's predictors are per map (not shared): each map has its own scale.

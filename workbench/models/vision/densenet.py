@@ -21,6 +21,7 @@ from workbench.models.common import (
     normalization,
     output_layer,
     pooling_layer,
+    to_vector,
 )
 
 #: Dense layers per block of the ImageNet networks (the paper's Table 1).
@@ -110,7 +111,7 @@ def densenet(blocks, info, growth_rate: int = 32, compression: float = 0.5,
 
 def densenet_bc(depth: int, info, growth_rate: int = 12, compression: float = 0.5,
                 norm: str = "batch", dropout: float = 0.0, input_size: int = 0,
-                name: str = "densenet_bc", act: str = "relu") -> keras.Model:
+                name: str = "densenet_bc", act: str = "relu", head: str = "global_average") -> keras.Model:
     """DenseNet-BC for 32x32 images: a 3x3 stem with 2k filters, three dense blocks of
     (L - 4) / 6 bottleneck layers each, two compressing transitions, GAP, softmax."""
     if depth < 10 or (depth - 4) % 6:
@@ -125,7 +126,7 @@ def densenet_bc(depth: int, info, growth_rate: int = 12, compression: float = 0.
             x = transition_block(x, compression, norm, dropout, f"pool{i + 2}", act)
     x = normalization(x, norm, "final")
     x = layers.Activation(act, name="relu")(x)
-    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    x = to_vector(x, head)  # global average pooling (the paper's), or max / flatten to compare
     return keras.Model(inputs, output_layer(x, info), name=name)
 
 
@@ -157,7 +158,8 @@ build_densenet201 = _variant_builder("densenet201")
 
 def build_densenet_bc(hp: dict, info) -> keras.Model:
     return densenet_bc(hp["depth"], info, hp["growth_rate"], hp["compression"],
-                       hp["normalization"], hp["dropout"], hp["input_size"], act=hp.get("activation", "relu"))
+                       hp["normalization"], hp["dropout"], hp["input_size"], act=hp.get("activation", "relu"),
+                       head=hp.get("head", "global_average"))
 
 
 def _dropout(x, rate: float, name: str):

@@ -22,7 +22,7 @@ import keras
 from keras import layers
 
 from workbench.errors import WorkbenchError
-from workbench.models.common import image_input, normalization, output_layer
+from workbench.models.common import image_input, normalization, output_layer, to_vector
 
 ALPHA, BETA, GAMMA = 1.2, 1.1, 1.15
 BASE_RESOLUTION = 224
@@ -137,7 +137,7 @@ def mbconv_block(inputs, filters_in: int, filters_out: int, kernel_size: int, st
 def efficientnet(info, width_coefficient: float, depth_coefficient: float, resolution: int,
                  dropout: float = 0.2, drop_connect_rate: float = 0.2, se_ratio: float = 0.25,
                  norm: str = "batch", activation: str = "swish", blocks_args=DEFAULT_BLOCKS_ARGS,
-                 name: str = "efficientnet") -> keras.Model:
+                 name: str = "efficientnet", head: str = "global_average") -> keras.Model:
     """Generic EfficientNet: stem, scaled MBConv stages, 1x1 head conv, GAP, dropout, softmax."""
     _check_args(width_coefficient, depth_coefficient, resolution, dropout, drop_connect_rate, se_ratio)
     inputs, x = image_input(info, resolution)
@@ -165,7 +165,7 @@ def efficientnet(info, width_coefficient: float, depth_coefficient: float, resol
                       kernel_initializer=CONV_KERNEL_INITIALIZER, name="top_conv")(x)
     x = normalization(x, norm, "top")
     x = layers.Activation(activation, name="top_activation")(x)
-    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    x = to_vector(x, head)  # global average pooling (the paper's), or max / flatten to compare
     if dropout > 0:
         x = layers.Dropout(dropout, name="top_dropout")(x)
     outputs = output_layer(x, info)
@@ -178,7 +178,8 @@ def build_efficientnet(hp: dict, info, resolution: int = BASE_RESOLUTION) -> ker
     resolution = hp["input_size"] or resolution
     return efficientnet(info, hp["width_coefficient"], hp["depth_coefficient"], resolution,
                         hp["dropout"], hp["drop_connect_rate"], hp["se_ratio"], hp["normalization"],
-                        hp.get("activation", "swish"), name=hp.get("variant", "efficientnet"))
+                        hp.get("activation", "swish"), name=hp.get("variant", "efficientnet"),
+                        head=hp.get("head", "global_average"))
 
 
 def build_efficientnet_phi(hp: dict, info) -> keras.Model:
@@ -187,7 +188,8 @@ def build_efficientnet_phi(hp: dict, info) -> keras.Model:
     resolution = hp["input_size"] or scale["input_side"]
     return efficientnet(info, scale["width"], scale["depth"], resolution, hp["dropout"],
                         hp["drop_connect_rate"], hp["se_ratio"], hp["normalization"],
-                        hp.get("activation", "swish"), name=f"efficientnet_phi{hp['phi']:g}")
+                        hp.get("activation", "swish"), name=f"efficientnet_phi{hp['phi']:g}",
+                        head=hp.get("head", "global_average"))
 
 
 def _variant_builder(variant: str):

@@ -19,7 +19,7 @@ import keras
 from keras import layers
 
 from workbench.errors import WorkbenchError
-from workbench.models.common import image_input, normalization, output_layer
+from workbench.models.common import image_input, normalization, output_layer, to_vector
 
 #: The body of Table 1 after the 3x3/2 stem of 32 filters: (pointwise filters, stride)
 #: of each depthwise separable layer.
@@ -75,7 +75,7 @@ def depthwise_conv_block(x, pointwise_filters: int, norm: str, depth_multiplier:
 
 def mobilenet(info, alpha: float = 1.0, rho: float = 1.0, input_size: int = BASE_RESOLUTION,
               depth_multiplier: int = 1, norm: str = "batch", dropout: float = 1e-3,
-              name: str = "mobilenet", act: str = "relu6") -> keras.Model:
+              name: str = "mobilenet", act: str = "relu6", head: str = "global_average") -> keras.Model:
     """MobileNet v1: stem, 13 depthwise separable layers, GAP, dropout, softmax."""
     check_mobilenet_args(alpha, rho, depth_multiplier)
     # input_size 0: the data's own side (at least the 32 that five halvings need).
@@ -87,7 +87,7 @@ def mobilenet(info, alpha: float = 1.0, rho: float = 1.0, input_size: int = BASE
     x = conv_block(x, int(STEM_FILTERS * alpha), norm, act=act)
     for block_id, (filters, strides) in enumerate(SEPARABLE_LAYERS, start=1):
         x = depthwise_conv_block(x, int(filters * alpha), norm, depth_multiplier, strides, block_id, act)
-    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    x = to_vector(x, head)  # global average pooling (the paper's), or max / flatten to compare
     if dropout:
         x = layers.Dropout(dropout, name="dropout")(x)
     return keras.Model(inputs, output_layer(x, info), name=name)
@@ -96,7 +96,7 @@ def mobilenet(info, alpha: float = 1.0, rho: float = 1.0, input_size: int = BASE
 def build_mobilenet(hp: dict, info) -> keras.Model:
     return mobilenet(info, hp["alpha"], hp["rho"], hp["input_size"], hp["depth_multiplier"],
                      hp["normalization"], hp["dropout"], name=f"mobilenet_{hp['alpha']:0.2f}",
-                     act=hp.get("activation", "relu6"))
+                     act=hp.get("activation", "relu6"), head=hp.get("head", "global_average"))
 
 
 def multiply_adds(alpha: float = 1.0, rho: float = 1.0, input_size: int = BASE_RESOLUTION,

@@ -63,7 +63,8 @@ def build_pyramidnet(hp: dict, info) -> keras.Model:
     x = normalization(x, norm, "post")
     x = layers.Activation(act, name="post_relu")(x)
     name = f"pyramidnet_{hp['depth']}_{hp['alpha']:g}" + ("_bottleneck" if bottleneck else "")
-    return keras.Model(inputs, classifier_head(x, info, hp["dropout"]), name=name)
+    return keras.Model(inputs, classifier_head(x, info, hp["dropout"], head=hp.get("head", "global_average")),
+                       name=name)
 
 
 def pyramid_block(x, width: int, stride: int, bottleneck: bool, norm: str, name: str, act: str = "relu"):

@@ -23,7 +23,7 @@ from keras import layers
 
 from workbench.errors import WorkbenchError
 from workbench.layers.preprocess import ImagenetPreprocess
-from workbench.models.common import image_input, output_layer
+from workbench.models.common import image_input, output_layer, to_vector
 
 #: name -> (keras.applications constructor, preprocess_input convention, minimum input side)
 BACKBONES = {
@@ -79,7 +79,8 @@ def load_backbone(backbone: str, x, weights: str):
 
 
 def transfer_model(info, backbone: str = "mobilenet", weights: str = "imagenet",
-                   mode: str = "frozen", input_size: int = 0, dropout: float = 0.2) -> keras.Model:
+                   mode: str = "frozen", input_size: int = 0, dropout: float = 0.2,
+                   head: str = "global_average") -> keras.Model:
     """Backbone + new head; ``mode`` decides which part trains."""
     check_transfer_args(backbone, weights, mode)
     _, preprocess, min_size = BACKBONES[backbone]
@@ -97,11 +98,12 @@ def transfer_model(info, backbone: str = "mobilenet", weights: str = "imagenet",
         # Freezing a BatchNormalization layer also makes it use its moving statistics.
         for layer in base.layers:
             layer.trainable = False
-    x = layers.GlobalAveragePooling2D(name="avg_pool")(base.output)
+    x = to_vector(base.output, head)  # global average pooling, or max / flatten to compare
     if dropout:
         x = layers.Dropout(dropout, name="head_dropout")(x)
     return keras.Model(inputs, output_layer(x, info), name=f"transfer_{backbone}_{mode}")
 
 
 def build_transfer(hp: dict, info) -> keras.Model:
-    return transfer_model(info, hp["backbone"], hp["weights"], hp["mode"], hp["input_size"], hp["dropout"])
+    return transfer_model(info, hp["backbone"], hp["weights"], hp["mode"], hp["input_size"], hp["dropout"],
+                          hp.get("head", "global_average"))

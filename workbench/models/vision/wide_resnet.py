@@ -43,7 +43,7 @@ def build_wide_resnet(hp: dict, info) -> keras.Model:
                            name=f"conv{group + 2}_block{i}", act=act)
     x = normalization(x, norm, "post")
     x = layers.Activation(act, name="post_relu")(x)
-    return keras.Model(inputs, classifier_head(x, info, hp["dropout"]),
+    return keras.Model(inputs, classifier_head(x, info, hp["dropout"], head=hp.get("head", "global_average")),
                        name=f"wrn_{hp['depth']}_{k}")
 
 
