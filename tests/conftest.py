@@ -48,6 +48,10 @@ def pytest_runtest_teardown(item, nextitem):
         from ui import gc_guard
 
         gc_guard.collect_due()
+    if "ui.bridge" in sys.modules:  # what workers parked for the GUI thread to drop
+        from ui import bridge
+
+        bridge.release_parked()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -19,6 +19,7 @@ sentence, anything else one line naming the exception (the traceback goes to the
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import queue
@@ -62,14 +63,45 @@ def lower_thread_priority() -> None:
             pass
 
 
+#: What worker threads are done with, to be dropped on the GUI thread (``_park``).
+_parked: collections.deque = collections.deque()
+#: Milliseconds between two drops of the parked references by the GUI thread.
+SWEEP_INTERVAL_MS = 250
+
+
+def _park(references) -> None:
+    """Hand ``references`` to the GUI thread, which drops them (``_Relay``'s sweep).
+
+    A task's closure may hold the last reference to a Python object that owns a Qt object
+    (a lambda over a widget, a bound method of a panel a test has closed). Dropped on the
+    worker, its destructor runs there: ``~QObject`` takes Qt's signal-slot mutex and then
+    waits for Python's lock, while the GUI thread, holding that lock, waits for the mutex in
+    ``QObject::connect`` — neither moves again (a test worker hung so, at the line that took
+    the next task). Callers move the object out of their own container into the deque in
+    one call (``_park(held.pop())``), so the worker keeps no reference the GUI thread could
+    outlive."""
+    _parked.append(references)
+
+
+def release_parked() -> None:
+    """Drop the parked references (GUI thread)."""
+    while _parked:
+        _parked.popleft()
+
+
 class _Relay(QObject):
-    """Lives in the GUI thread; a signal emitted from a worker is queued to it."""
+    """Lives in the GUI thread; a signal emitted from a worker is queued to it. It also
+    drops what workers have parked (``_park``), on a timer of its own."""
 
     deliver = Signal(object, object)
 
     def __init__(self):
         super().__init__()
         self.deliver.connect(self._call)
+        self._sweep = QTimer(self)
+        self._sweep.setInterval(SWEEP_INTERVAL_MS)
+        self._sweep.timeout.connect(release_parked)
+        self._sweep.start()
 
     @staticmethod
     def _call(callback, value):
@@ -126,13 +158,14 @@ class _Lane:
             with self._ready:
                 while not self._pending:
                     self._ready.wait()
-                _task, work = self._pending.pop(0)
+                held = [self._pending.pop(0)]  # (task, work): never bound to a name of this frame
                 self._busy = True
             try:
-                work()
+                held[0][1]()
             finally:
                 with self._ready:
                     self._busy = False
+                _park(held.pop())  # the closure dies on the GUI thread, not here
 
 
 _relay: _Relay | None = None
@@ -185,9 +218,19 @@ def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None] | No
     if lane is not None:
         _lanes.setdefault(lane, _Lane(lane)).submit(task, work)
         return task
-    task.thread = threading.Thread(target=work, name=f"workbench-{key or 'task'}", daemon=True)
+    task.thread = threading.Thread(target=_run_and_park, args=([work],), name=f"workbench-{key or 'task'}",
+                                   daemon=True)
     task.thread.start()
     return task
+
+
+def _run_and_park(held: list) -> None:
+    """A thread of its own: run ``held``'s one function, then park it (``_park``): the thread
+    would otherwise drop it, and with it the task's closure, on the worker."""
+    try:
+        held[0]()
+    finally:
+        _park(held.pop())
 
 
 def _in_order(batches: list) -> list:
@@ -277,7 +320,7 @@ class RunBridge(QObject):
             finally:
                 put(("end", None))
 
-        self._thread = threading.Thread(target=work, name="workbench-run", daemon=True)
+        self._thread = threading.Thread(target=_run_and_park, args=([work],), name="workbench-run", daemon=True)
         self._timer.start()
         self._thread.start()
         self.running_changed.emit(True)
