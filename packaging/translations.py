@@ -111,9 +111,11 @@ def write_ts(tree: ET.ElementTree, path: Path) -> None:
     """As lupdate writes it: the XML declaration and ``<!DOCTYPE TS>`` first."""
     ET.indent(tree, space="    ")
     body = ET.tostring(tree.getroot(), encoding="unicode")
-    tmp = path.with_suffix(".ts.tmp")
-    tmp.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    from workbench.runs.atomic import atomic_path
+
+    with atomic_path(str(path)) as tmp:  # the project's atomic write: no half-written .ts
+        Path(tmp).write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n",
+                             encoding="utf-8")
 
 
 def finished_translations(paths: list[Path]) -> dict[tuple[str, str], ET.Element]:

@@ -1995,7 +1995,7 @@ Replace it with this export?</source>
         <translation>推論 &lt;b&gt;{0:.1f} ms&lt;/b&gt; ({1:.1f} FPS)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/detect/image_page.py" line="127"/>
+        <location filename="../../ui/widgets/detect/image_page.py" line="131"/>
         <source>ground truth · {0} object(s)</source>
         <translation>正解 · 物体 {0} 個</translation>
     </message>
@@ -3826,7 +3826,7 @@ Replace it with this export?</source>
     </message>
     <message>
         <location filename="../../ui/panels/runs_panel.py" line="38"/>
-        <location filename="../../ui/panels/runs_panel.py" line="260"/>
+        <location filename="../../ui/panels/runs_panel.py" line="264"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
@@ -3837,13 +3837,13 @@ Replace it with this export?</source>
     </message>
     <message>
         <location filename="../../ui/panels/runs_panel.py" line="39"/>
-        <location filename="../../ui/panels/runs_panel.py" line="446"/>
+        <location filename="../../ui/panels/runs_panel.py" line="450"/>
         <source>Differs from defaults</source>
         <translation>既定値との違い</translation>
     </message>
     <message>
         <location filename="../../ui/panels/runs_panel.py" line="40"/>
-        <location filename="../../ui/panels/runs_panel.py" line="263"/>
+        <location filename="../../ui/panels/runs_panel.py" line="267"/>
         <source>Epochs</source>
         <translation>エポック</translation>
     </message>
@@ -3938,244 +3938,244 @@ Replace it with this export?</source>
         <translation>書き出しと派生版</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="215"/>
+        <location filename="../../ui/panels/runs_panel.py" line="219"/>
         <source>Comparison</source>
         <translation>比較</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="216"/>
+        <location filename="../../ui/panels/runs_panel.py" line="220"/>
         <source>Search</source>
         <translation>探索</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="235"/>
+        <location filename="../../ui/panels/runs_panel.py" line="239"/>
         <source>The hyperparameter that changes from run to run; everything else (data, seed, epochs, other hyperparameters) stays the same</source>
         <translation>実行ごとに変えるハイパーパラメータ。それ以外（データ、シード、エポック数、他のハイパーパラメータ）は同じままです</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="241"/>
+        <location filename="../../ui/panels/runs_panel.py" line="245"/>
         <source>One run per ticked value</source>
         <translation>チェックした値ごとに 1 回実行</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="247"/>
+        <location filename="../../ui/panels/runs_panel.py" line="251"/>
         <source>all</source>
         <translation>すべて</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="248"/>
+        <location filename="../../ui/panels/runs_panel.py" line="252"/>
         <source>Batches per epoch (all = the whole training set)</source>
         <translation>エポックあたりのバッチ数（すべて = 学習データ全体）</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="251"/>
+        <location filename="../../ui/panels/runs_panel.py" line="255"/>
         <source>The same seed for every run: same initial weights and batches</source>
         <translation>すべての実行で同じシード：同じ初期重みと同じバッチ</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="253"/>
+        <location filename="../../ui/panels/runs_panel.py" line="257"/>
         <source>Start comparison</source>
         <translation>比較を開始</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="255"/>
+        <location filename="../../ui/panels/runs_panel.py" line="259"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="256"/>
+        <location filename="../../ui/panels/runs_panel.py" line="260"/>
         <source>Stop the current run after this batch and skip the remaining ones</source>
         <translation>現在の実行をこのバッチの後で停止し、残りを飛ばします</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="261"/>
+        <location filename="../../ui/panels/runs_panel.py" line="265"/>
         <source>Compare</source>
         <translation>比較する項目</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="262"/>
+        <location filename="../../ui/panels/runs_panel.py" line="266"/>
         <source>Values</source>
         <translation>値</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="264"/>
+        <location filename="../../ui/panels/runs_panel.py" line="268"/>
         <source>Batches/epoch</source>
         <translation>バッチ数/エポック</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="265"/>
+        <location filename="../../ui/panels/runs_panel.py" line="269"/>
         <source>Seed</source>
         <translation>シード</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="275"/>
+        <location filename="../../ui/panels/runs_panel.py" line="279"/>
         <source>Train the current model (Model tab) on the loaded data once per value, then compare the curves.</source>
         <translation>現在のモデル（モデルタブ）を読み込んだデータで値ごとに 1 回学習し、曲線を比較します。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="282"/>
+        <location filename="../../ui/panels/runs_panel.py" line="286"/>
         <source>Comparison run</source>
         <translation>比較実行</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="300"/>
+        <location filename="../../ui/panels/runs_panel.py" line="304"/>
         <source>epoch</source>
         <translation>エポック</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="315"/>
+        <location filename="../../ui/panels/runs_panel.py" line="319"/>
         <source>Runs in {0}</source>
         <translation>{0} の実行</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="331"/>
+        <location filename="../../ui/panels/runs_panel.py" line="335"/>
         <source>Add a folder of runs</source>
         <translation>実行のフォルダーを追加</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="369"/>
+        <location filename="../../ui/panels/runs_panel.py" line="373"/>
         <source>No runs yet in {0}: train in the Train tab, or start a comparison run below.</source>
         <translation>{0} に実行はまだありません。学習タブで学習するか、下で比較実行を開始してください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="388"/>
-        <location filename="../../ui/panels/runs_panel.py" line="439"/>
+        <location filename="../../ui/panels/runs_panel.py" line="392"/>
+        <location filename="../../ui/panels/runs_panel.py" line="443"/>
         <source>defaults</source>
         <translation>既定値</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="399"/>
+        <location filename="../../ui/panels/runs_panel.py" line="403"/>
         <source>no epoch finished</source>
         <translation>完了したエポックはありません</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="407"/>
-        <location filename="../../ui/panels/runs_panel.py" line="438"/>
+        <location filename="../../ui/panels/runs_panel.py" line="411"/>
+        <location filename="../../ui/panels/runs_panel.py" line="442"/>
         <source>damaged (see tooltip)</source>
         <translation>破損（ツールチップ参照）</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="446"/>
+        <location filename="../../ui/panels/runs_panel.py" line="450"/>
         <source>Differs from selected</source>
         <translation>選択した実行との違い</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="553"/>
+        <location filename="../../ui/panels/runs_panel.py" line="557"/>
         <source>Select one run to open its model.</source>
         <translation>モデルを開く実行を 1 つ選んでください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="560"/>
+        <location filename="../../ui/panels/runs_panel.py" line="564"/>
         <source>TensorFlow is still loading; open the model again when the status bar says Ready.</source>
         <translation>TensorFlow はまだ読み込み中です。ステータスバーに Ready と出てから、もう一度モデルを開いてください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="566"/>
+        <location filename="../../ui/panels/runs_panel.py" line="570"/>
         <source>{0} is a tabular agent ({1}, no model.keras): watch it in the Play tab or with keras-workbench play.</source>
         <translation>{0} は表形式のエージェントです（{1}、model.keras なし）。プレイタブか keras-workbench play で見てください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="571"/>
+        <location filename="../../ui/panels/runs_panel.py" line="575"/>
         <source>{0} has no model.keras yet (the run never finished an epoch): resume it or train again.</source>
         <translation>{0} にはまだ model.keras がありません（1 エポックも完了していません）。再開するか、もう一度学習してください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="587"/>
+        <location filename="../../ui/panels/runs_panel.py" line="591"/>
         <source>Opened the model of run {0}: {1:,} parameters</source>
         <translation>実行 {0} のモデルを開きました：パラメータ数 {1:,}</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="591"/>
+        <location filename="../../ui/panels/runs_panel.py" line="595"/>
         <source>Loading the model of {0}…</source>
         <translation>{0} のモデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="596"/>
+        <location filename="../../ui/panels/runs_panel.py" line="600"/>
         <source>Select one run to resume.</source>
         <translation>再開する実行を 1 つ選んでください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="611"/>
+        <location filename="../../ui/panels/runs_panel.py" line="615"/>
         <source>Resuming {0}…</source>
         <translation>{0} を再開中…</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="618"/>
+        <location filename="../../ui/panels/runs_panel.py" line="622"/>
         <source>Select one run to repeat.</source>
         <translation>再現する実行を 1 つ選んでください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="640"/>
+        <location filename="../../ui/panels/runs_panel.py" line="644"/>
         <source>Repeating {0} into {1}…</source>
         <translation>{0} を {1} に再現中…</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="649"/>
+        <location filename="../../ui/panels/runs_panel.py" line="653"/>
         <source>&lt;i&gt;choose a model in the Model tab&lt;/i&gt;</source>
         <translation>&lt;i&gt;モデルタブでモデルを選んでください&lt;/i&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="691"/>
+        <location filename="../../ui/panels/runs_panel.py" line="695"/>
         <source>No data loaded: choose a data set in the Data tab first.</source>
         <translation>データが読み込まれていません。先にデータタブでデータセットを選んでください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="694"/>
+        <location filename="../../ui/panels/runs_panel.py" line="698"/>
         <source>No model chosen: pick one in the Model tab first.</source>
         <translation>モデルが選ばれていません。先にモデルタブで選んでください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="697"/>
+        <location filename="../../ui/panels/runs_panel.py" line="701"/>
         <source>{0} takes {1} data, but {2!r} is {3} data.</source>
         <translation>{0} は {1} データを扱いますが、{2!r} は {3} データです。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="701"/>
+        <location filename="../../ui/panels/runs_panel.py" line="705"/>
         <source>{0} has no hyperparameter with a list of choices to compare.</source>
         <translation>{0} には比較できる選択肢付きのハイパーパラメータがありません。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="704"/>
+        <location filename="../../ui/panels/runs_panel.py" line="708"/>
         <source>Tick at least two values of {0} to compare.</source>
         <translation>比較するには {0} の値を 2 つ以上チェックしてください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="730"/>
+        <location filename="../../ui/panels/runs_panel.py" line="734"/>
         <source>Comparing {0} = {1}: {2} runs of {3} epoch(s) into {4}</source>
         <translation>{0} = {1} を比較中：{3} エポックの実行を {2} 回、保存先 {4}</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="748"/>
+        <location filename="../../ui/panels/runs_panel.py" line="752"/>
         <source>TensorFlow is still loading; try again when the status bar says Ready.</source>
         <translation>TensorFlow はまだ読み込み中です。ステータスバーに Ready と出てから、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="752"/>
+        <location filename="../../ui/panels/runs_panel.py" line="756"/>
         <source>A comparison, search or resumed run is already in progress; stop it first.</source>
         <translation>比較、探索、または再開した実行がすでに進行中です。先に停止してください。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="779"/>
+        <location filename="../../ui/panels/runs_panel.py" line="799"/>
         <source>%p% · run {0}/{1}</source>
         <translation>%p% · 実行 {0}/{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="807"/>
+        <location filename="../../ui/panels/runs_panel.py" line="827"/>
         <source>Runs: {0}</source>
         <translation>実行：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="815"/>
+        <location filename="../../ui/panels/runs_panel.py" line="835"/>
         <source>Comparison of {0} finished ({1} runs). Final {2}: {3}</source>
         <translation>{0} の比較が終わりました（{1} 回の実行）。最終の {2}：{3}</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="820"/>
+        <location filename="../../ui/panels/runs_panel.py" line="840"/>
         <source>Resumed run finished: {0} epochs.</source>
         <translation>再開した実行が終わりました：{0} エポック。</translation>
     </message>
     <message>
-        <location filename="../../ui/panels/runs_panel.py" line="824"/>
+        <location filename="../../ui/panels/runs_panel.py" line="844"/>
         <source>&lt;span style=&apos;color:#b03000&apos;&gt;Run failed: {0}&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#b03000&apos;&gt;実行に失敗しました：{0}&lt;/span&gt;</translation>
     </message>

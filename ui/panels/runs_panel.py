@@ -212,6 +212,7 @@ class RunsPanel(Panel):
         self.search_box.finished.connect(self.show_search_runs)  # its trials, selected and overlaid
         self.search_box.bridge.running_changed.connect(lambda on: on and jobs.setCurrentWidget(self.search_box))
         # its trials' curves are drawn live, as a comparison's are (one line per trial)
+        self.search_box.bridge.running_changed.connect(self._search_running)
         self.search_box.bridge.started.connect(self._search_trial_started)
         self.search_box.bridge.epoch_end.connect(self._epoch_end)
         jobs = QTabWidget()
@@ -774,11 +775,17 @@ class RunsPanel(Panel):
             return str(tag[1])
         return f"{tag[0]}={short_value(tag[1])}" if tag else self._live_label
 
-    def _search_trial_started(self, event) -> None:
-        """A search's trial began: its line joins the plot (the first trial clears the plot)."""
-        if self.search_box._run_index == 0 or self._job != "search":
+    def _search_running(self, running: bool) -> None:
+        """A search began (the plot is cleared for its trials' lines) or ended (its finished
+        trials are then selected and drawn from their runs: ``SearchBox.finished``)."""
+        if running:
             self._job, self._live_label, self._live = "search", "", {}
             self.table.clearSelection()
+        elif self._job == "search":
+            self._job = ""
+
+    def _search_trial_started(self, event) -> None:
+        """A search's trial began: its line joins the plot."""
         self._live.setdefault(self._label(event), {})
         self._show_series(self._live)
 
