@@ -9,7 +9,8 @@ note of that stop); this guard bounds what such a hang costs:
   thread holds the GIL) writes every thread's stack to the log after ``HANG_SECONDS``
   and ends the process; pytest-xdist reports the test as crashed and goes on with a new
   worker, which skips the hung test when it is handed to it again (a file per running
-  test, left behind by the process that ended, says so);
+  test, left behind by the process that ended, says so); the scheduler queues again only
+  the files the ended worker had not finished (``_requeuing_scheduler``);
 - at the end, when every failure of the session was such a hang (or a crash of the test
   process, which xdist reports the same way: a Qt object destroyed on the wrong thread
   segfaulted one), those tests run once more, each file in a fresh process of its own; the
@@ -63,6 +64,27 @@ class HangWatchdog:
                 os.remove(mark)
 
 
+def _requeuing_scheduler(config, log):
+    """pytest-xdist's loadfile scheduler, except that a crashed worker's finished files are
+    not queued again.
+
+    xdist 3.8 puts every file a crashed worker was given back in the queue, finished ones
+    too. The replacement worker is then handed a finished file: it is sent no test, so it
+    never reports one, is never given more, and the session waits for it for good (CI sat
+    until its limit after the hang guard had ended a hung worker).
+    """
+    from xdist.scheduler import LoadFileScheduling
+
+    class RequeuePending(LoadFileScheduling):
+        def remove_node(self, node):
+            workload = self.assigned_work.get(node, {})
+            for scope in [scope for scope, tests in workload.items() if all(tests.values())]:
+                del workload[scope]
+            return super().remove_node(node)
+
+    return RequeuePending(config, log)
+
+
 class HangRerun:
     """In pytest-xdist's controller: the hung (crashed) tests, run again at the end."""
 
@@ -73,6 +95,12 @@ class HangRerun:
 
     def pytest_unconfigure(self, config):
         shutil.rmtree(self.running_dir, ignore_errors=True)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_xdist_make_scheduler(self, config, log):
+        if config.getvalue("dist") == "loadfile":
+            return _requeuing_scheduler(config, log)
+        return None
 
     @pytest.hookimpl
     def pytest_handlecrashitem(self, crashitem, report, sched):
