@@ -82,6 +82,12 @@ def _requeuing_scheduler(config, log):
                 del workload[scope]
             return super().remove_node(node)
 
+        def _reschedule(self, node):
+            # a replacement still collecting has no collection to index its work by (xdist
+            # raised KeyError there): it is given work when its collection arrives
+            if node in self.registered_collections:
+                super()._reschedule(node)
+
     return RequeuePending(config, log)
 
 
