@@ -364,3 +364,32 @@ def test_a_file_lost_at_the_very_end_of_an_epochs_order_is_noted(tmp_path):
                                                failures=failures))
     assert [len(y) for _, y in batches] == [3, 3, 3]  # 9 files decode: three full batches
     assert failures.paths == [paths[last]]
+
+
+def test_an_epoch_that_lost_files_is_topped_up_from_its_start_as_the_cache_does(tmp_path):
+    """Two of ten files do not decode: with batches of 3, each epoch's first pass gives
+    3 + 3 + 2 and the top-up owes one batch, the first three good files of the epoch's
+    order again; the cached stream, which masks the lost files out, gives the same."""
+    paths, labels = [], []
+    rng = np.random.default_rng(1)
+    for i in range(10):
+        path = tmp_path / f"{i}.png"
+        cv2.imwrite(str(path), (rng.random((12, 12, 3)) * 255).astype(np.uint8))
+        paths.append(str(path))
+        labels.append(i % 3)
+    for lost in (2, 7):
+        with open(paths[lost], "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
+    labels, seed, failures = np.array(labels), 5, streaming.DecodeFailures(paths)
+    streamed = list(streaming.file_epoch_stream(paths, labels, 3, seed, 1, 3, 4, 12, 3, failures=failures))
+    images, ok = streaming.decode_into_cache(paths, labels, 12, 3, "memory")
+    cached = list(streaming.cached_epoch_stream(images, ok, labels, 3, seed, 1, 3, 4))
+    assert [len(y) for _, y in streamed] == [3, 3, 2, 3] * 2
+    for epoch in (1, 2):
+        good = [i for i in epoch_permutation(seed, epoch, 10) if i not in (2, 7)]
+        got = np.concatenate([y for _, y in streamed[4 * (epoch - 1):4 * epoch]])
+        np.testing.assert_array_equal(got, labels[good + good[:3]])
+    for (x, y), (x_ref, y_ref) in zip(streamed, cached, strict=True):
+        np.testing.assert_array_equal(y.numpy(), y_ref.numpy())
+        np.testing.assert_allclose(x.numpy(), x_ref.numpy(), rtol=0, atol=1e-6)
+    assert sorted(failures.paths) == [paths[2], paths[7]]
