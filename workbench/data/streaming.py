@@ -325,32 +325,12 @@ class DecodeFailures:
         self._failed: dict[int, None] = {}
         self._reported = 0
         self._lock = threading.Lock()
-        #: Files lost in each epoch's first pass so far (``file_epoch_stream``'s top-up).
-        self._lost_in_epoch: dict[int, int] = {}
 
-    def note(self, indices, epoch=-1) -> np.int64:
-        indices = np.atleast_1d(indices)
+    def note(self, indices) -> np.int64:
         with self._lock:
-            for index in indices:
+            for index in np.atleast_1d(indices):
                 self._failed.setdefault(int(index), None)
-            epoch = int(epoch)
-            if epoch in self._lost_in_epoch:
-                self._lost_in_epoch[epoch] += len(indices)
-        return np.int64(len(indices))
-
-    def start_epoch(self, epoch, steps) -> np.int64:
-        """An epoch's first pass begins (its loss count starts at 0): it owes ``steps`` batches."""
-        with self._lock:
-            self._lost_in_epoch[int(epoch)] = 0
-        return np.int64(steps)
-
-    def owed(self, epoch, samples, batch_size, steps) -> np.int64:
-        """The batches an epoch's top-up owes: ``steps`` less what its first pass gave,
-        ``ceil((samples - lost) / batch_size)`` batches (0 when nothing was lost)."""
-        with self._lock:
-            lost = self._lost_in_epoch.pop(int(epoch), 0)
-        given = -(-(int(samples) - lost) // int(batch_size))
-        return np.int64(max(0, int(steps) - given))
+        return np.int64(len(np.atleast_1d(indices)))
 
     @property
     def paths(self) -> list[str]:
@@ -361,6 +341,38 @@ class DecodeFailures:
         paths = self.paths
         fresh, self._reported = paths[self._reported:], len(paths)
         return fresh
+
+
+class EpochLosses:
+    """One stream's files lost in each epoch's first pass: what the epoch's top-up owes
+    (``file_epoch_stream``). Each stream counts its own, so two streams over one folder
+    never change each other's top-up; every loss is also noted in ``failures``."""
+
+    def __init__(self, failures: DecodeFailures):
+        self.failures = failures
+        self._lost: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def start(self, epoch, steps) -> np.int64:
+        """An epoch's first pass begins: it owes ``steps`` batches."""
+        with self._lock:
+            self._lost[int(epoch)] = 0
+        return np.int64(steps)
+
+    def note(self, indices, epoch) -> np.int64:
+        count = self.failures.note(indices)
+        with self._lock:
+            if int(epoch) in self._lost:
+                self._lost[int(epoch)] += int(count)
+        return count
+
+    def owed(self, epoch, samples, batch_size, steps) -> np.int64:
+        """``steps`` less what the first pass gave, ``ceil((samples - lost) / batch_size)``
+        batches (0 when nothing was lost)."""
+        with self._lock:
+            lost = self._lost.pop(int(epoch), 0)
+        given = -(-(int(samples) - lost) // int(batch_size))
+        return np.int64(max(0, int(steps) - given))
 
 
 def _decoded_batches(order, files, labels, size: int, channels: int, batch_size: int,
@@ -421,7 +433,7 @@ def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: in
     import tensorflow as tf
 
     samples, seed = len(files), int(seed)
-    failures = failures if failures is not None else DecodeFailures(files)
+    losses = EpochLosses(failures if failures is not None else DecodeFailures(files))
     files_t, labels_t = tf.constant(files), tf.constant(labels, tf.int64)
     decode = decode or (lambda path: decode_image(path, image_size, image_size, channels))
     closing = tf.data.Dataset.from_tensors((tf.zeros((0, image_size, image_size, channels)),
@@ -442,9 +454,9 @@ def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: in
             index = tf.gather(order, position)
             return decode(tf.gather(files_t, index)), tf.gather(labels_t, index), position
 
-        owed = tf.cond(top_up > 0, lambda: tf.numpy_function(failures.owed, [epoch, samples, batch_size, steps],
+        owed = tf.cond(top_up > 0, lambda: tf.numpy_function(losses.owed, [epoch, samples, batch_size, steps],
                                                               tf.int64, stateful=True),
-                       lambda: tf.numpy_function(failures.start_epoch, [epoch, steps], tf.int64, stateful=True))
+                       lambda: tf.numpy_function(losses.start, [epoch, steps], tf.int64, stateful=True))
         owed = tf.reshape(owed, [])
         batches = (tf.data.Dataset.range(samples).map(_as_is(load), num_parallel_calls=tf.data.AUTOTUNE,
                                                       deterministic=True)
@@ -462,7 +474,7 @@ def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: in
         wanted = tf.range(last + 1, position[-1] + 1)
         lost = tf.sets.difference(wanted[None], position[None]).values
         tf.cond(tf.size(lost) > 0,
-                lambda: tf.numpy_function(failures.note, [tf.gather(order_of(epoch), lost), epoch], tf.int64),
+                lambda: tf.numpy_function(losses.note, [tf.gather(order_of(epoch), lost), epoch], tf.int64),
                 lambda: tf.constant(0, tf.int64))
         keep = tf.logical_and(tf.size(label) > 0, count < steps)
         return (position[-1], count + tf.cast(keep, tf.int64), epoch, top_up), (keep, image, label)
