@@ -345,22 +345,27 @@ def test_exclude_marks_shrink_a_streamed_folder(tmp_path):
     assert any("excluded 2 sample(s)" in line for line in kept.skipped)
 
 
+def _ten_pngs(folder, seed: int, classes: int, lost=()):
+    """Ten 12 x 12 PNGs (label ``i % classes``); those in ``lost`` keep a PNG's magic bytes
+    and nothing decodable after them."""
+    paths, rng = [], np.random.default_rng(seed)
+    for i in range(10):
+        paths.append(str(folder / f"{i}.png"))
+        cv2.imwrite(paths[-1], (rng.random((12, 12, 3)) * 255).astype(np.uint8))
+    for i in lost:
+        with open(paths[i], "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
+    return paths, np.arange(10) % classes
+
+
 def test_a_file_lost_at_the_very_end_of_an_epochs_order_is_noted(tmp_path):
     """The last file of the epoch's order does not decode: the epoch's batches end before
     it, and only the closing look past them can name it."""
-    paths, labels = [], []
-    rng = np.random.default_rng(0)
-    for i in range(10):
-        path = tmp_path / f"{i}.png"
-        cv2.imwrite(str(path), (rng.random((12, 12, 3)) * 255).astype(np.uint8))
-        paths.append(str(path))
-        labels.append(i % 2)
     seed, epoch = 4, 0
-    last = int(epoch_permutation(seed, epoch, len(paths))[-1])
-    with open(paths[last], "wb") as f:
-        f.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)  # a PNG's magic bytes, nothing decodable after them
+    last = int(epoch_permutation(seed, epoch, 10)[-1])
+    paths, labels = _ten_pngs(tmp_path, 0, 2, lost=[last])
     failures = streaming.DecodeFailures(paths)
-    batches = list(streaming.file_epoch_stream(paths, np.array(labels), 3, seed, epoch, epoch + 1, 3, 12, 3,
+    batches = list(streaming.file_epoch_stream(paths, labels, 3, seed, epoch, epoch + 1, 3, 12, 3,
                                                failures=failures))
     assert [len(y) for _, y in batches] == [3, 3, 3]  # 9 files decode: three full batches
     assert failures.paths == [paths[last]]
@@ -370,17 +375,8 @@ def test_an_epoch_that_lost_files_is_topped_up_from_its_start_as_the_cache_does(
     """Two of ten files do not decode: with batches of 3, each epoch's first pass gives
     3 + 3 + 2 and the top-up owes one batch, the first three good files of the epoch's
     order again; the cached stream, which masks the lost files out, gives the same."""
-    paths, labels = [], []
-    rng = np.random.default_rng(1)
-    for i in range(10):
-        path = tmp_path / f"{i}.png"
-        cv2.imwrite(str(path), (rng.random((12, 12, 3)) * 255).astype(np.uint8))
-        paths.append(str(path))
-        labels.append(i % 3)
-    for lost in (2, 7):
-        with open(paths[lost], "wb") as f:
-            f.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
-    labels, seed, failures = np.array(labels), 5, streaming.DecodeFailures(paths)
+    paths, labels = _ten_pngs(tmp_path, 1, 3, lost=(2, 7))
+    seed, failures = 5, streaming.DecodeFailures(paths)
     streamed = list(streaming.file_epoch_stream(paths, labels, 3, seed, 1, 3, 4, 12, 3, failures=failures))
     images, ok = streaming.decode_into_cache(paths, labels, 12, 3, "memory")
     cached = list(streaming.cached_epoch_stream(images, ok, labels, 3, seed, 1, 3, 4))
