@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -48,27 +49,39 @@ def page_region(window, shot: np.ndarray) -> np.ndarray:
     return shot[y: y + int(page.height() * ratio), x: x + int(page.width() * ratio)]
 
 
+def grab_new_page(window, qtbot, previous: str | None, timeout_s: float = 5.0):
+    """The window's screenshot once the page region differs from ``previous`` (the last
+    tab's digest): on a loaded machine the X server gets the repaint some event-loop turns
+    after the switch (150 ms was once too few). A page that never draws keeps the old
+    pixels until the timeout, and the test's digest check then fails."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        qtbot.wait(100)
+        image = grab(window)
+        region = page_region(window, pixels(image))
+        digest = hashlib.sha1(region.tobytes()).hexdigest()
+        if digest != previous or time.monotonic() > deadline:
+            return image, region, digest
+
+
 def test_every_tab_is_drawn_and_saved(window, qtbot, tmp_path):
     folder = screenshot_dir(tmp_path)
     platform = QGuiApplication.platformName()
     qtbot.waitExposed(window, timeout=10_000)
-    digests = {}
+    digests, digest = {}, None
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
         page = window.tabs.currentWidget()
         qtbot.waitUntil(page.isVisible, timeout=5_000)
-        qtbot.wait(150)  # the X server has the repaint once the event loop has run
-        image = grab(window)
+        image, region, digest = grab_new_page(window, qtbot, digest)
         name = f"{index:02d}_{type(page).__name__}_{platform}.png"
         assert image.save(str(folder / name)), f"could not write {name}"
-        shot = pixels(image)
-        assert shot.shape[:2] == (image.height(), image.width())
-        region = page_region(window, shot)
+        assert pixels(image).shape[:2] == (image.height(), image.width())
         colours = len(np.unique(region.reshape(-1, 3), axis=0))
         # A tab that drew nothing (a blank backing store, an unexposed page) is one or two
         # flat colours; every tab has text, frames and controls.
         assert colours >= 8, f"{type(page).__name__} looks blank ({colours} colours) in {name}"
-        digests[type(page).__name__] = hashlib.sha1(region.tobytes()).hexdigest()
+        digests[type(page).__name__] = digest
     # Each tab shows its own page: a stale page (the previous tab's pixels) repeats a digest.
     assert len(set(digests.values())) == len(digests), digests
 
