@@ -4,7 +4,6 @@ import gc
 import threading
 
 from ui import gc_guard
-from workbench import memory
 
 
 class Cycle:
@@ -28,7 +27,7 @@ def test_a_worker_never_collects_and_the_gui_thread_does(qtbot):
     collected_on, note = _collections_by_thread()
     gc.callbacks.append(note)
     try:
-        worker = threading.Thread(target=lambda: [Cycle() for _ in range(50_000)] and memory.collect(),
+        worker = threading.Thread(target=lambda: [Cycle() for _ in range(50_000)] and gc.collect(),
                                   name="a-worker")
         worker.start()
         worker.join()
