@@ -125,11 +125,12 @@ def test_parameter_server_trains_and_its_loss_falls(runs):
     _, history = _load(runs["out"], "ps")
     losses = history["loss"]
     assert len(losses) == 3 and all(np.isfinite(losses))
-    assert losses[-1] < losses[0] - 0.1  # lr 0.05 on digits: falls clearly in 24 async steps
-    # better than guessing (10 digits: a uniform guess's loss is ln 10 = 2.303). Not accuracy:
-    # the workers' asynchronous order differs from run to run, and after these 24 steps the
-    # validation accuracy was seen anywhere from 0.10 (a loaded machine) to 0.29
-    assert history["val_loss"][-1] < np.log(10), history
+    # Adam 0.01 on digits, 24 asynchronous steps. 16 runs here, most with both cores kept busy:
+    # the training loss fell by 0.84 to 1.18 and the final validation loss was 0.76 to 1.19,
+    # against ln 10 = 2.303 for a uniform guess over 10 digits. Not accuracy, nor exact values:
+    # the workers' order differs from run to run.
+    assert losses[-1] < losses[0] - 0.4, history
+    assert history["val_loss"][-1] < np.log(10) - 0.6, history
     with open(os.path.join(runs["out"], "ps_device.txt")) as handle:
         assert "2 workers, 1 parameter server" in handle.read()
 
