@@ -1,8 +1,9 @@
 """Class folders: the workbench's streamed source against ``image_dataset_from_directory``.
 
 Writes synthetic class folders of N JPEGs (seeded, 10 classes, 128 x 128 photos-like
-noise) and trains the same small CNN (the catalog's LeNet at 64 x 64) for one epoch
-with validation, each side in a fresh process so that its peak RSS is its own:
+noise) and trains the same small CNN (the catalog's LeNet at 64 x 64) for ``--epochs``
+epochs (3), validating after each, each side in a fresh process so that its peak RSS is
+its own:
 
 * ``stream``: the workbench run on the folder with ``stream=yes`` (``data.streaming``);
 * ``keras``: ``keras.utils.image_dataset_from_directory(validation_split=0.2)`` + ``fit``;
@@ -10,10 +11,12 @@ with validation, each side in a fresh process so that its peak RSS is its own:
 
 Printed per N: listing / loading seconds; the data's first batch (a new iterator, the
 data alone); the first training batch after that (the run's setup, model build and graph
-tracing included, as a user waits for it); images/s over the epoch (from the first batch
-to the epoch's end, validation included; the better of ``--repeat`` runs); peak RSS; and
+tracing included, as a user waits for it); images/s over the epochs (from the first batch
+to the last epoch's end, validation included; the better of ``--repeat`` runs; Keras opens
+its pipelines anew each epoch, the workbench streams every epoch from one); peak RSS; and
 the ratio stream / keras of images/s, the median over ``--repeat`` alternating pairs of
 runs. Memory must stay flat as N grows for ``stream`` and ``keras``; goal: ratio >= 1.0.
+``streaming_in_process.py`` compares the two pipelines alone, in one process, more steadily.
 Then, in the same run, the in-memory ratio against plain ``fit`` for three models
 (``train_throughput.py``, without its views side; ``--no-throughput`` skips it).
 
@@ -58,7 +61,7 @@ def write_folder(root: str, count: int, seed: int = 0, side: int = 128) -> None:
 
 # ----------------------------------------------------------------------------- the sides (child processes)
 
-def run_workbench(root: str, stream: str, size: int) -> dict:
+def run_workbench(root: str, stream: str, size: int, epochs: int) -> dict:
     import tensorflow  # noqa: F401  imported before the clock starts, as on the keras side
 
     from workbench import data
@@ -82,13 +85,13 @@ def run_workbench(root: str, stream: str, size: int) -> dict:
             marks["epoch_end"] = now
 
     with tempfile.TemporaryDirectory() as out:
-        config = TrainConfig("lenet", root, epochs=1, batch_size=BATCH, seed=0, out=out,
+        config = TrainConfig("lenet", root, epochs=epochs, batch_size=BATCH, seed=0, out=out,
                              data_options={"stream": stream, "image_size": size})
         job.run_training(config, emit=clock, dataset=dataset)
     trained = len(dataset.y_train)
     return {"load_s": loaded - start - first_data, "first_data_s": first_data,
             "first_batch_s": marks["first_batch"] - loaded,
-            "images_per_s": trained / (marks["epoch_end"] - marks["first_batch"]), "train": trained,
+            "images_per_s": trained * epochs / (marks["epoch_end"] - marks["first_batch"]), "train": trained,
             "loading": getattr(dataset, "loading", "")}
 
 
@@ -99,7 +102,7 @@ def _first_batch_s(stream) -> float:
     return time.perf_counter() - start
 
 
-def run_keras(root: str, size: int) -> dict:
+def run_keras(root: str, size: int, epochs: int) -> dict:
     import keras
     import tensorflow as tf
 
@@ -130,24 +133,25 @@ def run_keras(root: str, size: int) -> dict:
         def on_epoch_end(self, epoch, logs=None):
             marks["epoch_end"] = time.perf_counter()
 
-    model.fit(train, validation_data=val, epochs=1, verbose=0, callbacks=[Clock()])
+    model.fit(train, validation_data=val, epochs=epochs, verbose=0, callbacks=[Clock()])
     return {"load_s": loaded - start - first_data, "first_data_s": first_data,
             "first_batch_s": marks["first_batch"] - loaded,
-            "images_per_s": trained / (marks["epoch_end"] - marks["first_batch"]), "train": trained,
+            "images_per_s": trained * epochs / (marks["epoch_end"] - marks["first_batch"]), "train": trained,
             "loading": "image_dataset_from_directory"}
 
 
 def child(args) -> None:
-    result = run_keras(args.root, args.image_size) if args.child == "keras" else \
-        run_workbench(args.root, {"stream": "yes", "memory": "no"}[args.child], args.image_size)
+    result = run_keras(args.root, args.image_size, args.epochs) if args.child == "keras" else \
+        run_workbench(args.root, {"stream": "yes", "memory": "no"}[args.child], args.image_size, args.epochs)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps(result))
 
 
 # ----------------------------------------------------------------------------- the driver
 
-def measure(side: str, root: str, size: int) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", side, "--root", root, "--image-size", str(size)],
+def measure(side: str, root: str, size: int, epochs: int) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", side, "--root", root, "--image-size", str(size),
+                           "--epochs", str(epochs)],
                           capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode or not lines:
@@ -160,6 +164,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="sizes 500,2000")
     parser.add_argument("--sizes", default="2000,20000")
     parser.add_argument("--image-size", type=int, default=64)
+    parser.add_argument("--epochs", type=int, default=3, help="epochs per run (validation after each)")
     parser.add_argument("--memory-limit-gb", type=float, default=4.0,
                         help="skip the in-memory side where its arrays would exceed this")
     parser.add_argument("--repeat", type=int, default=3,
@@ -174,7 +179,7 @@ def main() -> None:
         child(args)
         return
     sizes = [500, 2000] if args.quick else [int(n) for n in args.sizes.split(",")]
-    print(f"one epoch of LeNet at {args.image_size} px, batch {BATCH}, 20% validation; load "
+    print(f"{args.epochs} epoch(s) of LeNet at {args.image_size} px, batch {BATCH}, 20% validation; load "
           f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     header = (f"{'N':>7} {'side':>7} {'list/load s':>11} {'data 1st s':>10} {'fit 1st s':>9} {'images/s':>9} "
               f"{'peak RSS MB':>11}")
@@ -188,7 +193,7 @@ def main() -> None:
             arrays_gb = n * args.image_size ** 2 * 3 * 4 / 1e9
             results, ratios = {}, []
             for _ in range(max(1, args.repeat)):  # alternating, so a change of load hits both sides
-                pair = {side: measure(side, root, args.image_size) for side in ("stream", "keras")}
+                pair = {side: measure(side, root, args.image_size, args.epochs) for side in ("stream", "keras")}
                 if "error" in pair["stream"] or "error" in pair["keras"]:
                     results = pair
                     break
@@ -197,7 +202,7 @@ def main() -> None:
                     if side not in results or r["images_per_s"] > results[side]["images_per_s"]:
                         results[side] = r
             if arrays_gb <= args.memory_limit_gb:
-                results["memory"] = measure("memory", root, args.image_size)
+                results["memory"] = measure("memory", root, args.image_size, args.epochs)
             rows.append((n, results))
             print(header)
             for side, r in results.items():
