@@ -152,7 +152,8 @@ def child(args) -> None:
 def measure(side: str, root: str, size: int, epochs: int) -> dict:
     done = subprocess.run([sys.executable, __file__, "--child", side, "--root", root, "--image-size", str(size),
                            "--epochs", str(epochs)],
-                          capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+                          capture_output=True, text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+                          check=False)  # a failed side is reported in its row
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode or not lines:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"}
@@ -223,7 +224,7 @@ def main() -> None:
         print("in memory, workbench / plain model.fit (train_throughput.py):", flush=True)
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "train_throughput.py")
         subprocess.run([sys.executable, script, "--no-views", *(["--quick"] if args.quick else [])],
-                       env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+                       env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, check=True)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ def parameter_server(out):
     guess (CI saw a final validation loss of 2.304 > ln 10); 0.01 fell in every run here."""
     from workbench.training import TrainConfig, job
 
-    run = TrainConfig(**{**TINY, "steps_per_epoch": 8, "hparams": {"learning_rate": 0.01}}, epochs=3,
+    hparams = {"learning_rate": 0.01, "optimizer": "adam"}
+    run = TrainConfig(**{**TINY, "steps_per_epoch": 8, "hparams": hparams}, epochs=3,
                       out=f"{out}/ps", strategy="parameter-server", workers=2)
     devices = []
     result = job.run_training(run, emit=lambda e: devices.append(getattr(e, "device", None)))
