@@ -389,3 +389,16 @@ def test_an_epoch_that_lost_files_is_topped_up_from_its_start_as_the_cache_does(
         np.testing.assert_array_equal(y.numpy(), y_ref.numpy())
         np.testing.assert_allclose(x.numpy(), x_ref.numpy(), rtol=0, atol=1e-6)
     assert sorted(failures.paths) == [paths[2], paths[7]]
+
+
+def test_the_top_up_owes_what_the_first_pass_fell_short_and_no_more():
+    """10 files, batches of 3, 4 steps: 2 lost leave 8 files, 3 batches (the last short), so
+    the top-up owes 1; one lost leaves 9, still 3 batches; none lost owes nothing. Owing more
+    would give the same batches (the epoch keeps its first 4), only decoded for nothing."""
+    losses = streaming.EpochLosses(streaming.DecodeFailures([f"{i}.png" for i in range(10)]))
+    for lost, owed in ((np.array([2, 7]), 1), (np.array([4]), 1), (np.array([], np.int64), 0)):
+        losses.start(0, 4)
+        if lost.size:
+            losses.note(lost, 0)
+        assert losses.owed(0, 10, 3, 4) == owed
+    assert losses.failures.paths == ["2.png", "7.png", "4.png"]  # as they were noted
