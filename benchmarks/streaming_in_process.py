@@ -6,15 +6,16 @@ machine, more than the gap it is after. Here both pipelines feed plain ``model.f
 the same process, alternating run by run (a fresh LeNet each run, same seed), so drift in
 the machine's load hits both alike and the median of many short runs is steady to ~2 %.
 
-Four figures per side, each the median of ``--repeat`` runs, in images/s from the first
+Figures per side, each the median of ``--repeat`` runs, in images/s from the first
 training batch to the last epoch's end:
 
 * ``train``: the training pipeline alone (no validation), over ``--epochs`` epochs;
 * ``train+val``: with validation after each epoch (the streamed side validates on
   ``val_stream``, Keras on its own validation split);
+* ``run``: a whole workbench run (``job.run_training``: its events, views, validation and
+  resume checkpoint each epoch) on the streamed folder, against Keras's ``train+val``;
 
-and the ratio stream / keras of each, the median of the runs' ratios. The workbench's own
-loop (events, checkpoints) is left out on purpose: ``streaming_folders.py`` times it.
+and the ratio to keras of each, the median of the runs' ratios.
 
     python benchmarks/streaming_in_process.py [--quick] [--files 2000] [--epochs 1] [--repeat 12]
 """
@@ -48,7 +49,7 @@ def pipelines(root: str, size: int, epochs: int):
     steps = -(-len(folder.files_train) // BATCH)
     # a new stream each run, as a run opens one; Keras opens its pipelines each epoch itself
     streamed = (lambda: folder.train_stream(BATCH, 0, 0, epochs, steps), folder.val_stream(BATCH), steps)
-    return {"stream": streamed, "keras": (lambda: train, val, None)}, len(folder.files_train)
+    return {"stream": streamed, "keras": (lambda: train, val, None)}, folder
 
 
 def images_per_s(side, size: int, epochs: int, count: int, validate: bool) -> float:
@@ -77,6 +78,25 @@ def images_per_s(side, size: int, epochs: int, count: int, validate: bool) -> fl
     return count * epochs / (marks["end"] - marks["first"])
 
 
+def workbench_run(root: str, folder, size: int, epochs: int) -> float:
+    """Images/s of a whole workbench run on ``folder`` (streamed), validation included."""
+    from workbench.training import TrainConfig, events, job
+
+    marks = {}
+
+    def clock(event):
+        if isinstance(event, events.BatchEnd):
+            marks.setdefault("first", time.perf_counter())
+        if isinstance(event, events.EpochEnd):
+            marks["end"] = time.perf_counter()
+
+    with tempfile.TemporaryDirectory() as out:
+        config = TrainConfig("lenet", root, epochs=epochs, batch_size=BATCH, seed=0, out=out,
+                             data_options={"stream": "yes", "image_size": size})
+        job.run_training(config, emit=clock, dataset=folder)
+    return len(folder.files_train) * epochs / (marks["end"] - marks["first"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="500 files, 2 runs a side")
@@ -93,15 +113,19 @@ def main() -> None:
           f"epoch(s) a run, {args.repeat} runs a side; load {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as root:
         write_folder(root, args.files)
-        sides, count = pipelines(root, args.image_size, args.epochs)
-        for validate in (False, True):
-            runs = {name: [] for name in sides}
+        sides, folder = pipelines(root, args.image_size, args.epochs)
+        count = len(folder.files_train)
+        for label in ("train", "train+val", "run"):
+            runs = {"stream": [], "keras": []}
             for _ in range(args.repeat):  # alternating, so that a change of load hits both sides
                 for name, side in sides.items():
-                    runs[name].append(images_per_s(side, args.image_size, args.epochs, count, validate))
+                    if name == "stream" and label == "run":
+                        runs[name].append(workbench_run(root, folder, args.image_size, args.epochs))
+                    else:
+                        runs[name].append(images_per_s(side, args.image_size, args.epochs, count, label != "train"))
             ratio = statistics.median(s / k for s, k in zip(runs["stream"], runs["keras"]))
-            label = "train+val" if validate else "train"
-            print(f"{label:>9}: stream {statistics.median(runs['stream']):.0f}, keras "
+            name = "workbench run" if label == "run" else "stream"
+            print(f"{label:>9}: {name} {statistics.median(runs['stream']):.0f}, keras "
                   f"{statistics.median(runs['keras']):.0f} images/s; ratio {ratio:.3f} (goal >= 1.0)", flush=True)
 
 

@@ -345,30 +345,39 @@ def test_exclude_marks_shrink_a_streamed_folder(tmp_path):
     assert any("excluded 2 sample(s)" in line for line in kept.skipped)
 
 
-def _ten_pngs(folder, seed: int, classes: int, lost=()):
-    """Ten 12 x 12 PNGs (label ``i % classes``); those in ``lost`` keep a PNG's magic bytes
-    and nothing decodable after them."""
+def _pngs(folder, count: int, lost=(), seed: int = 0):
+    """``count`` 12 x 12 PNGs labelled by their index; those in ``lost`` keep a PNG's
+    magic bytes and nothing decodable after them."""
     paths, rng = [], np.random.default_rng(seed)
-    for i in range(10):
+    for i in range(count):
         paths.append(str(folder / f"{i}.png"))
         cv2.imwrite(paths[-1], (rng.random((12, 12, 3)) * 255).astype(np.uint8))
     for i in lost:
         with open(paths[i], "wb") as f:
             f.write(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
-    return paths, np.arange(10) % classes
+    return paths, np.arange(count)
+
+
+def _ten_pngs(folder, seed: int, classes: int, lost=()):
+    """``_pngs`` for ten files, labelled ``i % classes``."""
+    paths, index = _pngs(folder, 10, lost, seed)
+    return paths, index % classes
 
 
 def test_a_file_lost_at_the_very_end_of_an_epochs_order_is_noted(tmp_path):
-    """The last file of the epoch's order does not decode: the epoch's batches end before
-    it, and only the closing look past them can name it."""
+    """The last file of the epoch's order does not decode. With 4 steps of 3 it is the
+    epoch's last batch, alone: only the closing batch's gap can name it, and the top-up
+    owes one batch. With the epoch cut to 3 steps it lies past the epoch's batches: it is
+    not decoded at all (nor named), nor is any batch past the steps."""
     seed, epoch = 4, 0
     last = int(epoch_permutation(seed, epoch, 10)[-1])
     paths, labels = _ten_pngs(tmp_path, 0, 2, lost=[last])
-    failures = streaming.DecodeFailures(paths)
-    batches = list(streaming.file_epoch_stream(paths, labels, 3, seed, epoch, epoch + 1, 3, 12, 3,
-                                               failures=failures))
-    assert [len(y) for _, y in batches] == [3, 3, 3]  # 9 files decode: three full batches
-    assert failures.paths == [paths[last]]
+    for steps, named in ((4, [paths[last]]), (3, [])):
+        failures = streaming.DecodeFailures(paths)
+        batches = list(streaming.file_epoch_stream(paths, labels, 3, seed, epoch, epoch + 1, steps, 12, 3,
+                                                   failures=failures))
+        assert [len(y) for _, y in batches] == [3] * steps  # 9 files decode: three full batches (+ top-up)
+        assert failures.paths == named
 
 
 def test_an_epoch_that_lost_files_is_topped_up_from_its_start_as_the_cache_does(tmp_path):
@@ -391,14 +400,71 @@ def test_an_epoch_that_lost_files_is_topped_up_from_its_start_as_the_cache_does(
     assert sorted(failures.paths) == [paths[2], paths[7]]
 
 
-def test_the_top_up_owes_what_the_first_pass_fell_short_and_no_more():
-    """10 files, batches of 3, 4 steps: 2 lost leave 8 files, 3 batches (the last short), so
-    the top-up owes 1; one lost leaves 9, still 3 batches; none lost owes nothing. Owing more
-    would give the same batches (the epoch keeps its first 4), only decoded for nothing."""
-    losses = streaming.EpochLosses(streaming.DecodeFailures([f"{i}.png" for i in range(10)]))
+def test_the_top_up_owes_what_the_first_two_parts_fell_short_and_no_more():
+    """10 files, batches of 3, 4 steps; the fused part gave 1 whole batch, then stopped.
+    The file-by-file part has the 7 files left: 2 lost leave 5, 2 batches (the last short),
+    so 3 given and 1 owed; one lost leaves 6, still 2 batches; none lost, 7 make 3 batches
+    and nothing is owed; a fused part that never stopped owes nothing. Owing more would
+    give the same batches (the epoch keeps its first 4), only decoded for nothing."""
+    parts = streaming.EpochParts(streaming.DecodeFailures([f"{i}.png" for i in range(10)]))
     for lost, owed in ((np.array([2, 7]), 1), (np.array([4]), 1), (np.array([], np.int64), 0)):
-        losses.start(0, 4)
+        parts.start(0)
+        parts.stop(0, 1)
+        assert parts.stopped(0) == 1
         if lost.size:
-            losses.note(lost, 0)
-        assert losses.owed(0, 10, 3, 4) == owed
-    assert losses.failures.paths == ["2.png", "7.png", "4.png"]  # as they were noted
+            parts.note(lost, 0)
+        assert parts.owed(0, 10, 3, 4) == owed
+    parts.start(0)
+    parts.note(np.array([5]), 0)  # noted by the top-up of an epoch whose fused part did not stop
+    assert parts.stopped(0) == -1 and parts.owed(0, 10, 3, 4) == 0
+    assert parts.failures.paths == ["2.png", "7.png", "4.png", "5.png"]  # as they were noted
+
+
+#: (files, batch size, steps, positions in epoch 1's order that do not decode): the fused
+#: part stops at its first batch, in the middle, at the short last batch (only the closing
+#: batch tells), at a batch lost whole, at two batches in a row, at the last of ``steps``
+#: batches and not at all (the loss lies past the steps); and a folder with nothing lost.
+PART_CASES = [(10, 3, 4, [0]), (10, 3, 4, [4]), (10, 3, 4, [9]), (12, 3, 4, [3, 4, 5]),
+              (14, 3, 5, [3, 7, 8, 13]), (11, 2, 3, [5]), (11, 2, 3, [6]), (9, 4, 3, [])]
+
+
+@pytest.mark.parametrize("case", PART_CASES, ids=lambda case: f"{case[0]}-{case[1]}-{case[2]}-{case[3]}")
+def test_the_fused_and_file_by_file_parts_give_the_cached_streams_batches(tmp_path, case):
+    """The cached stream knows every lost file before it starts and masks them out: the
+    streamed one, which finds them batch by batch (a fused batch dropped whole, then file
+    by file), must give its batches, images and all, over two epochs, and note exactly the
+    lost files it reached: at least those among epoch 1's first ``steps`` batches' files."""
+    count, batch, steps, positions = case
+    seed, order = 6, epoch_permutation(6, 1, count)
+    lost = sorted(int(i) for i in order[positions])
+    paths, labels = _pngs(tmp_path, count, lost)
+    failures = streaming.DecodeFailures(paths)
+    streamed = list(streaming.file_epoch_stream(paths, labels, batch, seed, 1, 3, steps, 12, 3, failures=failures))
+    images, ok = streaming.decode_into_cache(paths, labels, 12, 3, "memory")
+    cached = list(streaming.cached_epoch_stream(images, ok, labels, batch, seed, 1, 3, steps))
+    assert [y.numpy().tolist() for _, y in streamed] == [y.numpy().tolist() for _, y in cached]
+    for (x, _), (x_ref, _) in zip(streamed, cached, strict=True):
+        np.testing.assert_allclose(x.numpy(), x_ref.numpy(), rtol=0, atol=1e-6)
+    reached = {paths[int(order[p])] for p in positions if p < steps * batch}
+    assert reached <= set(failures.paths) <= {paths[i] for i in lost}
+
+
+@pytest.mark.parametrize("count, batch, lost", [(12, 4, []), (12, 4, [11]), (10, 4, [9]), (10, 4, [0, 5]),
+                                                (10, 3, [3, 4, 5])])
+def test_validation_batches_are_the_cached_ones_whatever_is_lost(tmp_path, count, batch, lost):
+    """The files in their own order (validation, evaluation), each pass (each epoch's
+    validation) the cached batches, which leave the lost files out before batching; every
+    lost file noted, at the start, in the middle or at the very end; no empty batch when the
+    files fill the last batch exactly."""
+    paths, labels = _pngs(tmp_path, count, lost)
+    failures = streaming.DecodeFailures(paths)
+    stream = streaming.file_batches(paths, labels, batch, 12, 3, failures)
+    streamed = list(stream)
+    images, ok = streaming.decode_into_cache(paths, labels, 12, 3, "memory")
+    cached = list(streaming.cached_batches(images, ok, labels, batch))
+    assert [y.numpy().tolist() for _, y in streamed] == [y.numpy().tolist() for _, y in cached]
+    for (x, _), (x_ref, _) in zip(streamed, cached, strict=True):
+        np.testing.assert_allclose(x.numpy(), x_ref.numpy(), rtol=0, atol=1e-6)
+    assert failures.paths == [paths[i] for i in lost]
+    again = list(stream)  # validated again the next epoch
+    assert [y.numpy().tolist() for _, y in again] == [y.numpy().tolist() for _, y in cached]
