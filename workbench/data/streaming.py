@@ -508,7 +508,7 @@ def file_epoch_stream(files, labels, batch_size: int, seed: int, first_epoch: in
 
     Each epoch is up to three parts (``part_of``), so that the common case pays for none
     of this: (0) the batches at their fixed boundaries, each decoded by one fused
-    map-and-batch (tf.data's rewrite: each image is decoded straight into its batch; 6-7 %
+    map-and-batch (tf.data's rewrite: each image is decoded straight into its batch; 6-8 %
     more images/s on two cores than a map, then a batch), up to the first batch that does
     not come whole; (1) from there on file by file, where ``ignore_errors`` can drop the one
     file; (2) the top-up. Up to the first loss both cut the same batches, so the parts give
