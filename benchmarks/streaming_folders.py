@@ -65,7 +65,6 @@ def run_workbench(root: str, stream: str, size: int, epochs: int) -> dict:
     import tensorflow  # noqa: F401  imported before the clock starts, as on the keras side
 
     from workbench import data
-    from workbench.training import TrainConfig, events, job
     from workbench.training.data_order import epoch_stream
 
     data.all_datasets()  # the sources' modules imported: start-up, not listing
@@ -75,6 +74,19 @@ def run_workbench(root: str, stream: str, size: int, epochs: int) -> dict:
     first_data = _first_batch_s(dataset.train_stream(BATCH, 0, 0, 1, 1)) if stream == "yes" else \
         _first_batch_s(epoch_stream(dataset.x_train, dataset.y_train, BATCH, 0, 0, 1, 1))
     loaded = time.perf_counter()
+    marks = train_workbench(root, dataset, stream, size, epochs)
+    trained = len(dataset.y_train)
+    return {"load_s": loaded - start - first_data, "first_data_s": first_data,
+            "first_batch_s": marks["first_batch"] - loaded,
+            "images_per_s": trained * epochs / (marks["epoch_end"] - marks["first_batch"]), "train": trained,
+            "loading": getattr(dataset, "loading", "")}
+
+
+def train_workbench(root: str, dataset, stream: str, size: int, epochs: int) -> dict:
+    """A workbench run of LeNet on ``dataset`` (loaded from ``root``): the times of its
+    first batch's end and its last epoch's end (``first_batch``, ``epoch_end``)."""
+    from workbench.training import TrainConfig, events, job
+
     marks = {}
 
     def clock(event):
@@ -88,11 +100,21 @@ def run_workbench(root: str, stream: str, size: int, epochs: int) -> dict:
         config = TrainConfig("lenet", root, epochs=epochs, batch_size=BATCH, seed=0, out=out,
                              data_options={"stream": stream, "image_size": size})
         job.run_training(config, emit=clock, dataset=dataset)
-    trained = len(dataset.y_train)
-    return {"load_s": loaded - start - first_data, "first_data_s": first_data,
-            "first_batch_s": marks["first_batch"] - loaded,
-            "images_per_s": trained * epochs / (marks["epoch_end"] - marks["first_batch"]), "train": trained,
-            "loading": getattr(dataset, "loading", "")}
+    return marks
+
+
+def fit_clock(marks: dict):
+    """A Keras callback that puts the same marks in ``marks`` for a plain ``fit``."""
+    import keras
+
+    class Clock(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            marks.setdefault("first_batch", time.perf_counter())
+
+        def on_epoch_end(self, epoch, logs=None):
+            marks["epoch_end"] = time.perf_counter()
+
+    return Clock()
 
 
 def _first_batch_s(stream) -> float:
@@ -125,15 +147,7 @@ def run_keras(root: str, size: int, epochs: int) -> dict:
     model = job.build_compiled(entry, entry.resolve({}), DataInfo("synthetic", "image", "classification",
                                                                   (size, size, 3), classes))
     marks = {}
-
-    class Clock(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            marks.setdefault("first_batch", time.perf_counter())
-
-        def on_epoch_end(self, epoch, logs=None):
-            marks["epoch_end"] = time.perf_counter()
-
-    model.fit(train, validation_data=val, epochs=epochs, verbose=0, callbacks=[Clock()])
+    model.fit(train, validation_data=val, epochs=epochs, verbose=0, callbacks=[fit_clock(marks)])
     return {"load_s": loaded - start - first_data, "first_data_s": first_data,
             "first_batch_s": marks["first_batch"] - loaded,
             "images_per_s": trained * epochs / (marks["epoch_end"] - marks["first_batch"]), "train": trained,

@@ -26,11 +26,10 @@ import argparse
 import os
 import statistics
 import tempfile
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-BATCH = 32
+from streaming_folders import BATCH, fit_clock, train_workbench, write_folder  # noqa: E402  (a script beside this one)
 
 
 def pipelines(root: str, size: int, epochs: int):
@@ -65,36 +64,15 @@ def images_per_s(side, size: int, epochs: int, count: int, validate: bool) -> fl
     model = job.build_compiled(entry, entry.resolve({}),
                                DataInfo("folder", "image", "classification", (size, size, 3), tuple(range(10))))
     marks = {}
-
-    class Clock(keras.callbacks.Callback):
-        def on_train_batch_end(self, batch, logs=None):
-            marks.setdefault("first", time.perf_counter())
-
-        def on_epoch_end(self, epoch, logs=None):
-            marks["end"] = time.perf_counter()
-
     model.fit(make_train(), validation_data=val if validate else None, epochs=epochs, steps_per_epoch=steps,
-              verbose=0, callbacks=[Clock()])
-    return count * epochs / (marks["end"] - marks["first"])
+              verbose=0, callbacks=[fit_clock(marks)])
+    return count * epochs / (marks["epoch_end"] - marks["first_batch"])
 
 
 def workbench_run(root: str, folder, size: int, epochs: int) -> float:
     """Images/s of a whole workbench run on ``folder`` (streamed), validation included."""
-    from workbench.training import TrainConfig, events, job
-
-    marks = {}
-
-    def clock(event):
-        if isinstance(event, events.BatchEnd):
-            marks.setdefault("first", time.perf_counter())
-        if isinstance(event, events.EpochEnd):
-            marks["end"] = time.perf_counter()
-
-    with tempfile.TemporaryDirectory() as out:
-        config = TrainConfig("lenet", root, epochs=epochs, batch_size=BATCH, seed=0, out=out,
-                             data_options={"stream": "yes", "image_size": size})
-        job.run_training(config, emit=clock, dataset=folder)
-    return len(folder.files_train) * epochs / (marks["end"] - marks["first"])
+    marks = train_workbench(root, folder, "yes", size, epochs)
+    return len(folder.files_train) * epochs / (marks["epoch_end"] - marks["first_batch"])
 
 
 def main() -> None:
@@ -107,7 +85,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.files, args.repeat = 500, 2
-    from streaming_folders import write_folder
 
     print(f"LeNet at {args.image_size} px, batch {BATCH}, {args.files} JPEGs (20% validation), {args.epochs} "
           f"epoch(s) a run, {args.repeat} runs a side; load {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
